@@ -1,0 +1,209 @@
+#include "core/audit/describe.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/ledger/money.h"
+
+namespace fundlog {
+namespace {
+
+std::string Kronor(int64_t ore) { return absl::StrCat(FormatKronor(ore), " kr"); }
+
+std::string BodyText(const v1::Decision& decision) {
+  std::string body = v1::DecisionBody_Name(decision.body());
+  if (decision.body() == v1::DECISION_BODY_UNSPECIFIED) body = "unknown body";
+  if (decision.body() == v1::ADMINISTRATION) body = "the administration";
+  if (decision.body() == v1::NAMND) body = "a nämnd";
+  if (!decision.body_name().empty()) {
+    absl::StrAppend(&body, " (", decision.body_name(), ")");
+  }
+  return body;
+}
+
+std::string DecisionDetails(const v1::Decision& decision) {
+  std::vector<std::string> parts;
+  parts.push_back(decision.meeting_date().empty()
+                      ? std::string("meeting date not given")
+                      : absl::StrCat("meeting ", decision.meeting_date()));
+  if (!decision.paragraph().empty()) parts.push_back(decision.paragraph());
+  if (!decision.dnr().empty()) parts.push_back(absl::StrCat("dnr ", decision.dnr()));
+  std::string out = absl::StrJoin(parts, ", ");
+  if (!decision.att_clauses().empty()) {
+    absl::StrAppend(&out, "; ", absl::StrJoin(decision.att_clauses(), " "));
+  }
+  if (!decision.sent_to().empty()) {
+    absl::StrAppend(&out, "; sent to ", absl::StrJoin(decision.sent_to(), ", "));
+  }
+  return out;
+}
+
+std::string Units(const google::protobuf::RepeatedPtrField<std::string>& units) {
+  return units.empty() ? std::string("units not stated")
+                       : absl::StrCat("by ", absl::StrJoin(units, ", "));
+}
+
+std::string SummarizeMoney(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kAllocation:
+      return absl::StrCat("Set aside ", Kronor(event.allocation().amount_ore()),
+                          event.allocation().decided_by().empty()
+                              ? ""
+                              : absl::StrCat(" (decided by ",
+                                             event.allocation().decided_by(),
+                                             ")"));
+    case v1::Event::kUse:
+      return absl::StrCat("Used ", Kronor(event.use().amount_ore()), " (",
+                          Units(event.use().units()), ")");
+    case v1::Event::kRepayment:
+      return absl::StrCat("Repaid ", Kronor(event.repayment().amount_ore()),
+                          event.repayment().unit().empty()
+                              ? ""
+                              : absl::StrCat(" by ", event.repayment().unit()));
+    case v1::Event::kCloseOut:
+      return absl::StrCat(
+          "Close-out: whatever ", event.close_out().from_account(),
+          " holds moves to ", event.close_out().to_account(),
+          event.close_out().policy_change_event_id().empty()
+              ? ""
+              : absl::StrCat(" (transition of ",
+                             event.close_out().policy_change_event_id(), ")"));
+    case v1::Event::kBudgetFrameUse: {
+      const v1::BudgetFrameUse& use = event.budget_frame_use();
+      return absl::StrCat(
+          "Handled within the ", use.budget_year().empty() ? "year's" : use.budget_year(),
+          " budget frame, no fund movement (",
+          use.has_amount_ore() ? Kronor(use.amount_ore())
+                               : std::string("amount not stated"),
+          ")");
+    }
+    case v1::Event::kVoucher: {
+      const v1::Voucher& voucher = event.voucher();
+      int64_t debits = 0;
+      for (const v1::VoucherRow& row : voucher.rows()) {
+        if (row.amount_ore() > 0) debits += row.amount_ore();
+      }
+      return absl::StrCat("Voucher ", voucher.series(), " ", voucher.number(),
+                          ": ", voucher.text(), " (", voucher.rows_size(),
+                          " rows, ", Kronor(debits), ")");
+    }
+    case v1::Event::kOpeningBalances:
+      return absl::StrCat("Opening balances for ",
+                          event.opening_balances().balances_size(),
+                          " accounts");
+    default:
+      return "";
+  }
+}
+
+std::string SummarizeAccounting(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kAccountsDefined: {
+      std::vector<std::string> names;
+      for (const v1::Account& account : event.accounts_defined().accounts()) {
+        names.push_back(absl::StrCat(account.id(), " \"", account.name(), "\""));
+      }
+      return absl::StrCat("Accounts defined: ", absl::StrJoin(names, ", "));
+    }
+    case v1::Event::kPolicyDefined:
+      return absl::StrCat("Policy ", event.policy_defined().policy_id(),
+                          " defined: ", event.policy_defined().name(), " (",
+                          event.policy_defined().rules_size(), " rules, ",
+                          event.policy_defined().bounds_size(), " bounds)");
+    case v1::Event::kPolicyChanged:
+      return absl::StrCat("Policy ", event.policy_changed().policy_id(),
+                          " applies (authority: ",
+                          event.policy_changed().authority(),
+                          event.policy_changed().restate_comparatives()
+                              ? "; comparatives restated"
+                              : "",
+                          ")");
+    case v1::Event::kBalanceAsserted:
+      return absl::StrCat("Asserted: ", event.balance_asserted().account(),
+                          " holds ",
+                          Kronor(event.balance_asserted().amount_ore()));
+    case v1::Event::kCorrection: {
+      const v1::Correction& correction = event.correction();
+      return absl::StrCat("Corrects #", correction.corrected_seq(), " by ",
+                          correction.has_replacement() ? "replacement"
+                                                       : "reversal",
+                          ": ", correction.reason());
+    }
+    case v1::Event::kStatementSealed:
+      return absl::StrCat("Statement sealed as of ",
+                          event.statement_sealed().as_of(), " (",
+                          event.statement_sealed().views_size(), " views, ",
+                          event.statement_sealed().log_size(), " records)");
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string EffectiveFrom(const v1::Effective& effective) {
+  return effective.has_period() ? effective.period().from() : effective.day();
+}
+
+std::string EffectiveTo(const v1::Effective& effective) {
+  return effective.has_period() ? effective.period().to() : effective.day();
+}
+
+std::string EffectiveText(const v1::Effective& effective) {
+  if (!effective.has_period()) return effective.day();
+  const std::string& to = effective.period().to();
+  return absl::StrCat(effective.period().from(), "..",
+                      to.empty() ? "(open)" : to);
+}
+
+std::string SourceText(const v1::Source& source) {
+  std::vector<std::string> parts = {source.title()};
+  if (!source.reference().empty()) parts.push_back(source.reference());
+  if (!source.date().empty()) parts.push_back(source.date());
+  return absl::StrJoin(parts, ", ");
+}
+
+std::string Summarize(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kFundEstablished:
+      return absl::StrCat("Fund established: ", event.fund_established().name(),
+                          event.fund_established().organisation().empty()
+                              ? ""
+                              : absl::StrCat(" (",
+                                             event.fund_established().organisation(),
+                                             ")"));
+    case v1::Event::kGuidelinesAdopted:
+      return absl::StrCat("Guidelines \"", event.guidelines_adopted().title(),
+                          "\" adopted by ",
+                          BodyText(event.guidelines_adopted().decision()), ", ",
+                          DecisionDetails(event.guidelines_adopted().decision()));
+    case v1::Event::kDecisionProposed: {
+      std::vector<std::string> chain;
+      for (int body : event.decision_proposed().chain()) {
+        chain.push_back(v1::DecisionBody_Name(body));
+      }
+      return absl::StrCat(
+          "Proposed by ", BodyText(event.decision_proposed().decision()),
+          chain.empty() ? "" : absl::StrCat(" (via ", absl::StrJoin(chain, " -> "), ")"),
+          ": ", DecisionDetails(event.decision_proposed().decision()));
+    }
+    case v1::Event::kDecisionTaken:
+      return absl::StrCat("Decided by ",
+                          BodyText(event.decision_taken().decision()), ": ",
+                          DecisionDetails(event.decision_taken().decision()));
+    case v1::Event::kGuidelinesRepealed:
+      return absl::StrCat("Guidelines \"", event.guidelines_repealed().title(),
+                          "\" repealed by ",
+                          BodyText(event.guidelines_repealed().decision()), ", ",
+                          DecisionDetails(event.guidelines_repealed().decision()));
+    case v1::Event::PAYLOAD_NOT_SET:
+      return "(no payload)";
+    default:
+      break;
+  }
+  std::string money = SummarizeMoney(event);
+  return money.empty() ? SummarizeAccounting(event) : money;
+}
+
+}  // namespace fundlog

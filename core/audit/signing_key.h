@@ -1,0 +1,30 @@
+// The log's Ed25519 signing key, kept in the log directory as
+// `signing.key` (mode 0600) in the signed-note signer-key text form.
+//
+// Thread-safe: free functions; concurrent writers of one directory are not
+// supported (the log's own lock keeps a second writer out).
+#ifndef FUNDLOG_CORE_AUDIT_SIGNING_KEY_H_
+#define FUNDLOG_CORE_AUDIT_SIGNING_KEY_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/merkle/checkpoint.h"
+
+namespace fundlog {
+
+inline constexpr char kSigningKeyFile[] = "signing.key";
+
+// Writes `key` to DIR/signing.key, created with mode 0600. kAlreadyExists if
+// the file exists; kInternal on I/O errors.
+absl::Status WriteSigningKey(const std::string& dir,
+                             const merkle::SigningKey& key);
+
+// Reads DIR/signing.key. kNotFound when absent; kFailedPrecondition when
+// unreadable or readable by others than its owner.
+absl::StatusOr<merkle::SigningKey> LoadSigningKey(const std::string& dir);
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_AUDIT_SIGNING_KEY_H_

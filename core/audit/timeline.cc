@@ -1,0 +1,157 @@
+#include "core/audit/timeline.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/audit/describe.h"
+#include "core/io/json_writer.h"
+#include "core/store/dates.h"
+#include "core/store/validate.h"
+
+namespace fundlog {
+namespace {
+
+// The stated amount of a money fact, if it states one.
+std::optional<int64_t> StatedAmount(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kAllocation: return event.allocation().amount_ore();
+    case v1::Event::kUse: return event.use().amount_ore();
+    case v1::Event::kRepayment: return event.repayment().amount_ore();
+    case v1::Event::kBudgetFrameUse:
+      if (event.budget_frame_use().has_amount_ore()) {
+        return event.budget_frame_use().amount_ore();
+      }
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+// Wraps `text` at `width` columns (counting UTF-8 code points), indenting
+// continuation lines by `indent` spaces.
+std::string Wrap(absl::string_view text, size_t width, size_t indent) {
+  std::string out, line;
+  size_t line_chars = 0;
+  auto chars = [](absl::string_view word) {
+    size_t n = 0;
+    for (unsigned char c : word) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == absl::string_view::npos) end = text.size();
+    absl::string_view word = text.substr(start, end - start);
+    if (line_chars > 0 && line_chars + 1 + chars(word) > width) {
+      absl::StrAppend(&out, line, "\n", std::string(indent, ' '));
+      line.clear();
+      line_chars = 0;
+    }
+    if (line_chars > 0) {
+      line.push_back(' ');
+      ++line_chars;
+    }
+    absl::StrAppend(&line, word);
+    line_chars += chars(word);
+    start = end + 1;
+  }
+  return out + line;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
+    const EventLog& log, const TimelineQuery& query) {
+  std::vector<v1::StoredRecord> out;
+  const absl::CivilDay first(1000, 1, 1);
+  const absl::CivilDay last(9999, 12, 31);
+  const std::string from = query.from ? FormatDay(*query.from) : "";
+  const std::string known_at = query.known_at ? FormatDay(*query.known_at) : "";
+  absl::Status scanned = log.ScanByEffective(
+      query.fund_id, first, query.to.value_or(last),
+      [&](const v1::StoredRecord& record) {
+        const v1::Event& event = record.event();
+        const std::string to = EffectiveTo(event.effective());
+        // ISO days compare as text; an open period never ends.
+        if (!from.empty() && !to.empty() && to < from) {
+          return absl::OkStatus();
+        }
+        if (!known_at.empty() && event.recorded_on() > known_at) {
+          return absl::OkStatus();
+        }
+        out.push_back(record);
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) return scanned;
+  return out;
+}
+
+std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
+  // One header line per event, then its summary, source, passage and note
+  // indented beneath it, wrapped to fit a page.
+  constexpr size_t kWidth = 100;
+  constexpr size_t kIndent = 7;
+  const std::string indent(kIndent, ' ');
+  std::string out = absl::StrFormat("%5s  %-24s  %-11s  %s\n", "seq",
+                                    "effective", "recorded", "kind");
+  auto block = [&](absl::string_view label, absl::string_view text) {
+    if (text.empty()) return;
+    absl::StrAppend(&out, indent,
+                    Wrap(absl::StrCat(label, text), kWidth - kIndent, kIndent),
+                    "\n");
+  };
+  for (const v1::StoredRecord& record : records) {
+    const v1::Event& event = record.event();
+    absl::StrAppendFormat(&out, "%5d  %-24s  %-11s  %s\n", record.seq(),
+                          EffectiveText(event.effective()), event.recorded_on(),
+                          std::string(PayloadKind(event)));
+    block("", Summarize(event));
+    block("source: ", SourceText(event.source()));
+    block("passage: ", event.source().passage());
+    block("note: ", event.note());
+  }
+  absl::StrAppend(&out, records.size(), " events\n");
+  return out;
+}
+
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
+  JsonWriter json;
+  json.BeginObject().Key("events").BeginArray();
+  for (const v1::StoredRecord& record : records) {
+    const v1::Event& event = record.event();
+    const v1::Source& source = event.source();
+    json.BeginObject();
+    json.Key("seq").Uint(record.seq());
+    json.Key("event_id").String(event.event_id());
+    json.Key("kind").String(PayloadKind(event));
+    json.Key("fund").String(event.fund_id());
+    json.Key("effective_from").String(EffectiveFrom(event.effective()));
+    json.Key("effective_to");
+    if (std::string to = EffectiveTo(event.effective()); to.empty()) {
+      json.Null();
+    } else {
+      json.String(to);
+    }
+    json.Key("recorded_on").String(event.recorded_on());
+    json.Key("recorded_by").String(event.recorded_by());
+    json.Key("appended_at_micros").Int(record.appended_at_micros());
+    json.Key("summary").String(Summarize(event));
+    json.Key("note").String(event.note());
+    if (std::optional<int64_t> amount = StatedAmount(event)) {
+      json.Key("amount_ore").Int(*amount);
+    }
+    json.Key("source").BeginObject();
+    json.Key("title").String(source.title());
+    json.Key("reference").String(source.reference());
+    json.Key("date").String(source.date());
+    json.Key("issuer").String(source.issuer());
+    json.Key("passage").String(source.passage());
+    json.Key("document_sha256").String(source.document_sha256());
+    json.EndObject();
+    json.EndObject();
+  }
+  json.EndArray().EndObject();
+  return json.str() + "\n";
+}
+
+}  // namespace fundlog

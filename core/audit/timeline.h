@@ -1,0 +1,44 @@
+// The timeline: events in effective order with their sources.
+//
+// Thread-safe as far as the EventLog is: reads only.
+#ifndef FUNDLOG_CORE_AUDIT_TIMELINE_H_
+#define FUNDLOG_CORE_AUDIT_TIMELINE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "core/store/event_log.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace fundlog {
+
+struct TimelineQuery {
+  std::string fund_id;  // empty: every fund
+  // Events whose effective time overlaps [from, to] (both optional).
+  std::optional<absl::CivilDay> from;
+  std::optional<absl::CivilDay> to;
+  // Only events recorded on or before this day ("as known on").
+  std::optional<absl::CivilDay> known_at;
+};
+
+// Records in (effective start, seq) order. Storage errors pass through.
+absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
+    const EventLog& log, const TimelineQuery& query);
+
+// An aligned table for a terminal or a working paper: seq, effective,
+// recorded_on, kind, summary, and under each event its source and note.
+std::string TimelineText(const std::vector<v1::StoredRecord>& records);
+
+// {"events": [{"seq", "event_id", "kind", "fund", "effective_from",
+// "effective_to" (null when open), "recorded_on", "recorded_by",
+// "appended_at_micros", "summary", "note", "amount_ore" (money kinds),
+// "source": {"title", "reference", "date", "issuer", "passage",
+// "document_sha256"}}]}
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records);
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_AUDIT_TIMELINE_H_

@@ -1,0 +1,111 @@
+#include "core/io/batch_file.h"
+
+#include <openssl/sha.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace fundlog {
+namespace {
+
+// Keeps the first syntax error with its position (protobuf counts lines and
+// columns from 0; people count from 1).
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (message_.empty()) {
+      message_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+    }
+  }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+std::string Extension(absl::string_view name) {
+  return std::filesystem::path(std::string(name)).extension().string();
+}
+
+}  // namespace
+
+std::string Sha256Hex(absl::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(digest), sizeof(digest)));
+}
+
+absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
+                                          size_t bytes_max) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read: ", error.message()));
+  }
+  if (size > bytes_max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": ", size, " bytes, over the limit of ", bytes_max));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (!in.good() && !in.eof()) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
+  }
+  return std::move(contents).str();
+}
+
+absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
+                                       absl::string_view contents) {
+  LoadedBatch loaded;
+  loaded.file_name =
+      std::filesystem::path(std::string(display_name)).filename().string();
+  loaded.file_sha256 = Sha256Hex(contents);
+  const std::string extension = Extension(display_name);
+  if (extension == ".textpb" || extension == ".txtpb" ||
+      extension == ".pbtxt") {
+    google::protobuf::TextFormat::Parser parser;
+    FirstError errors;
+    parser.RecordErrorsTo(&errors);
+    if (!parser.ParseFromString(std::string(contents), &loaded.batch)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name, ":", errors.message()));
+    }
+    return loaded;
+  }
+  if (extension == ".json") {
+    google::protobuf::util::JsonParseOptions options;
+    // Protobuf 3.21 has its own Status type here, not absl::Status.
+    google::protobuf::util::Status parsed =
+        google::protobuf::util::JsonStringToMessage(std::string(contents),
+                                                    &loaded.batch, options);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(display_name, ": not a JSON EventBatch: ",
+                       parsed.message().ToString()));
+    }
+    return loaded;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      display_name, ": unknown file type \"", extension,
+      "\" (want .textpb or .json holding a fundlog.v1.EventBatch)"));
+}
+
+absl::StatusOr<LoadedBatch> LoadBatchFile(const std::string& path) {
+  absl::StatusOr<std::string> contents = ReadFileBytes(path, kBatchFileBytesMax);
+  if (!contents.ok()) return contents.status();
+  return ParseBatch(path, *contents);
+}
+
+}  // namespace fundlog

@@ -1,0 +1,44 @@
+// Reading event batches from files: protobuf text format (.textpb, .txtpb,
+// .pbtxt) or protobuf JSON (.json), each holding one fundlog.v1.EventBatch.
+//
+// Thread-safe: free functions.
+#ifndef FUNDLOG_CORE_IO_BATCH_FILE_H_
+#define FUNDLOG_CORE_IO_BATCH_FILE_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace fundlog {
+
+// Files larger than this are refused before parsing.
+inline constexpr size_t kBatchFileBytesMax = 256u << 20;
+
+struct LoadedBatch {
+  v1::EventBatch batch;
+  std::string file_name;    // base name, for provenance
+  std::string file_sha256;  // hex SHA-256 of the file's bytes
+};
+
+// Parses `contents` (named `display_name` in messages) by the format its
+// name's extension says. kInvalidArgument naming the file, line and column
+// on a syntax error or an unknown extension.
+absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
+                                       absl::string_view contents);
+
+// Reads `path` and parses it as ParseBatch does; kNotFound when the file
+// cannot be read.
+absl::StatusOr<LoadedBatch> LoadBatchFile(const std::string& path);
+
+// Reads a whole file. kNotFound / kInvalidArgument (too large) naming it.
+absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
+                                          size_t bytes_max);
+
+// Hex SHA-256 of `bytes`.
+std::string Sha256Hex(absl::string_view bytes);
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_IO_BATCH_FILE_H_

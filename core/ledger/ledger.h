@@ -1,0 +1,167 @@
+// fundlog::ledger: balances, statements, totals and checks derived from the
+// log's records under a view of the accounting-policy timeline.
+//
+// Facts are never changed by a view: postings are derived per query. A fact
+// known only for a period, or a transition whose day is unknown, yields a
+// balance range [min, max], the tightest this engine can prove (see
+// projector.h for where the hull can be looser than the exact set). Amounts
+// are int64 öre in each account's natural sign: ASSET and EXPENSE accounts as
+// debits - credits, LIABILITY, EQUITY and INCOME as credits - debits.
+//
+// Every function takes the log's records in sequence order (seq 0, 1, ...).
+// Thread-safe: free functions without shared state.
+#ifndef FUNDLOG_CORE_LEDGER_LEDGER_H_
+#define FUNDLOG_CORE_LEDGER_LEDGER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace fundlog::ledger {
+
+// reported: policies as applied over time, with their transitions.
+// without-change: the first policy throughout; transitions tied to later
+//   changes are not applied.
+// restated: the latest policy from the beginning; no tied transitions.
+enum class View { kReported, kWithoutChange, kRestated };
+inline constexpr View kAllViews[] = {View::kReported, View::kWithoutChange,
+                                     View::kRestated};
+
+// "reported", "without-change" or "restated"; kInvalidArgument otherwise.
+absl::StatusOr<View> ParseView(std::string_view name);
+// The name ParseView accepts.
+std::string_view ViewName(View view);
+
+// One account's balance. min_ore == max_ore when exact. When the facts
+// contradict a declared bound (the range would be empty), the range is the
+// one before narrowing and bound_contradicted is set.
+struct AccountRange {
+  std::string account;  // Account.id
+  std::string name;     // Account.name, empty for an undefined account
+  int64_t min_ore = 0;
+  int64_t max_ore = 0;
+  bool bound_contradicted = false;
+};
+
+// as_of: end of that day. known_at: only events recorded on or before it
+// (and corrections as of it); unset: everything. fund_id empty: all funds.
+struct BalanceQuery {
+  absl::CivilDay as_of;
+  std::optional<absl::CivilDay> known_at;
+  View view = View::kReported;
+  std::string fund_id;
+};
+
+// Accounts from AccountsDefined (of the fund, or of all funds), plus any
+// account posted to, sorted by (account number, id); unposted ones 0/0.
+// kInvalidArgument for a malformed record (named by seq and field),
+// kFailedPrecondition for records out of sequence, kOutOfRange when a sum
+// of input amounts overflows int64, kResourceExhausted when too many
+// orderings of uncertain transitions would have to be considered.
+absl::StatusOr<std::vector<AccountRange>> Balances(
+    absl::Span<const v1::StoredRecord> records, const BalanceQuery& query);
+
+// A posting derived from one event under the query's view, as of its day:
+// the event behind a figure. Amounts are ranges like balances; a voucher row
+// names only one side. Sorted by seq, then accounts. Errors as Balances.
+struct Posting {
+  uint64_t seq = 0;
+  std::string kind;  // payload field name, e.g. "use", "close_out"
+  std::string debit_account;
+  std::string credit_account;
+  int64_t min_ore = 0;
+  int64_t max_ore = 0;
+};
+absl::StatusOr<std::vector<Posting>> Postings(
+    absl::Span<const v1::StoredRecord> records, const BalanceQuery& query);
+
+// Statement for a calendar year: opening (as of the day before 1 January),
+// movements by payload kind within the year, closing (as of 31 December).
+// Movements are postings as made (a close-out's own movement is separate);
+// only non-zero ones are listed, in account order then kind.
+struct Movement {
+  std::string account;
+  std::string kind;
+  int64_t min_ore = 0;
+  int64_t max_ore = 0;
+};
+struct Statement {
+  int year = 0;
+  View view = View::kReported;
+  std::vector<AccountRange> opening;
+  std::vector<Movement> movements;
+  std::vector<AccountRange> closing;
+};
+struct StatementQuery {
+  int year = 0;
+  View view = View::kReported;
+  std::optional<absl::CivilDay> known_at;
+  std::string fund_id;
+};
+// Errors as Balances.
+absl::StatusOr<Statement> YearStatement(
+    absl::Span<const v1::StoredRecord> records, const StatementQuery& query);
+
+// Sum of the facts' amounts of one kind whose effective lies within
+// [from, to]: exact when a fact's whole period lies inside, [0, amount] when
+// it straddles a bound. close_out and guidelines_repealed amounts are what
+// the view's projection moves (in the emptied account's natural sign).
+// `unstated` counts facts of the kind in the period that give no amount.
+struct KindTotal {
+  std::string kind;
+  int64_t min_ore = 0;
+  int64_t max_ore = 0;
+  int unstated = 0;
+};
+struct TotalsQuery {
+  absl::CivilDay from;
+  absl::CivilDay to;
+  std::optional<absl::CivilDay> known_at;
+  View view = View::kReported;
+  std::string fund_id;
+};
+// One entry for each of allocation, use, repayment, budget_frame_use,
+// close_out, guidelines_repealed, in that order. kInvalidArgument when
+// to < from; otherwise errors as Balances.
+absl::StatusOr<std::vector<KindTotal>> Totals(
+    absl::Span<const v1::StoredRecord> records, const TotalsQuery& query);
+
+// A verification finding: the event it concerns, a stable kind string
+// (e.g. "debits_credits", "assertion_failed", "seal_mismatch",
+// "bound_contradicted", "invalid_event") and one sentence.
+struct Finding {
+  uint64_t seq = 0;
+  std::string kind;
+  std::string detail;
+};
+// The outcome of one BalanceAsserted, held or not.
+struct AssertionOutcome {
+  uint64_t seq = 0;
+  bool holds = false;
+  bool exact = false;  // the balance it was checked against was exact
+};
+struct LedgerCheck {
+  std::vector<Finding> findings;  // empty: the ledger verifies
+  std::vector<AssertionOutcome> assertions;
+};
+// Replays the records and checks, under every view, that debits equal
+// credits (0 lies in the summed range) at every year end and asserted date,
+// every BalanceAsserted, every StatementSealed against the records it
+// covered, and every declared bound. Never fails: problems are findings.
+LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records);
+
+// The seal the log appends: balances of all accounts of all funds as of
+// `as_of` under each view, covering all `records`. Errors as Balances.
+absl::StatusOr<v1::StatementSealed> ComputeSeal(
+    absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of);
+
+}  // namespace fundlog::ledger
+
+#endif  // FUNDLOG_CORE_LEDGER_LEDGER_H_

@@ -1,0 +1,126 @@
+// Projector: the incremental projection state of the ledger. Records are
+// folded in seq order; queries evaluate the state at any date, as known on
+// any date, under any view. The free functions of ledger.h are built on it.
+//
+// State. One compact version per money fact (about 64 bytes), per transition
+// (CloseOut, repeal) and, kept whole, each AccountsDefined, PolicyDefined,
+// PolicyChanged, BalanceAsserted and StatementSealed; plus the version chains
+// of corrected facts. Governance events without accounting weight leave
+// nothing. A query needs the state plus scratch that grows with the number of
+// accounts and uncertain transitions, never with the number of records.
+//
+// Ranges. A fact known for a period is split, in any proportion, over the
+// stretches of time between the transitions (policy changes, close-outs,
+// repeals) that can fall inside its period; every ordering of transitions
+// whose windows allow it is a scenario; balances are the union of the
+// scenarios' ranges, each narrowed by the bounds of the policy in force at
+// the query date in that scenario (a scenario a bound rules out is dropped).
+// Within one scenario each fact is optimised on its own, so the hull can be
+// looser than the exact set when two period facts each need a transition at a
+// different moment of the same window (the hull lets both have their way),
+// and a bound narrows only the bounded account (other accounts keep the
+// wider range). It is exact when such windows hold at most one fact's
+// preference, as in the Trelleborg history.
+//
+// Snapshots. SerializeState() is everything a later process needs to resume:
+// restore with FromState() and Add() records from size() on. A snapshot
+// store should keep alongside the bytes the log size they cover and the
+// Merkle root at that size, and discard a snapshot whose root no longer
+// matches the log (derived data is never trusted over the log).
+//
+// Thread safety: const methods may run concurrently; Add needs exclusion.
+#ifndef FUNDLOG_CORE_LEDGER_PROJECTOR_H_
+#define FUNDLOG_CORE_LEDGER_PROJECTOR_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/ledger/facts.h"
+#include "core/ledger/ledger.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace fundlog::ledger {
+
+namespace internal {
+class QueryContext;
+}  // namespace internal
+
+class Projector {
+ public:
+  Projector() = default;
+  Projector(Projector&&) = default;
+  Projector& operator=(Projector&&) = default;
+
+  // Folds the next record. kFailedPrecondition (state unchanged) unless
+  // record.seq() == size(). kInvalidArgument naming seq and field for a
+  // malformed event (bad date, amount <= 0, correction of a later record):
+  // the record is then counted in size() but contributes nothing, so a
+  // verifier may keep folding.
+  absl::Status Add(const v1::StoredRecord& record);
+
+  // Number of records folded (the next expected seq).
+  uint64_t size() const { return next_seq_; }
+
+  // The queries of ledger.h on the records folded so far.
+  absl::StatusOr<std::vector<AccountRange>> BalancesAt(
+      const BalanceQuery& query) const;
+  absl::StatusOr<std::vector<Posting>> PostingsAt(
+      const BalanceQuery& query) const;
+  absl::StatusOr<Statement> StatementFor(const StatementQuery& query) const;
+  absl::StatusOr<std::vector<KindTotal>> TotalsFor(
+      const TotalsQuery& query) const;
+
+  // Per-query details verify needs beyond Balances: for each fund, the
+  // accounts whose declared bound the facts contradict as of `as_of`, with
+  // the seq of the PolicyDefined that declares it. Errors as Balances.
+  struct Contradiction {
+    std::string fund_id;
+    std::string account;
+    uint64_t policy_seq = 0;
+  };
+  absl::StatusOr<std::vector<Contradiction>> ContradictionsAt(
+      const BalanceQuery& query) const;
+
+  // Earliest and latest effective day of any fact (0, 0 when none), the
+  // dates verify checks between.
+  std::pair<int32_t, int32_t> EffectiveDayRange() const;
+  // Active (everything known) BalanceAsserted events.
+  std::vector<const internal::KeptEvent*> ActiveAssertions() const;
+
+  // The state as bytes (format in state_codec.cc) and back. FromState
+  // returns kDataLoss for bytes that do not decode.
+  std::string SerializeState() const;
+  static absl::StatusOr<Projector> FromState(std::string_view bytes);
+
+ private:
+  friend class internal::QueryContext;
+  friend class StateCodec;
+
+  struct Parsed;
+  absl::StatusOr<Parsed> Parse(const v1::Event& event, uint64_t seq,
+                               int32_t known_from) const;
+  internal::Version Commit(const Parsed& parsed);
+  absl::Status AddCorrection(const v1::Event& event, uint64_t seq);
+  internal::Version Locate(uint64_t seq) const;
+  void SetKnownUntil(const internal::Version& version, int32_t until);
+
+  uint64_t next_seq_ = 0;
+  internal::Names names_;
+  std::vector<internal::MoneyFact> money_;
+  std::vector<internal::Row> rows_;
+  std::vector<internal::Transition> transitions_;
+  std::vector<internal::KeptEvent> kept_;
+  // Corrections: correction seq -> the seq of the original it ultimately
+  // corrects; original seq -> its versions in (known_from, seq) order.
+  absl::flat_hash_map<uint64_t, uint64_t> correction_root_;
+  absl::flat_hash_map<uint64_t, std::vector<internal::Version>> versions_;
+};
+
+}  // namespace fundlog::ledger
+
+#endif  // FUNDLOG_CORE_LEDGER_PROJECTOR_H_

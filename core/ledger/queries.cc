@@ -1,0 +1,254 @@
+// Balances: the shared query steps and Projector::BalancesAt.
+#include "core/ledger/queries.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "core/ledger/projector.h"
+
+namespace fundlog::ledger {
+namespace internal {
+namespace {
+
+// Narrows `r` by the bounds of `policy`. False when a bound leaves an
+// account's range empty; those accounts go to `violated`.
+absl::StatusOr<bool> ApplyBounds(const QueryContext& context, int policy,
+                                 Ranges* r, std::vector<int>* violated) {
+  if (policy < 0) return true;
+  bool feasible = true;
+  for (const Bound& bound : context.Policy(policy).bounds) {
+    const int a = bound.account;
+    const bool debit_normal = context.AccountAt(a).debit_normal;
+    int64_t lo = r->min[a], hi = r->max[a];
+    if (auto s = ToNatural(debit_normal, &lo, &hi); !s.ok()) return s;
+    lo = std::max(lo, bound.min_ore.value_or(lo));
+    hi = std::min(hi, bound.max_ore.value_or(hi));
+    if (lo > hi) {
+      feasible = false;
+      violated->push_back(a);
+      continue;
+    }
+    if (auto s = ToNatural(debit_normal, &lo, &hi); !s.ok()) return s;
+    r->min[a] = lo;
+    r->max[a] = hi;
+  }
+  return feasible;
+}
+
+}  // namespace
+
+absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
+  if (debit_normal) return absl::OkStatus();
+  if (*min == std::numeric_limits<int64_t>::min() ||
+      *max == std::numeric_limits<int64_t>::min()) {
+    return absl::OutOfRangeError("balance overflows int64 when negated");
+  }
+  const int64_t lo = -*max;
+  *max = -*min;
+  *min = lo;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> FundFilter(const Names& names,
+                                    std::string_view fund_id) {
+  if (fund_id.empty()) return kNoName;
+  const uint32_t id = names.Find(fund_id);
+  if (id == kNoName) {
+    return absl::NotFoundError(absl::StrCat("no fund \"", fund_id, "\""));
+  }
+  return id;
+}
+
+std::optional<int32_t> KnownAt(const std::optional<absl::CivilDay>& day) {
+  if (!day) return std::nullopt;
+  return DayNumber(*day);
+}
+
+absl::StatusOr<Prepared> Prepare(const QueryContext& context,
+                                 const PlanRequest& request, uint32_t fund) {
+  Prepared prepared;
+  std::vector<FundBuckets> buckets;
+  absl::flat_hash_map<uint32_t, size_t> index;
+  auto plan_of = [&](uint32_t id) -> absl::StatusOr<size_t> {
+    if (auto it = index.find(id); it != index.end()) return it->second;
+    auto plan = PlanFund(context, context.Fund(id), request);
+    if (!plan.ok()) return plan.status();
+    plan->fund = id;
+    prepared.plans.push_back(*std::move(plan));
+    buckets.emplace_back();
+    return index[id] = prepared.plans.size() - 1;
+  };
+  for (const FundFacts& facts : context.funds()) {
+    if (fund != kNoName && facts.fund != fund) continue;
+    if (auto i = plan_of(facts.fund); !i.ok()) return i.status();
+  }
+  const std::optional<int32_t> known_at = context.known_at();
+  for (const MoneyFact& fact : context.money()) {
+    if (!fact.known.At(known_at)) continue;
+    if (fund != kNoName && fact.fund != fund) continue;
+    auto i = plan_of(fact.fund);
+    if (!i.ok()) return i.status();
+    if (auto s = buckets[*i].Add(prepared.plans[*i], fact, request.end);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const FundBuckets& b : buckets) prepared.buckets.push_back(b.Finish());
+  return prepared;
+}
+
+absl::StatusOr<FundResult> FundBalance(const QueryContext& context,
+                                       const FundPlan& plan,
+                                       const std::vector<Bucket>& buckets) {
+  const int accounts = context.AccountCount();
+  std::optional<Ranges> feasible, any;
+  std::vector<std::pair<int, uint64_t>> violations;
+  for (const Scenario& s : plan.scenarios) {
+    Ranges r(accounts);
+    const Probe probe{0, s.slots() - 1, true, -1};
+    if (auto st = EvalProbe(context, s, buckets, probe, &r); !st.ok()) {
+      return st;
+    }
+    if (any) {
+      any->Unite(r);
+    } else {
+      any.emplace(r);
+    }
+    std::vector<int> violated;
+    auto ok = ApplyBounds(context, s.final_policy(), &r, &violated);
+    if (!ok.ok()) return ok.status();
+    for (int a : violated) {
+      violations.emplace_back(a, context.Policy(s.final_policy()).seq);
+    }
+    if (*ok && feasible) {
+      feasible->Unite(r);
+    } else if (*ok) {
+      feasible.emplace(r);
+    }
+  }
+  FundResult result{Ranges(accounts), {}};
+  if (feasible) {
+    result.ranges = *std::move(feasible);
+  } else if (any) {
+    result.ranges = *std::move(any);
+    std::sort(violations.begin(), violations.end());
+    violations.erase(std::unique(violations.begin(), violations.end()),
+                     violations.end());
+    result.contradicted = std::move(violations);
+  }
+  return result;
+}
+
+absl::StatusOr<std::pair<int64_t, int64_t>> Moved(
+    const QueryContext& context, const Scenario& s, int j,
+    const std::vector<Bucket>& buckets) {
+  Ranges r(context.AccountCount());
+  const Probe probe{0, j, true, -1};
+  if (auto st = EvalProbe(context, s, buckets, probe, &r); !st.ok()) {
+    return st;
+  }
+  const int from = s.steps[j].from;
+  return std::pair(r.min[from], r.max[from]);
+}
+
+absl::StatusOr<Totalled> TotalBalances(const QueryContext& context,
+                                       const PlanRequest& request,
+                                       uint32_t fund) {
+  auto prepared = Prepare(context, request, fund);
+  if (!prepared.ok()) return prepared.status();
+  Totalled total{Ranges(context.AccountCount()),
+                 std::vector<bool>(context.AccountCount(), false),
+                 {}};
+  for (size_t i = 0; i < prepared->plans.size(); ++i) {
+    auto result =
+        FundBalance(context, prepared->plans[i], prepared->buckets[i]);
+    if (!result.ok()) return result.status();
+    if (auto s = total.ranges.Add(result->ranges); !s.ok()) return s;
+    for (const auto& c : result->contradicted) {
+      total.contradicted[c.first] = true;
+      total.by_fund.push_back({prepared->plans[i].fund, c});
+    }
+  }
+  return total;
+}
+
+}  // namespace internal
+
+absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
+    const BalanceQuery& query) const {
+  internal::QueryContext context(*this, internal::KnownAt(query.known_at));
+  auto fund = internal::FundFilter(names_, query.fund_id);
+  if (!fund.ok()) return fund.status();
+  const internal::PlanRequest request{
+      query.view, internal::EndOf(internal::DayNumber(query.as_of)), {}};
+  auto total = internal::TotalBalances(context, request, *fund);
+  if (!total.ok()) return total.status();
+  std::vector<bool> posted(context.AccountCount());
+  for (int a = 0; a < context.AccountCount(); ++a) {
+    posted[a] = total->ranges.min[a] != 0 || total->ranges.max[a] != 0 ||
+                total->contradicted[a];
+  }
+  std::vector<AccountRange> out;
+  for (int a : context.Listed(*fund, posted)) {
+    const internal::AccountInfo& info = context.AccountAt(a);
+    AccountRange range{names_.Text(info.name), info.display_name,
+                       total->ranges.min[a], total->ranges.max[a],
+                       total->contradicted[a]};
+    if (auto s = internal::ToNatural(info.debit_normal, &range.min_ore,
+                                     &range.max_ore);
+        !s.ok()) {
+      return s;
+    }
+    out.push_back(std::move(range));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Projector::Contradiction>>
+Projector::ContradictionsAt(const BalanceQuery& query) const {
+  internal::QueryContext context(*this, internal::KnownAt(query.known_at));
+  auto fund = internal::FundFilter(names_, query.fund_id);
+  if (!fund.ok()) return fund.status();
+  const internal::PlanRequest request{
+      query.view, internal::EndOf(internal::DayNumber(query.as_of)), {}};
+  auto total = internal::TotalBalances(context, request, *fund);
+  if (!total.ok()) return total.status();
+  std::vector<Contradiction> out;
+  for (const auto& [fund_id, c] : total->by_fund) {
+    out.push_back({names_.Text(fund_id),
+                   names_.Text(context.AccountAt(c.first).name), c.second});
+  }
+  return out;
+}
+
+std::pair<int32_t, int32_t> Projector::EffectiveDayRange() const {
+  int32_t lo = std::numeric_limits<int32_t>::max();
+  int32_t hi = std::numeric_limits<int32_t>::min();
+  auto widen = [&](int32_t from, int32_t to) {
+    lo = std::min(lo, from);
+    hi = std::max(hi, to == internal::kDayOpen ? from : to);
+  };
+  for (const auto& f : money_) widen(f.from_day, f.to_day);
+  for (const auto& t : transitions_) widen(t.from_day, t.to_day);
+  for (const auto& k : kept_) {
+    if (k.event.has_policy_changed() || k.event.has_balance_asserted()) {
+      widen(k.from_day, k.to_day);
+    }
+  }
+  if (lo > hi) return {0, 0};
+  return {lo, hi};
+}
+
+std::vector<const internal::KeptEvent*> Projector::ActiveAssertions() const {
+  std::vector<const internal::KeptEvent*> out;
+  for (const auto& k : kept_) {
+    if (k.event.has_balance_asserted() && k.known.At(std::nullopt)) {
+      out.push_back(&k);
+    }
+  }
+  return out;
+}
+
+}  // namespace fundlog::ledger

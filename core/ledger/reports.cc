@@ -1,0 +1,214 @@
+// Totals and year statements: windows of time evaluated with a marker step.
+#include <array>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "core/ledger/projector.h"
+#include "core/ledger/queries.h"
+
+namespace fundlog::ledger {
+namespace {
+
+using internal::FactKind;
+using internal::Ranges;
+using internal::Scenario;
+using internal::Step;
+
+constexpr std::array<FactKind, 6> kTotalKinds = {
+    FactKind::kAllocation,    FactKind::kUse,
+    FactKind::kRepayment,     FactKind::kBudgetFrameUse,
+    FactKind::kCloseOut,      FactKind::kGuidelinesRepealed};
+
+bool Add(int64_t a, int64_t b, int64_t* out) {
+  return !__builtin_add_overflow(a, b, out);
+}
+
+absl::Status Overflow() {
+  return absl::OutOfRangeError("sum of amounts overflows int64");
+}
+
+// Per fact kind, per account: what a window's postings and transitions move,
+// one scenario at a time, united over scenarios.
+using KindRanges = std::vector<Ranges>;  // indexed by FactKind
+
+absl::StatusOr<KindRanges> ScenarioMovements(
+    const internal::QueryContext& context, const Scenario& s,
+    const std::vector<internal::Bucket>& buckets) {
+  const int accounts = context.AccountCount();
+  KindRanges out(internal::kFactKinds, Ranges(accounts));
+  const int last = s.slots() - 1;
+  for (int kind = 0; kind < internal::kFactKinds; ++kind) {
+    const internal::Probe probe{s.marker + 1, last, false, kind};
+    if (auto st = internal::EvalProbe(context, s, buckets, probe, &out[kind]);
+        !st.ok()) {
+      return st;
+    }
+  }
+  for (int j = s.marker + 1; j < static_cast<int>(s.steps.size()); ++j) {
+    const Step& step = s.steps[j];
+    if (!step.transition || step.effect != Step::Effect::kEmpty) continue;
+    auto moved = internal::Moved(context, s, j, buckets);
+    if (!moved.ok()) return moved.status();
+    Ranges& r = out[static_cast<int>(step.kind)];
+    if (!Add(r.min[step.from], -moved->second, &r.min[step.from]) ||
+        !Add(r.max[step.from], -moved->first, &r.max[step.from]) ||
+        !Add(r.min[step.to], moved->first, &r.min[step.to]) ||
+        !Add(r.max[step.to], moved->second, &r.max[step.to])) {
+      return Overflow();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
+    const TotalsQuery& query) const {
+  if (query.to < query.from) {
+    return absl::InvalidArgumentError("totals: to is before from");
+  }
+  internal::QueryContext context(*this, internal::KnownAt(query.known_at));
+  auto fund = internal::FundFilter(names_, query.fund_id);
+  if (!fund.ok()) return fund.status();
+  const int32_t from = internal::DayNumber(query.from);
+  const int32_t to = internal::DayNumber(query.to);
+  std::array<KindTotal, internal::kFactKinds> totals;
+  // Facts: what they state, independent of any view.
+  for (const internal::MoneyFact& f : money_) {
+    if (!f.known.At(context.known_at()) || !internal::IsRuleKind(f.kind) ||
+        (*fund != internal::kNoName && f.fund != *fund) ||
+        f.from_day > to || (f.to_day != internal::kDayOpen && f.to_day < from)) {
+      continue;
+    }
+    KindTotal& total = totals[static_cast<int>(f.kind)];
+    if (!f.has_amount) {
+      ++total.unstated;
+      continue;
+    }
+    const bool inside = f.from_day >= from && f.to_day <= to;
+    if (!Add(total.max_ore, f.amount, &total.max_ore) ||
+        (inside && !Add(total.min_ore, f.amount, &total.min_ore))) {
+      return Overflow();
+    }
+  }
+  // Transitions: what the view's projection moves within the window.
+  const internal::PlanRequest request{query.view, internal::EndOf(to),
+                                      internal::EndOf(from - 1)};
+  auto prepared = internal::Prepare(context, request, *fund);
+  if (!prepared.ok()) return prepared.status();
+  for (size_t i = 0; i < prepared->plans.size(); ++i) {
+    std::array<std::optional<std::pair<int64_t, int64_t>>, 2> united;
+    for (const Scenario& s : prepared->plans[i].scenarios) {
+      std::array<std::pair<int64_t, int64_t>, 2> sums{};
+      for (int j = s.marker + 1; j < static_cast<int>(s.steps.size()); ++j) {
+        const Step& step = s.steps[j];
+        if (!step.transition || step.effect != Step::Effect::kEmpty) continue;
+        auto moved = internal::Moved(context, s, j, prepared->buckets[i]);
+        if (!moved.ok()) return moved.status();
+        auto [lo, hi] = *moved;
+        if (auto st = internal::ToNatural(
+                context.AccountAt(step.from).debit_normal, &lo, &hi);
+            !st.ok()) {
+          return st;
+        }
+        auto& sum = sums[step.kind == FactKind::kCloseOut ? 0 : 1];
+        if (!Add(sum.first, lo, &sum.first) ||
+            !Add(sum.second, hi, &sum.second)) {
+          return Overflow();
+        }
+      }
+      for (int k = 0; k < 2; ++k) {
+        if (!united[k]) {
+          united[k] = sums[k];
+        } else {
+          united[k]->first = std::min(united[k]->first, sums[k].first);
+          united[k]->second = std::max(united[k]->second, sums[k].second);
+        }
+      }
+    }
+    for (int k = 0; k < 2; ++k) {
+      if (!united[k]) continue;
+      KindTotal& total = totals[static_cast<int>(kTotalKinds[4 + k])];
+      if (!Add(total.min_ore, united[k]->first, &total.min_ore) ||
+          !Add(total.max_ore, united[k]->second, &total.max_ore)) {
+        return Overflow();
+      }
+    }
+  }
+  std::vector<KindTotal> out;
+  for (FactKind kind : kTotalKinds) {
+    KindTotal total = totals[static_cast<int>(kind)];
+    total.kind = std::string(internal::FactKindName(kind));
+    out.push_back(std::move(total));
+  }
+  return out;
+}
+
+absl::StatusOr<Statement> Projector::StatementFor(
+    const StatementQuery& query) const {
+  Statement statement;
+  statement.year = query.year;
+  statement.view = query.view;
+  const absl::CivilDay last_day(query.year, 12, 31);
+  auto opening = BalancesAt({absl::CivilDay(query.year, 1, 1) - 1,
+                             query.known_at, query.view, query.fund_id});
+  if (!opening.ok()) return opening.status();
+  auto closing =
+      BalancesAt({last_day, query.known_at, query.view, query.fund_id});
+  if (!closing.ok()) return closing.status();
+  statement.opening = *std::move(opening);
+  statement.closing = *std::move(closing);
+
+  internal::QueryContext context(*this, internal::KnownAt(query.known_at));
+  auto fund = internal::FundFilter(names_, query.fund_id);
+  if (!fund.ok()) return fund.status();
+  const int32_t end_day = internal::DayNumber(last_day);
+  const int32_t start_day = internal::DayNumber(absl::CivilDay(query.year, 1, 1));
+  const internal::PlanRequest request{query.view, internal::EndOf(end_day),
+                                      internal::EndOf(start_day - 1)};
+  auto prepared = internal::Prepare(context, request, *fund);
+  if (!prepared.ok()) return prepared.status();
+  KindRanges total(internal::kFactKinds, Ranges(context.AccountCount()));
+  for (size_t i = 0; i < prepared->plans.size(); ++i) {
+    std::optional<KindRanges> united;
+    for (const Scenario& s : prepared->plans[i].scenarios) {
+      auto moves = ScenarioMovements(context, s, prepared->buckets[i]);
+      if (!moves.ok()) return moves.status();
+      if (!united) {
+        united = *std::move(moves);
+        continue;
+      }
+      for (int k = 0; k < internal::kFactKinds; ++k) {
+        (*united)[k].Unite((*moves)[k]);
+      }
+    }
+    for (int k = 0; united && k < internal::kFactKinds; ++k) {
+      if (auto st = total[k].Add((*united)[k]); !st.ok()) return st;
+    }
+  }
+  std::vector<bool> none(context.AccountCount(), false);
+  for (int a : context.Listed(*fund, none)) none[a] = true;
+  for (int a = 0; a < context.AccountCount(); ++a) {
+    for (int k = 0; k < internal::kFactKinds; ++k) {
+      if (total[k].min[a] != 0 || total[k].max[a] != 0) none[a] = true;
+    }
+  }
+  for (int a : context.Listed(*fund, none)) {
+    const internal::AccountInfo& info = context.AccountAt(a);
+    for (int k = 0; k < internal::kFactKinds; ++k) {
+      Movement m{names_.Text(info.name),
+                 std::string(internal::FactKindName(FactKind(k))),
+                 total[k].min[a], total[k].max[a]};
+      if (m.min_ore == 0 && m.max_ore == 0) continue;
+      if (auto st = internal::ToNatural(info.debit_normal, &m.min_ore,
+                                        &m.max_ore);
+          !st.ok()) {
+        return st;
+      }
+      statement.movements.push_back(std::move(m));
+    }
+  }
+  return statement;
+}
+
+}  // namespace fundlog::ledger

@@ -1,0 +1,210 @@
+// EventLog: the append-only fund log on RocksDB. One directory is one log.
+//
+// Thread safety: an EventLog may be shared between threads. Appends are
+// serialised by an internal mutex (a single writer); reads may run
+// concurrently with each other and with an append. Only one process may open
+// a directory at a time (RocksDB's LOCK file enforces it).
+//
+// The on-disk layout is written down in key_format.h and docs/format.md.
+#ifndef FUNDLOG_CORE_STORE_EVENT_LOG_H_
+#define FUNDLOG_CORE_STORE_EVENT_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+}  // namespace rocksdb
+
+namespace fundlog {
+
+// The schema version this build writes. Opening a log written by a newer
+// schema fails with kFailedPrecondition.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+struct CreateOptions {
+  std::string path;        // the log directory; must not hold a log yet
+  std::string origin;      // the checkpoint origin line, e.g. "trelleborg.se/fundlog"
+  std::string org_name;    // optional
+  std::string org_number;  // optional, e.g. "212000-1199"
+  std::string verifier_key;  // the checkpoint verifier key in note form
+};
+
+struct OpenOptions {
+  std::string path;
+  bool read_only = false;  // no writes; several readers may coexist
+};
+
+// Where a batch came from; stored in each record's Provenance.
+struct BatchOrigin {
+  std::string file_name;    // base name shown in the audit trail
+  std::string file_sha256;  // hex SHA-256 of the file's bytes; may be empty
+};
+
+// A run of consecutive events of a batch that came from one file.
+struct BatchPart {
+  BatchOrigin origin;
+  int event_count = 0;
+};
+
+struct AppendResult {
+  uint64_t first_seq = 0;  // sequence number of the batch's first event
+  uint64_t new_size = 0;   // the log's size after the append
+};
+
+// Meta facts about the log (the `meta` family).
+struct LogInfo {
+  std::string origin;
+  std::string org_name;
+  std::string org_number;
+  std::string verifier_key;
+  uint32_t schema_version = 0;
+  uint64_t size = 0;
+};
+
+class EventLog {
+ public:
+  // Creates a new log directory. kAlreadyExists when `path` already holds a
+  // log; kInvalidArgument for an empty origin; kInternal on storage errors.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Create(
+      const CreateOptions& options);
+
+  // Opens an existing log. kNotFound when `path` holds no log;
+  // kFailedPrecondition when it was written by a newer schema or its meta is
+  // unreadable; kInternal on storage errors.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(
+      const OpenOptions& options);
+
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // The number of records, which is also the next sequence number.
+  uint64_t Size() const;
+  LogInfo Info() const;
+  const std::string& path() const { return path_; }
+
+  // Validates every event of `batch` against the log and each other, then
+  // writes them all with consecutive sequence numbers in one synced
+  // WriteBatch, or writes nothing. Returns:
+  //   kInvalidArgument   an event failed validation (message names its index
+  //                      in the batch and the field), or the batch is empty
+  //                      or over a bound;
+  //   kAborted           `expected_size` is set and differs from Size();
+  //   kFailedPrecondition the writer is poisoned by an earlier failed write,
+  //                      or the log was opened read-only;
+  //   kDataLoss          a record already exists where the next one would go;
+  //   kInternal          the write failed (the writer is now poisoned).
+  absl::StatusOr<AppendResult> Append(const v1::EventBatch& batch,
+                                      std::optional<uint64_t> expected_size,
+                                      const BatchOrigin& origin = {});
+
+  // As Append, for a batch joined from several files: `parts` says which
+  // file each run of events came from (their counts must sum to the batch
+  // size, else kInvalidArgument).
+  absl::StatusOr<AppendResult> AppendParts(
+      const v1::EventBatch& batch, std::optional<uint64_t> expected_size,
+      const std::vector<BatchPart>& parts);
+
+  // The exact stored bytes of record `seq` (the Merkle leaf data).
+  // kNotFound when seq >= Size(); kDataLoss when the record is missing.
+  absl::StatusOr<std::string> ReadRaw(uint64_t seq) const;
+
+  // Record `seq` parsed. As ReadRaw, plus kDataLoss when unparsable.
+  absl::StatusOr<v1::StoredRecord> Read(uint64_t seq) const;
+
+  // Calls `visit(seq, stored_bytes)` for each record with from <= seq < to,
+  // in order; stops early with the status `visit` returns if not OK.
+  // kDataLoss when a sequence number in the range is missing.
+  using RawVisitor = std::function<absl::Status(uint64_t, absl::string_view)>;
+  absl::Status ScanRaw(uint64_t from, uint64_t to,
+                       const RawVisitor& visit) const;
+
+  // Parsed form of ScanRaw.
+  using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
+  absl::Status Scan(uint64_t from, uint64_t to,
+                    const RecordVisitor& visit) const;
+
+  // Records of `fund_id` (every fund when empty) whose effective start day
+  // lies in [from, to], in (start day, seq) order, through the `index`
+  // family. kDataLoss when an index entry names a missing record.
+  absl::Status ScanByEffective(absl::string_view fund_id, absl::CivilDay from,
+                               absl::CivilDay to,
+                               const RecordVisitor& visit) const;
+
+  // The sequence number of the event with `event_id`, if any.
+  absl::StatusOr<std::optional<uint64_t>> FindEventId(
+      absl::string_view event_id) const;
+
+  // The first record imported from a file with this SHA-256, if any.
+  absl::StatusOr<std::optional<uint64_t>> FindImportedFile(
+      absl::string_view file_sha256) const;
+
+  // Derived data (snapshots, projections): rebuildable, never trusted over
+  // the log. Written without touching `events`.
+  absl::StatusOr<std::optional<std::string>> GetDerived(
+      absl::string_view key) const;
+  absl::Status PutDerived(absl::string_view key, absl::string_view value);
+  absl::Status ClearDerived();
+
+  // Records that a checkpoint of `size` with `root` was signed, so the log
+  // never signs two checkpoints of one size with different roots. OK when
+  // already recorded with the same root; kFailedPrecondition when recorded
+  // with another (a split view: never sign it).
+  absl::Status RememberSignedRoot(uint64_t size, absl::string_view root);
+
+  // A raw entry of the `index` family (key grammar in key_format.h).
+  absl::StatusOr<std::optional<std::string>> GetIndexEntry(
+      absl::string_view key) const;
+
+  // The `tree` family, for the Merkle layer: the stored hash of a complete
+  // subtree, or nullopt when absent.
+  absl::StatusOr<std::optional<std::string>> GetTreeNode(
+      absl::string_view key) const;
+
+ private:
+  struct Families;
+  EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
+           std::unique_ptr<Families> families, LogInfo info,
+           int64_t last_appended_micros, bool read_only);
+
+  absl::Status LoadMeta();
+  absl::StatusOr<std::optional<uint64_t>> FindNamed(char kind,
+                                                    absl::string_view name) const;
+  absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle*,
+                                                 absl::string_view key) const;
+  absl::Status CommitBatch(const v1::EventBatch& batch,
+                           const std::vector<BatchPart>& parts,
+                           uint64_t first_seq)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  const std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<Families> families_;
+  const bool read_only_;
+
+  mutable absl::Mutex write_mu_;
+  LogInfo info_ ABSL_GUARDED_BY(write_mu_);
+  int64_t last_appended_micros_ ABSL_GUARDED_BY(write_mu_);
+  // Set by the first failed write: the log's state on disk is then unknown,
+  // and it must take no more writes until reopened (and recovered by
+  // RocksDB's own WAL replay). Mirrors leveldb's RecordBackgroundError.
+  absl::Status poisoned_ ABSL_GUARDED_BY(write_mu_);
+};
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_STORE_EVENT_LOG_H_

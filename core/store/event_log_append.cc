@@ -1,0 +1,348 @@
+// Appending to the log, and the `index`/`derived`/`tree` family accessors.
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "core/store/dates.h"
+#include "core/store/event_log.h"
+#include "core/store/families.h"
+#include "core/store/key_format.h"
+#include "core/store/rocks_status.h"
+#include "core/store/tree_writer.h"
+#include "core/store/validate.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace fundlog {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The effective start day, the key of the by-day indexes.
+const std::string& StartDay(const v1::Event& event) {
+  return event.effective().has_period() ? event.effective().period().from()
+                                        : event.effective().day();
+}
+
+std::string Serialize(const v1::StoredRecord& record) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  // Deterministic map order, so the same record always yields the same bytes
+  // on this build. Verification never depends on it: it hashes stored bytes.
+  coded.SetSerializationDeterministic(true);
+  record.SerializeWithCachedSizes(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+// Answers validation's questions from the `index` family.
+class IndexContext : public ValidationContext {
+ public:
+  IndexContext(const EventLog& log, uint64_t size) : log_(log), size_(size) {}
+  uint64_t Size() const override { return size_; }
+  absl::StatusOr<bool> HasEventId(absl::string_view id) const override {
+    return Has(keys::kIndexEventId, id);
+  }
+  absl::StatusOr<bool> HasFund(absl::string_view fund_id) const override {
+    return Has(keys::kIndexFund, fund_id);
+  }
+  absl::StatusOr<bool> HasPolicy(absl::string_view policy_id) const override {
+    return Has(keys::kIndexPolicy, policy_id);
+  }
+  absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
+    return Has(keys::kIndexAccount, account);
+  }
+
+ private:
+  absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
+    absl::StatusOr<std::optional<std::string>> value =
+        log_.GetIndexEntry(keys::NamedKey(kind, name));
+    if (!value.ok()) return value.status();
+    return value->has_value();
+  }
+  const EventLog& log_;
+  const uint64_t size_;
+};
+
+}  // namespace
+
+absl::StatusOr<AppendResult> EventLog::Append(
+    const v1::EventBatch& batch, std::optional<uint64_t> expected_size,
+    const BatchOrigin& origin) {
+  return AppendParts(batch, expected_size,
+                     {BatchPart{origin, batch.events_size()}});
+}
+
+absl::StatusOr<AppendResult> EventLog::AppendParts(
+    const v1::EventBatch& batch, std::optional<uint64_t> expected_size,
+    const std::vector<BatchPart>& parts) {
+  int64_t counted = 0;
+  for (const BatchPart& part : parts) counted += part.event_count;
+  if (counted != batch.events_size()) {
+    return absl::InvalidArgumentError(
+        "batch parts do not cover the batch exactly");
+  }
+  absl::MutexLock lock(&write_mu_);
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  if (!poisoned_.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "an earlier write failed; reopen the log before appending (",
+        poisoned_.message(), ")"));
+  }
+  const uint64_t size = info_.size;
+  if (expected_size.has_value() && *expected_size != size) {
+    return absl::AbortedError(absl::StrCat("the log holds ", size,
+                                           " records, not the expected ",
+                                           *expected_size, "; nothing written"));
+  }
+  if (absl::Status s = ValidateBatch(batch, IndexContext(*this, size));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CommitBatch(batch, parts, size); !s.ok()) return s;
+  return AppendResult{size, info_.size};
+}
+
+absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
+                                   const std::vector<BatchPart>& parts,
+                                   uint64_t first_seq) {
+  rocksdb::WriteBatch write;
+  absl::Status s;
+  int64_t appended_at = std::max(NowMicros(), last_appended_micros_ + 1);
+  std::vector<std::string> stored;
+  stored.reserve(batch.events_size());
+  v1::StoredRecord record;
+  size_t part = 0;
+  int index_in_part = 0;
+  for (int i = 0; i < batch.events_size(); ++i) {
+    while (index_in_part >= parts[part].event_count) {
+      ++part;
+      index_in_part = 0;
+    }
+    const BatchOrigin& origin = parts[part].origin;
+    const uint64_t seq = first_seq + i;
+    const v1::Event& event = batch.events(i);
+    // Records are written once: a key already present means the meta size
+    // and the events family disagree, which only damage can cause.
+    absl::StatusOr<std::optional<std::string>> existing =
+        Get(families_->events(), keys::EventKey(seq));
+    if (!existing.ok()) return existing.status();
+    if (existing->has_value()) {
+      return absl::DataLossError(absl::StrCat(
+          "record ", seq, " already exists; refusing to overwrite it"));
+    }
+    record.set_seq(seq);
+    record.set_appended_at_micros(appended_at + i);
+    *record.mutable_event() = event;
+    record.mutable_provenance()->set_file_name(origin.file_name);
+    record.mutable_provenance()->set_file_sha256(origin.file_sha256);
+    record.mutable_provenance()->set_index_in_file(index_in_part++);
+    record.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
+    stored.push_back(Serialize(record));
+    rocksdb::ColumnFamilyHandle* index = families_->index();
+    const std::string seq_bytes = keys::EncodeU64(seq);
+    s.Update(FromRocks(
+        write.Put(families_->events(), keys::EventKey(seq), stored.back()),
+        "batch"));
+    s.Update(FromRocks(
+        write.Put(index, keys::AllByDayKey(StartDay(event), seq), ""),
+        "batch"));
+    s.Update(FromRocks(
+        write.Put(index,
+                  keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
+                  ""),
+        "batch"));
+    s.Update(FromRocks(
+        write.Put(index, keys::NamedKey(keys::kIndexEventId, event.event_id()),
+                  seq_bytes),
+        "batch"));
+    if (event.has_fund_established()) {
+      s.Update(FromRocks(
+          write.Put(index, keys::NamedKey(keys::kIndexFund, event.fund_id()),
+                    seq_bytes),
+          "batch"));
+    }
+    if (event.has_policy_defined()) {
+      s.Update(FromRocks(
+          write.Put(index,
+                    keys::NamedKey(keys::kIndexPolicy,
+                                   event.policy_defined().policy_id()),
+                    seq_bytes),
+          "batch"));
+    }
+    for (const v1::Account& account : event.accounts_defined().accounts()) {
+      s.Update(FromRocks(
+          write.Put(index, keys::NamedKey(keys::kIndexAccount, account.id()),
+                    seq_bytes),
+          "batch"));
+    }
+  }
+  uint64_t part_start = first_seq;
+  for (const BatchPart& batch_part : parts) {
+    const std::string& sha = batch_part.origin.file_sha256;
+    if (!sha.empty()) {
+      absl::StatusOr<std::optional<uint64_t>> seen = FindImportedFile(sha);
+      if (!seen.ok()) return seen.status();
+      if (!seen->has_value()) {
+        s.Update(FromRocks(
+            write.Put(families_->index(),
+                      keys::NamedKey(keys::kIndexImportedFile, sha),
+                      keys::EncodeU64(part_start)),
+            "batch"));
+      }
+    }
+    part_start += batch_part.event_count;
+  }
+  // The Merkle nodes go in the same WriteBatch as the records they cover, so
+  // that after a crash the tree and the log can never disagree.
+  s.Update(AddTreeNodes(*this, first_seq, stored, families_->tree(), &write));
+  const uint64_t new_size = first_seq + batch.events_size();
+  const int64_t last = appended_at + batch.events_size() - 1;
+  s.Update(FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaSize),
+                               keys::EncodeU64(new_size)),
+                     "batch"));
+  s.Update(FromRocks(
+      write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
+                keys::EncodeU64(static_cast<uint64_t>(last))),
+      "batch"));
+  if (!s.ok()) return s;
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  if (absl::Status written = FromRocks(db_->Write(options, &write), "append");
+      !written.ok()) {
+    // Whether any of the batch reached the disk is now unknown; RocksDB's
+    // WAL replay on reopen settles it. Until then, refuse further writes.
+    poisoned_ = written;
+    return absl::InternalError(written.message());
+  }
+  info_.size = new_size;
+  last_appended_micros_ = last;
+  return absl::OkStatus();
+}
+
+absl::Status EventLog::RememberSignedRoot(uint64_t size, absl::string_view root) {
+  absl::MutexLock lock(&write_mu_);
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  std::string key(keys::kMetaSignedRootPrefix);
+  keys::AppendU64(&key, size);
+  absl::StatusOr<std::optional<std::string>> known = Get(families_->meta(), key);
+  if (!known.ok()) return known.status();
+  if (known->has_value()) {
+    if (**known == root) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a checkpoint of size ", size,
+        " was already signed with a different root; refusing to sign another"));
+  }
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Put(options, families_->meta(), key, ToSlice(root)),
+                   "remember signed root");
+}
+
+absl::StatusOr<std::optional<std::string>> EventLog::GetIndexEntry(
+    absl::string_view key) const {
+  return Get(families_->index(), key);
+}
+
+absl::StatusOr<std::optional<uint64_t>> EventLog::FindEventId(
+    absl::string_view event_id) const {
+  return FindNamed(keys::kIndexEventId, event_id);
+}
+
+absl::StatusOr<std::optional<uint64_t>> EventLog::FindImportedFile(
+    absl::string_view file_sha256) const {
+  return FindNamed(keys::kIndexImportedFile, file_sha256);
+}
+
+absl::StatusOr<std::optional<uint64_t>> EventLog::FindNamed(
+    char kind, absl::string_view name) const {
+  absl::StatusOr<std::optional<std::string>> value =
+      Get(families_->index(), keys::NamedKey(kind, name));
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) return std::nullopt;
+  std::optional<uint64_t> seq = keys::DecodeU64(**value);
+  if (!seq) {
+    return absl::DataLossError(
+        absl::StrCat("index entry for \"", name, "\" is unreadable"));
+  }
+  return *seq;
+}
+
+absl::Status EventLog::ScanByEffective(absl::string_view fund_id,
+                                       absl::CivilDay from, absl::CivilDay to,
+                                       const RecordVisitor& visit) const {
+  const std::string prefix = fund_id.empty()
+                                 ? std::string(1, keys::kIndexAllByDay)
+                                 : keys::FundByDayPrefix(fund_id);
+  const std::string from_day = FormatDay(from);
+  const std::string to_day = FormatDay(to);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->index()));
+  for (it->Seek(absl::StrCat(prefix, from_day)); it->Valid(); it->Next()) {
+    absl::string_view key = ToView(it->key());
+    if (key.size() != prefix.size() + keys::kDayBytes + keys::kU64Bytes ||
+        key.substr(0, prefix.size()) != prefix) {
+      break;
+    }
+    if (key.substr(prefix.size(), keys::kDayBytes) > to_day) break;
+    std::optional<uint64_t> seq =
+        keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
+    absl::StatusOr<v1::StoredRecord> record = Read(*seq);
+    if (!record.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "index names record ", *seq, ": ", record.status().message()));
+    }
+    if (absl::Status s = visit(*record); !s.ok()) return s;
+  }
+  return FromRocks(it->status(), "scan index");
+}
+
+absl::StatusOr<std::optional<std::string>> EventLog::GetDerived(
+    absl::string_view key) const {
+  return Get(families_->derived(), key);
+}
+
+absl::Status EventLog::PutDerived(absl::string_view key,
+                                  absl::string_view value) {
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), families_->derived(),
+                            ToSlice(key), ToSlice(value)),
+                   "write derived");
+}
+
+absl::Status EventLog::ClearDerived() {
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->derived()));
+  absl::Status s;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    s.Update(FromRocks(batch.Delete(families_->derived(), it->key()),
+                       "clear derived"));
+  }
+  s.Update(FromRocks(it->status(), "scan derived"));
+  if (!s.ok()) return s;
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                   "clear derived");
+}
+
+absl::StatusOr<std::optional<std::string>> EventLog::GetTreeNode(
+    absl::string_view key) const {
+  return Get(families_->tree(), key);
+}
+
+}  // namespace fundlog

@@ -1,0 +1,245 @@
+#include "core/store/event_log.h"
+
+#include <filesystem>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/store/key_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+
+namespace fundlog {
+namespace {
+
+using ::testing::HasSubstr;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "fundlog-store-XXXXXX")
+            .string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string Log() const { return path_ + "/log"; }
+
+ private:
+  std::string path_;
+};
+
+v1::Event MakeEvent(std::string id, std::string fund, std::string day) {
+  v1::Event event;
+  event.set_event_id(std::move(id));
+  event.set_fund_id(std::move(fund));
+  event.mutable_effective()->set_day(day);
+  event.set_recorded_on(day);
+  event.mutable_source()->set_title("test source");
+  return event;
+}
+
+v1::Event Established(std::string fund) {
+  v1::Event event = MakeEvent(absl::StrCat("est-", fund), fund, "2000-01-01");
+  event.mutable_fund_established()->set_name(fund);
+  return event;
+}
+
+v1::Event Allocation(std::string id, std::string fund, std::string day,
+                     int64_t ore) {
+  v1::Event event = MakeEvent(std::move(id), std::move(fund), std::move(day));
+  event.mutable_allocation()->set_amount_ore(ore);
+  return event;
+}
+
+std::unique_ptr<EventLog> CreateLog(const TempDir& dir) {
+  auto log = EventLog::Create(CreateOptions{dir.Log(), "origin", "", "", ""});
+  EXPECT_TRUE(log.ok()) << log.status();
+  return log.ok() ? std::move(*log) : nullptr;
+}
+
+v1::EventBatch Batch(std::vector<v1::Event> events) {
+  v1::EventBatch batch;
+  for (auto& event : events) *batch.add_events() = std::move(event);
+  return batch;
+}
+
+TEST(EventLogTest, AppendAndReopenKeepsEveryRecordByteForByte) {
+  TempDir dir;
+  std::vector<std::string> written;
+  {
+    auto log = CreateLog(dir);
+    ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+    v1::EventBatch batch;
+    for (int i = 0; i < 50; ++i) {
+      *batch.add_events() = Allocation(absl::StrCat("a", i), "f",
+                                       absl::StrCat("2001-01-", 10 + i % 20),
+                                       1000 + i);
+    }
+    auto appended = log->Append(batch, 1);
+    ASSERT_TRUE(appended.ok()) << appended.status();
+    EXPECT_EQ(appended->first_seq, 1u);
+    EXPECT_EQ(appended->new_size, 51u);
+    for (uint64_t seq = 0; seq < log->Size(); ++seq) {
+      auto raw = log->ReadRaw(seq);
+      ASSERT_TRUE(raw.ok());
+      written.push_back(*raw);
+    }
+  }
+  auto reopened = EventLog::Open(OpenOptions{dir.Log()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_EQ((*reopened)->Size(), 51u);
+  int64_t previous_micros = 0;
+  for (uint64_t seq = 0; seq < 51; ++seq) {
+    auto raw = (*reopened)->ReadRaw(seq);
+    ASSERT_TRUE(raw.ok());
+    EXPECT_EQ(*raw, written[seq]);
+    auto record = (*reopened)->Read(seq);
+    ASSERT_TRUE(record.ok());
+    EXPECT_EQ(record->seq(), seq);
+    EXPECT_GT(record->appended_at_micros(), previous_micros)
+        << "appended_at must increase strictly";
+    previous_micros = record->appended_at_micros();
+  }
+}
+
+TEST(EventLogTest, BatchWithOneBadEventWritesNothing) {
+  TempDir dir;
+  auto log = CreateLog(dir);
+  ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+  auto result = log->Append(Batch({Allocation("ok", "f", "2001-01-01", 5),
+                                   Allocation("bad", "f", "2001-01-02", 0),
+                                   Allocation("ok2", "f", "2001-01-03", 5)}),
+                            std::nullopt);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(),
+              HasSubstr("event 1 (id \"bad\"): field \"allocation.amount_ore\""));
+  EXPECT_EQ(log->Size(), 1u);
+  auto found = log->FindEventId("ok");
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value()) << "no index entry of the refused batch";
+  EXPECT_EQ(log->ReadRaw(1).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(EventLogTest, ExpectedSizeMismatchIsAborted) {
+  TempDir dir;
+  auto log = CreateLog(dir);
+  ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+  auto stale = log->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 0);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(log->Size(), 1u);
+  EXPECT_TRUE(log->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 1).ok());
+}
+
+TEST(EventLogTest, ExistingSequenceNumberIsNeverOverwritten) {
+  TempDir dir;
+  {
+    auto log = CreateLog(dir);
+    ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+  }
+  // Simulate meta and events disagreeing: a record sits where the next one
+  // would go. The store must refuse rather than overwrite it.
+  {
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name :
+         {"default", "events", "tree", "index", "derived", "meta"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Log(), families,
+                                  &handles, &db)
+                    .ok());
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), handles[1], keys::EventKey(1), "planted")
+            .ok());
+    for (auto* handle : handles) {
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+    delete db;
+  }
+  auto log = EventLog::Open(OpenOptions{dir.Log()});
+  ASSERT_TRUE(log.ok());
+  auto result =
+      (*log)->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 1);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(result.status().message(), HasSubstr("record 1 already exists"));
+  EXPECT_EQ((*log)->Size(), 1u);
+}
+
+TEST(EventLogTest, ScanByFundAndDateReturnsExactlyTheRightEvents) {
+  TempDir dir;
+  auto log = CreateLog(dir);
+  ASSERT_TRUE(log->Append(Batch({Established("f"), Established("g")}), 0).ok());
+  ASSERT_TRUE(log->Append(Batch({Allocation("f3", "f", "2003-05-01", 1),
+                                 Allocation("g1", "g", "2001-05-01", 1),
+                                 Allocation("f1", "f", "2001-05-01", 1),
+                                 Allocation("f2", "f", "2002-05-01", 1),
+                                 Allocation("f2b", "f", "2002-12-31", 1)}),
+                           2)
+                  .ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE(log->ScanByEffective("f", absl::CivilDay(2001, 5, 1),
+                                   absl::CivilDay(2002, 12, 31),
+                                   [&](const v1::StoredRecord& record) {
+                                     seen.push_back(record.event().event_id());
+                                     return absl::OkStatus();
+                                   })
+                  .ok());
+  EXPECT_THAT(seen, ::testing::ElementsAre("f1", "f2", "f2b"));
+  seen.clear();
+  ASSERT_TRUE(log->ScanByEffective("", absl::CivilDay(2001, 1, 1),
+                                   absl::CivilDay(2001, 12, 31),
+                                   [&](const v1::StoredRecord& record) {
+                                     seen.push_back(record.event().event_id());
+                                     return absl::OkStatus();
+                                   })
+                  .ok());
+  EXPECT_THAT(seen, ::testing::ElementsAre("g1", "f1"));
+}
+
+TEST(EventLogTest, NewerSchemaFailsClearly) {
+  TempDir dir;
+  { CreateLog(dir); }
+  {
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name :
+         {"default", "events", "tree", "index", "derived", "meta"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Log(), families,
+                                  &handles, &db)
+                    .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[5], "schema_version",
+                        keys::EncodeU32(kSchemaVersion + 1))
+                    .ok());
+    for (auto* handle : handles) {
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+    delete db;
+  }
+  auto log = EventLog::Open(OpenOptions{dir.Log()});
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(log.status().message(), HasSubstr("newer")) << log.status();
+}
+
+TEST(EventLogTest, CreateRefusesAnExistingLog) {
+  TempDir dir;
+  { CreateLog(dir); }
+  auto again = EventLog::Create(CreateOptions{dir.Log(), "o", "", "", ""});
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST(EventLogTest, ReadOnlyLogRefusesAppends) {
+  TempDir dir;
+  { CreateLog(dir); }
+  auto log = EventLog::Open(OpenOptions{dir.Log(), /*read_only=*/true});
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ((*log)->Append(Batch({Established("f")}), 0).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace fundlog

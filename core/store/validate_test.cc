@@ -1,0 +1,119 @@
+#include "core/store/validate.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fundlog {
+namespace {
+
+using ::testing::HasSubstr;
+
+class FakeContext : public ValidationContext {
+ public:
+  uint64_t Size() const override { return size; }
+  absl::StatusOr<bool> HasEventId(absl::string_view id) const override {
+    return ids.contains(id);
+  }
+  absl::StatusOr<bool> HasFund(absl::string_view fund) const override {
+    return funds.contains(fund);
+  }
+  absl::StatusOr<bool> HasPolicy(absl::string_view policy) const override {
+    return policies.contains(policy);
+  }
+  absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
+    return accounts.contains(account);
+  }
+  uint64_t size = 3;
+  absl::flat_hash_set<std::string> ids, funds = {"f"}, policies, accounts = {
+                                                              "fund", "equity"};
+};
+
+v1::Event Base() {
+  v1::Event event;
+  event.set_event_id("e");
+  event.set_fund_id("f");
+  event.mutable_effective()->set_day("2015-06-30");
+  event.set_recorded_on("2021-11-03");
+  event.mutable_source()->set_title("paper");
+  return event;
+}
+
+absl::Status Check(const v1::Event& event, const FakeContext& context = {}) {
+  v1::EventBatch batch;
+  *batch.add_events() = event;
+  return ValidateBatch(batch, context);
+}
+
+TEST(ValidateTest, GoodCloseOutPasses) {
+  v1::Event event = Base();
+  event.mutable_close_out()->set_from_account("fund");
+  event.mutable_close_out()->set_to_account("equity");
+  EXPECT_TRUE(Check(event).ok()) << Check(event);
+}
+
+TEST(ValidateTest, CloseOutToUnknownAccountNamesTheField) {
+  v1::Event event = Base();
+  event.mutable_close_out()->set_from_account("fund");
+  event.mutable_close_out()->set_to_account("nowhere");
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("field \"close_out.to_account\": unknown account"));
+}
+
+TEST(ValidateTest, OpenPeriodIsAllowed) {
+  v1::Event event = Base();
+  event.mutable_effective()->mutable_period()->set_from("2021-11-03");
+  event.mutable_guidelines_repealed()->set_title("riktlinjer");
+  event.mutable_guidelines_repealed()->mutable_decision()->set_body(v1::KF);
+  EXPECT_TRUE(Check(event).ok()) << Check(event);
+}
+
+TEST(ValidateTest, PolicyChangeNeedsADefinedPolicy) {
+  v1::Event event = Base();
+  event.mutable_policy_changed()->set_policy_id("later");
+  EXPECT_THAT(Check(event).message(), HasSubstr("unknown policy \"later\""));
+}
+
+TEST(ValidateTest, VoucherRowsMustBalance) {
+  v1::Event event = Base();
+  auto* row = event.mutable_voucher()->add_rows();
+  row->set_account("fund");
+  row->set_amount_ore(100);
+  row = event.mutable_voucher()->add_rows();
+  row->set_account("equity");
+  row->set_amount_ore(-99);
+  EXPECT_THAT(Check(event).message(), HasSubstr("off by 1 öre"));
+}
+
+TEST(ValidateTest, EventInSameBatchEstablishesTheFund) {
+  v1::EventBatch batch;
+  v1::Event established = Base();
+  established.set_fund_id("new");
+  established.set_event_id("est");
+  established.mutable_fund_established()->set_name("New");
+  v1::Event allocation = Base();
+  allocation.set_fund_id("new");
+  allocation.mutable_allocation()->set_amount_ore(5);
+  *batch.add_events() = allocation;
+  *batch.add_events() = established;
+  EXPECT_THAT(ValidateBatch(batch, FakeContext{}).message(),
+              HasSubstr("event 0 (id \"e\"): field \"fund_id\": unknown fund"));
+  batch.mutable_events()->SwapElements(0, 1);
+  EXPECT_TRUE(ValidateBatch(batch, FakeContext{}).ok());
+}
+
+TEST(ValidateTest, ReplacementIsValidatedToo) {
+  v1::Event event = Base();
+  event.mutable_correction()->set_corrected_seq(1);
+  event.mutable_correction()->set_reason("wrong amount");
+  v1::Event* replacement = event.mutable_correction()->mutable_replacement();
+  *replacement = Base();
+  replacement->mutable_allocation()->set_amount_ore(-1);
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("correction.replacement.allocation.amount_ore"));
+  replacement->mutable_allocation()->set_amount_ore(1);
+  EXPECT_TRUE(Check(event).ok()) << Check(event);
+}
+
+}  // namespace
+}  // namespace fundlog

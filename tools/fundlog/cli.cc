@@ -1,0 +1,38 @@
+#include "tools/fundlog/cli.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace fundlog::cli {
+
+int ExitFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return kExitOk;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kOutOfRange:
+      return kExitFindings;
+    default:
+      return kExitStorage;
+  }
+}
+
+int Fail(absl::string_view command, const absl::Status& status) {
+  std::cerr << "fundlog " << command << ": " << status.message() << "\n";
+  return ExitFor(status);
+}
+
+absl::StatusOr<std::unique_ptr<EventLog>> OpenLog(const Context& context,
+                                                  bool read_only) {
+  return EventLog::Open(OpenOptions{context.db, read_only});
+}
+
+void Print(absl::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace fundlog::cli

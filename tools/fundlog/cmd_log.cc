@@ -1,0 +1,301 @@
+// init, import, append, show, timeline, demo.
+#include <filesystem>
+#include <iostream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/audit/signing_key.h"
+#include "core/audit/timeline.h"
+#include "core/io/batch_file.h"
+#include "core/merkle/checkpoint.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "tools/fundlog/cli.h"
+#include "tools/fundlog/embedded_data.h"
+#include "core/audit/report.h"
+
+namespace fundlog::cli {
+namespace {
+
+// The demo's log: Trelleborg municipality (organisation number from
+// DESIGN.md §6), one fund.
+constexpr char kDemoOrigin[] = "trelleborg/social-investeringsfond";
+constexpr char kDemoOrg[] = "Trelleborgs kommun";
+constexpr char kDemoOrgNumber[] = "212000-1199";
+
+absl::Status CreateLog(const std::string& dir, const std::string& origin,
+                       const std::string& org, const std::string& number) {
+  if (!merkle::IsValidKeyName(origin)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--origin \"", origin,
+        "\": must be non-empty, without spaces or '+' (it names the key)"));
+  }
+  absl::StatusOr<merkle::SigningKey> key = merkle::GenerateKey(origin);
+  if (!key.ok()) return key.status();
+  CreateOptions options{dir, origin, org, number,
+                        merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key))};
+  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Create(options);
+  if (!log.ok()) return log.status();
+  return WriteSigningKey(dir, *key);
+}
+
+int RunInit(const Args& args, const Context& context) {
+  std::optional<std::string> origin = args.Get("origin");
+  if (!origin) {
+    std::cerr << "fundlog init: --origin is required\n";
+    return kExitUsage;
+  }
+  if (absl::Status s = CreateLog(context.db, *origin,
+                                 args.Get("org").value_or(""),
+                                 args.Get("org-number").value_or(""));
+      !s.ok()) {
+    return Fail("init", s);
+  }
+  Print(absl::StrCat("created log ", context.db, " (origin ", *origin,
+                     "); signing key in ",
+                     (std::filesystem::path(context.db) / kSigningKeyFile)
+                         .string(),
+                     "\n"));
+  return kExitOk;
+}
+
+// Rewrites a validation error "event N ..." about a batch joined from
+// several files as "FILE: event K ...", K counted within that file.
+std::string InFileOfEvent(const std::vector<std::string>& paths,
+                          const std::vector<BatchPart>& parts,
+                          absl::string_view message) {
+  constexpr absl::string_view kEvent = "event ";
+  const size_t number_end = message.find(' ', kEvent.size());
+  int index = 0;
+  if (!absl::StartsWith(message, kEvent) || number_end == message.npos ||
+      !absl::SimpleAtoi(
+          message.substr(kEvent.size(), number_end - kEvent.size()), &index)) {
+    return absl::StrCat(absl::StrJoin(paths, ", "), ": ", message);
+  }
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (index < parts[i].event_count) {
+      return absl::StrCat(paths[i], ": event ", index,
+                          message.substr(number_end));
+    }
+    index -= parts[i].event_count;
+  }
+  return std::string(message);
+}
+
+// Prefixes a validation error with the file it came from.
+absl::Status InFile(const std::string& file, const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
+}
+
+int RunImport(const Args& args, const Context& context) {
+  // Parse every file before writing anything: all or nothing across files.
+  std::vector<LoadedBatch> batches;
+  for (const std::string& path : args.positional()) {
+    absl::StatusOr<LoadedBatch> loaded = LoadBatchFile(path);
+    if (!loaded.ok()) return Fail("import", loaded.status());
+    batches.push_back(std::move(*loaded));
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("import", log.status());
+  // All files go in one batch, so that the import is all or nothing across
+  // them; each run of events keeps its own file as provenance.
+  v1::EventBatch all;
+  std::vector<BatchPart> parts;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const LoadedBatch& loaded = batches[i];
+    const std::string& path = args.positional()[i];
+    absl::StatusOr<std::optional<uint64_t>> seen =
+        (*log)->FindImportedFile(loaded.file_sha256);
+    if (!seen.ok()) return Fail("import", seen.status());
+    for (size_t j = 0; j < i && !seen->has_value(); ++j) {
+      if (batches[j].file_sha256 == loaded.file_sha256) *seen = 0;
+    }
+    if (seen->has_value()) {
+      return Fail("import",
+                  absl::AlreadyExistsError(absl::StrCat(
+                      path, ": already imported (identical content); "
+                            "nothing written")));
+    }
+    parts.push_back(BatchPart{{loaded.file_name, loaded.file_sha256},
+                              loaded.batch.events_size()});
+    all.mutable_events()->MergeFrom(loaded.batch.events());
+  }
+  absl::StatusOr<AppendResult> appended =
+      (*log)->AppendParts(all, std::nullopt, parts);
+  if (!appended.ok()) {
+    absl::Status status = appended.status();
+    if (status.code() == absl::StatusCode::kInvalidArgument) {
+      status = absl::InvalidArgumentError(absl::StrCat(
+          InFileOfEvent(args.positional(), parts, status.message()),
+          "; nothing written"));
+    }
+    return Fail("import", status);
+  }
+  Print(absl::StrCat("imported ", all.events_size(), " events from ",
+                     batches.size(), " file(s) as records ",
+                     appended->first_seq, "..", appended->new_size - 1,
+                     "; log size ", appended->new_size, "\n"));
+  return kExitOk;
+}
+
+int RunAppend(const Args& args, const Context& context) {
+  std::optional<std::string> file = args.Get("file");
+  if (!file) {
+    std::cerr << "fundlog append: --file is required\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::optional<uint64_t>> expected = args.Uint("expect-size");
+  if (!expected.ok()) {
+    std::cerr << "fundlog append: " << expected.status().message() << "\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<LoadedBatch> loaded = LoadBatchFile(*file);
+  if (!loaded.ok()) return Fail("append", loaded.status());
+  if (loaded->batch.events_size() != 1) {
+    return Fail("append", absl::InvalidArgumentError(absl::StrCat(
+                              *file, ": holds ", loaded->batch.events_size(),
+                              " events; append takes exactly one (use import "
+                              "for batches)")));
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("append", log.status());
+  absl::StatusOr<AppendResult> appended =
+      (*log)->Append(loaded->batch, *expected,
+                     BatchOrigin{loaded->file_name, loaded->file_sha256});
+  if (!appended.ok()) return Fail("append", InFile(*file, appended.status()));
+  Print(absl::StrCat("appended record ", appended->first_seq, "; log size ",
+                     appended->new_size, "\n"));
+  return kExitOk;
+}
+
+int RunShow(const Args& args, const Context& context) {
+  uint64_t seq = 0;
+  if (!absl::SimpleAtoi(args.positional()[0], &seq)) {
+    std::cerr << "fundlog show: \"" << args.positional()[0]
+              << "\" is not a sequence number\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("show", log.status());
+  absl::StatusOr<v1::StoredRecord> record = (*log)->Read(seq);
+  if (!record.ok()) return Fail("show", record.status());
+  std::string out;
+  if (args.Has("json")) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    if (!google::protobuf::util::MessageToJsonString(*record, &out, options)
+             .ok()) {
+      return Fail("show", absl::InternalError("cannot print JSON"));
+    }
+    out += "\n";
+  } else {
+    google::protobuf::TextFormat::Printer printer;
+    printer.SetUseUtf8StringEscaping(true);
+    printer.PrintToString(*record, &out);
+  }
+  Print(out);
+  return kExitOk;
+}
+
+int RunTimeline(const Args& args, const Context& context) {
+  TimelineQuery query;
+  query.fund_id = args.Get("fund").value_or("");
+  for (auto [flag, target] :
+       {std::pair{"from", &query.from}, std::pair{"to", &query.to},
+        std::pair{"known-at", &query.known_at}}) {
+    absl::StatusOr<std::optional<absl::CivilDay>> day = args.Day(flag);
+    if (!day.ok()) {
+      std::cerr << "fundlog timeline: " << day.status().message() << "\n";
+      return kExitUsage;
+    }
+    *target = *day;
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("timeline", log.status());
+  absl::StatusOr<std::vector<v1::StoredRecord>> records =
+      Timeline(**log, query);
+  if (!records.ok()) return Fail("timeline", records.status());
+  Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
+  return kExitOk;
+}
+
+int RunDemo(const Args& args, const Context& context) {
+  if (!std::filesystem::exists(std::filesystem::path(context.db) / "CURRENT")) {
+    if (absl::Status s =
+            CreateLog(context.db, kDemoOrigin, kDemoOrg, kDemoOrgNumber);
+        !s.ok()) {
+      return Fail("demo", s);
+    }
+    Print(absl::StrCat("created log ", context.db, "\n"));
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("demo", log.status());
+  absl::StatusOr<LoadedBatch> loaded =
+      ParseBatch(kEmbeddedDataName, EmbeddedData());
+  if (!loaded.ok()) return Fail("demo", loaded.status());
+  absl::StatusOr<std::optional<uint64_t>> seen =
+      (*log)->FindImportedFile(loaded->file_sha256);
+  if (!seen.ok()) return Fail("demo", seen.status());
+  if (seen->has_value()) {
+    Print(absl::StrCat("data/", kEmbeddedDataName,
+                       " is already in the log (from record ", **seen,
+                       "); nothing imported\n"));
+  } else {
+    absl::StatusOr<AppendResult> appended = (*log)->Append(
+        loaded->batch, std::nullopt,
+        BatchOrigin{loaded->file_name, loaded->file_sha256});
+    if (!appended.ok()) return Fail("demo", appended.status());
+    Print(absl::StrCat("imported data/", kEmbeddedDataName, ": ",
+                       loaded->batch.events_size(), " events\n"));
+  }
+  absl::StatusOr<std::string> report = Report(**log);
+  if (!report.ok()) return Fail("demo", report.status());
+  Print(*report);
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> LogCommands() {
+  const FlagSpec json{"json", "", "one JSON document on stdout"};
+  return {
+      {{"init", "init --origin ORIGIN [--org NAME] [--org-number N]",
+        "Create a log and its Ed25519 signing key.",
+        {{"origin", "ORIGIN", "the checkpoint origin line; names the key"},
+         {"org", "NAME", "the organisation"},
+         {"org-number", "N", "its organisation number"}}},
+       RunInit},
+      {{"import", "import FILE...",
+        "Append batches (.textpb or .json EventBatch), all or nothing.",
+        {},
+        1,
+        -1},
+       RunImport},
+      {{"append", "append --file FILE [--expect-size N]",
+        "Append one event; refuses if the log's size is not N.",
+        {{"file", "FILE", "a .textpb or .json EventBatch holding one event"},
+         {"expect-size", "N", "refuse unless the log holds exactly N records"}}},
+       RunAppend},
+      {{"timeline",
+        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json]",
+        "Events in effective order, with their sources.",
+        {{"fund", "F", "only this fund"},
+         {"from", "D", "only events effective on or after D"},
+         {"to", "D", "only events effective on or before D"},
+         {"known-at", "D", "only events recorded on or before D"},
+         json}},
+       RunTimeline},
+      {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
+       RunShow},
+      {{"demo", "demo",
+        "The main job: create the log if absent, import the Trelleborg "
+        "history once, print the report.",
+        {}},
+       RunDemo},
+  };
+}
+
+}  // namespace fundlog::cli
