@@ -1,9 +1,40 @@
 #include "core/audit/report.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/audit/checkpoint_signer.h"
+#include "core/audit/integrity.h"
 #include "core/audit/timeline.h"
+#include "core/merkle/merkle.h"
 
 namespace fundlog {
+
+namespace {
+
+// Verification, the tree and a freshly signed checkpoint: what an auditor
+// keeps to check later that nothing changed.
+absl::StatusOr<std::string> IntegritySection(EventLog& log) {
+  absl::StatusOr<IntegrityReport> integrity =
+      CheckIntegrity(log, std::nullopt);
+  if (!integrity.ok()) return integrity.status();
+  std::string out = "Integrity\n\n";
+  if (integrity->findings.empty()) {
+    absl::StrAppend(&out, "verify: every record re-read and re-hashed; no "
+                          "findings\n");
+  }
+  for (const Finding& finding : integrity->findings) {
+    absl::StrAppend(&out, "FINDING ", finding.kind, ": ", finding.detail, "\n");
+  }
+  absl::StrAppend(&out, "tree size:  ", integrity->tree_size, "\n",
+                  "root hash:  ", merkle::HashToBase64(integrity->root), "\n",
+                  "verifier key: ", log.Info().verifier_key, "\n\n");
+  absl::StatusOr<std::string> checkpoint = SignCheckpoint(log, log.Size());
+  if (!checkpoint.ok()) return checkpoint.status();
+  absl::StrAppend(&out, "Signed checkpoint (C2SP tlog-checkpoint):\n\n",
+                  *checkpoint);
+  return out;
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> Report(EventLog& log) {
   const LogInfo info = log.Info();
@@ -17,6 +48,9 @@ absl::StatusOr<std::string> Report(EventLog& log) {
       Timeline(log, TimelineQuery{});
   if (!records.ok()) return records.status();
   absl::StrAppend(&out, TimelineText(*records));
+  absl::StatusOr<std::string> integrity = IntegritySection(log);
+  if (!integrity.ok()) return integrity.status();
+  absl::StrAppend(&out, "\n", *integrity);
   return out;
 }
 

@@ -267,6 +267,20 @@ absl::Status EventLog::ScanRaw(uint64_t from, uint64_t to,
   return absl::OkStatus();
 }
 
+absl::Status EventLog::ScanStored(const RawVisitor& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::optional<uint64_t> seq = keys::DecodeU64(ToView(it->key()));
+    if (!seq) {
+      return absl::DataLossError(absl::StrCat(
+          "a key of ", it->key().size(), " bytes in the events family"));
+    }
+    if (absl::Status s = visit(*seq, ToView(it->value())); !s.ok()) return s;
+  }
+  return FromRocks(it->status(), "scan events");
+}
+
 absl::Status EventLog::Scan(uint64_t from, uint64_t to,
                             const RecordVisitor& visit) const {
   v1::StoredRecord record;

@@ -133,6 +133,12 @@ class EventLog {
   absl::Status ScanRaw(uint64_t from, uint64_t to,
                        const RawVisitor& visit) const;
 
+  // Calls `visit(seq, stored_bytes)` for every key in the `events` family,
+  // in key order, whatever the log's size says and whatever gaps there are:
+  // for verification, which must see damage rather than stop at it.
+  // kDataLoss when a key is not 8 bytes.
+  absl::Status ScanStored(const RawVisitor& visit) const;
+
   // Parsed form of ScanRaw.
   using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
   absl::Status Scan(uint64_t from, uint64_t to,

@@ -1,8 +1,199 @@
 // key, checkpoint, prove, consistency, verify-proof, verify.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "core/audit/checkpoint_signer.h"
+#include "core/audit/proof_json.h"
+#include "core/io/batch_file.h"
+#include "core/io/json_writer.h"
+#include "core/store/tree_writer.h"
 #include "tools/fundlog/cli.h"
+#include "tools/fundlog/verify_command.h"
 
 namespace fundlog::cli {
+namespace {
 
-std::vector<Command> ProofCommands() { return {}; }
+int RunKey(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("key", log.status());
+  Print(absl::StrCat((*log)->Info().verifier_key, "\n"));
+  return kExitOk;
+}
+
+int RunCheckpoint(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("checkpoint", log.status());
+  absl::StatusOr<std::string> note = SignCheckpoint(**log, (*log)->Size());
+  if (!note.ok()) return Fail("checkpoint", note.status());
+  if (std::optional<std::string> out = args.Get("out")) {
+    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+    file << *note;
+    file.close();
+    if (!file) {
+      return Fail("checkpoint",
+                  absl::InternalError(absl::StrCat("cannot write ", *out)));
+    }
+    Print(absl::StrCat("wrote checkpoint of size ", (*log)->Size(), " to ",
+                       *out, "\n"));
+  } else {
+    Print(*note);
+  }
+  return kExitOk;
+}
+
+// Reads --size (default: the log's size) and checks it against the log.
+absl::StatusOr<uint64_t> SizeFlag(const Args& args, absl::string_view flag,
+                                  const EventLog& log) {
+  absl::StatusOr<std::optional<uint64_t>> size = args.Uint(std::string(flag));
+  if (!size.ok()) return size.status();
+  const uint64_t value = size->value_or(log.Size());
+  if (value > log.Size()) {
+    return absl::OutOfRangeError(absl::StrCat("--", flag, " ", value,
+                                              " exceeds the log's size ",
+                                              log.Size()));
+  }
+  return value;
+}
+
+int RunProve(const Args& args, const Context& context) {
+  uint64_t seq = 0;
+  if (!absl::SimpleAtoi(args.positional()[0], &seq)) {
+    std::cerr << "fundlog prove: \"" << args.positional()[0]
+              << "\" is not a sequence number\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("prove", log.status());
+  absl::StatusOr<uint64_t> size = SizeFlag(args, "size", **log);
+  if (!size.ok()) return Fail("prove", size.status());
+  if (seq >= *size) {
+    return Fail("prove", absl::OutOfRangeError(absl::StrCat(
+                             "record ", seq, " is not in a tree of size ",
+                             *size)));
+  }
+  LogNodeReader reader(**log);
+  InclusionProofDoc doc;
+  doc.leaf_index = seq;
+  doc.tree_size = *size;
+  absl::StatusOr<std::string> leaf = (*log)->ReadRaw(seq);
+  absl::StatusOr<merkle::Hash> root = merkle::RootAt(*size, reader);
+  absl::StatusOr<std::vector<merkle::Hash>> proof =
+      merkle::InclusionProof(seq, *size, reader);
+  for (const absl::Status& s : {leaf.status(), root.status(), proof.status()}) {
+    if (!s.ok()) return Fail("prove", s);
+  }
+  doc.leaf_data = *leaf;
+  doc.root_hash = *root;
+  doc.proof = *proof;
+  Print(ProofToJson(doc));
+  return kExitOk;
+}
+
+int RunConsistency(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("consistency", log.status());
+  absl::StatusOr<uint64_t> old_size = SizeFlag(args, "from", **log);
+  absl::StatusOr<uint64_t> new_size = SizeFlag(args, "to", **log);
+  for (const absl::Status& s : {old_size.status(), new_size.status()}) {
+    if (!s.ok()) return Fail("consistency", s);
+  }
+  if (*old_size > *new_size) {
+    return Fail("consistency", absl::OutOfRangeError("--from exceeds --to"));
+  }
+  LogNodeReader reader(**log);
+  ConsistencyProofDoc doc;
+  doc.old_size = *old_size;
+  doc.new_size = *new_size;
+  absl::StatusOr<merkle::Hash> old_root = merkle::RootAt(*old_size, reader);
+  absl::StatusOr<merkle::Hash> new_root = merkle::RootAt(*new_size, reader);
+  absl::StatusOr<std::vector<merkle::Hash>> proof =
+      merkle::ConsistencyProof(*old_size, *new_size, reader);
+  for (const absl::Status& s :
+       {old_root.status(), new_root.status(), proof.status()}) {
+    if (!s.ok()) return Fail("consistency", s);
+  }
+  doc.old_root = *old_root;
+  doc.new_root = *new_root;
+  doc.proof = *proof;
+  Print(ProofToJson(doc));
+  return kExitOk;
+}
+
+int RunVerifyProof(const Args& args, const Context& context) {
+  std::optional<std::string> key_text = args.Get("key");
+  std::optional<std::string> checkpoint_path = args.Get("checkpoint");
+  if (!key_text || !checkpoint_path) {
+    std::cerr << "fundlog verify-proof: --key and --checkpoint are required\n";
+    return kExitUsage;
+  }
+  absl::StatusOr<merkle::VerifierKey> key = merkle::ParseVerifierKey(*key_text);
+  if (!key.ok()) {
+    return Fail("verify-proof", absl::InvalidArgumentError(absl::StrCat(
+                                    "--key: ", key.status().message())));
+  }
+  absl::StatusOr<merkle::Checkpoint> checkpoint =
+      OpenCheckpointFile(*checkpoint_path, *key);
+  if (!checkpoint.ok()) return Fail("verify-proof", checkpoint.status());
+  std::optional<merkle::Checkpoint> old_checkpoint;
+  if (std::optional<std::string> old_path = args.Get("old-checkpoint")) {
+    absl::StatusOr<merkle::Checkpoint> old = OpenCheckpointFile(*old_path, *key);
+    if (!old.ok()) return Fail("verify-proof", old.status());
+    old_checkpoint = *old;
+  }
+  const std::string& proof_path = args.positional()[0];
+  absl::StatusOr<std::string> proof_text =
+      ReadFileBytes(proof_path, kBatchFileBytesMax);
+  if (!proof_text.ok()) return Fail("verify-proof", proof_text.status());
+  absl::StatusOr<ProofDoc> doc = ParseProofJson(proof_path, *proof_text);
+  if (!doc.ok()) return Fail("verify-proof", doc.status());
+  if (absl::Status s = CheckProof(*doc, *checkpoint, old_checkpoint); !s.ok()) {
+    std::cerr << "fundlog verify-proof: " << proof_path
+              << ": proof does not verify: " << s.message() << "\n";
+    return kExitFindings;
+  }
+  Print(absl::StrCat(
+      "ok: ", proof_path, " verifies against the checkpoint of ",
+      checkpoint->origin, " at size ", checkpoint->size, "\n"));
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> ProofCommands() {
+  const FlagSpec json{"json", "", "JSON output (the only format; accepted)"};
+  return {
+      {{"key", "key", "Print the verifier key (signed-note form).", {}}, RunKey},
+      {{"checkpoint", "checkpoint [--out FILE]",
+        "Sign a C2SP tlog checkpoint of the log as it stands.",
+        {{"out", "FILE", "write it to FILE instead of stdout"}}},
+       RunCheckpoint},
+      {{"prove", "prove SEQ [--size N] [--json]",
+        "Inclusion proof of record SEQ in the tree of size N (default: all).",
+        {{"size", "N", "tree size (default: the log's size)"}, json},
+        1,
+        1},
+       RunProve},
+      {{"consistency", "consistency --from M [--to N] [--json]",
+        "Consistency proof: the tree of size M is a prefix of size N.",
+        {{"from", "M", "the old tree size"},
+         {"to", "N", "the new tree size (default: the log's size)"},
+         json}},
+       RunConsistency},
+      {{"verify-proof",
+        "verify-proof --key KEYTEXT --checkpoint FILE [--old-checkpoint FILE] "
+        "PROOF.json",
+        "Check a proof against a signed checkpoint offline (no database).",
+        {{"key", "KEYTEXT", "the log's verifier key (from `fundlog key`)"},
+         {"checkpoint", "FILE", "a checkpoint signed by that key"},
+         {"old-checkpoint", "FILE",
+          "for a consistency proof: the older signed checkpoint"}},
+        1,
+        1},
+       RunVerifyProof},
+      {VerifySpec(), RunVerify},
+  };
+}
 
 }  // namespace fundlog::cli

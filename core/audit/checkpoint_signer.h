@@ -1,0 +1,32 @@
+// Signing checkpoints of a log with its own key, and opening checkpoint
+// files with the log's verifier key.
+#ifndef FUNDLOG_CORE_AUDIT_CHECKPOINT_SIGNER_H_
+#define FUNDLOG_CORE_AUDIT_CHECKPOINT_SIGNER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/merkle/checkpoint.h"
+#include "core/store/event_log.h"
+
+namespace fundlog {
+
+// A C2SP signed note of the log's tree of `size` records (≤ Size()), signed
+// with DIR/signing.key. The root is remembered first, so the log never signs
+// two checkpoints of one size with different roots (kFailedPrecondition).
+// kNotFound when the key file is missing; kDataLoss when the tree is broken.
+absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size);
+
+// Reads and opens a checkpoint file with `key`. kInvalidArgument naming the
+// file when it is malformed or not signed by the key.
+absl::StatusOr<merkle::Checkpoint> OpenCheckpointFile(
+    const std::string& path, const merkle::VerifierKey& key);
+
+// As OpenCheckpointFile, with the log's own verifier key (from `meta`).
+absl::StatusOr<merkle::Checkpoint> OpenLogCheckpoint(const EventLog& log,
+                                                     const std::string& path);
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_AUDIT_CHECKPOINT_SIGNER_H_

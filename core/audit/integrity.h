@@ -1,0 +1,46 @@
+// Integrity verification: re-reads every record, recomputes every leaf, every
+// stored complete-subtree node and the root, and checks that the log extends
+// an older signed checkpoint.
+//
+// Thread-safe as far as the EventLog is: reads only.
+#ifndef FUNDLOG_CORE_AUDIT_INTEGRITY_H_
+#define FUNDLOG_CORE_AUDIT_INTEGRITY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/merkle/checkpoint.h"
+#include "core/merkle/merkle.h"
+#include "core/store/event_log.h"
+
+namespace fundlog {
+
+// One thing verification found wrong. `seq` names the record (or the first
+// record a damaged node covers) when there is one.
+struct Finding {
+  std::optional<uint64_t> seq;
+  std::string kind;  // "data_loss" for integrity; ledger kinds otherwise
+  std::string detail;
+};
+
+struct IntegrityReport {
+  uint64_t tree_size = 0;  // the log's size
+  merkle::Hash root{};     // recomputed from the records, not read
+  std::vector<Finding> findings;
+};
+
+// Reports, as "data_loss" findings: a record changed in place (its leaf no
+// longer matches the tree), a record missing from the middle or the end
+// (truncation), a record that does not parse or carries the wrong seq, a
+// record stored beyond the log's size, a stored node that disagrees with the
+// records, and, given `checkpoint`, a checkpoint the log no longer extends.
+// Non-OK only when the storage itself cannot be read.
+absl::StatusOr<IntegrityReport> CheckIntegrity(
+    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint);
+
+}  // namespace fundlog
+
+#endif  // FUNDLOG_CORE_AUDIT_INTEGRITY_H_

@@ -1,0 +1,71 @@
+// verify: integrity of records and tree, an older checkpoint, and the
+// ledger's invariants.
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "core/audit/checkpoint_signer.h"
+#include "core/audit/integrity.h"
+#include "core/io/json_writer.h"
+#include "tools/fundlog/verify_command.h"
+
+namespace fundlog::cli {
+
+CommandSpec VerifySpec() {
+  return {"verify",
+          "verify [--checkpoint FILE] [--json]",
+          "Re-read every record, recompute the Merkle tree, check an older "
+          "checkpoint and the ledger's invariants. Exit 1 on any finding.",
+          {{"checkpoint", "FILE", "an older checkpoint the log must extend"},
+           {"json", "", "one JSON document on stdout"}}};
+}
+
+int RunVerify(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("verify", log.status());
+  std::optional<merkle::Checkpoint> checkpoint;
+  if (std::optional<std::string> path = args.Get("checkpoint")) {
+    absl::StatusOr<merkle::Checkpoint> opened = OpenLogCheckpoint(**log, *path);
+    if (!opened.ok()) return Fail("verify", opened.status());
+    checkpoint = *opened;
+  }
+  absl::StatusOr<IntegrityReport> report = CheckIntegrity(**log, checkpoint);
+  if (!report.ok()) return Fail("verify", report.status());
+  const bool ok = report->findings.empty();
+  if (args.Has("json")) {
+    JsonWriter json;
+    json.BeginObject();
+    json.Key("ok").Bool(ok);
+    json.Key("tree_size").Uint(report->tree_size);
+    json.Key("root_hash").String(merkle::HashToBase64(report->root));
+    json.Key("findings").BeginArray();
+    for (const Finding& finding : report->findings) {
+      json.BeginObject().Key("seq");
+      if (finding.seq) {
+        json.Uint(*finding.seq);
+      } else {
+        json.Null();
+      }
+      json.Key("kind").String(finding.kind);
+      json.Key("detail").String(finding.detail);
+      json.EndObject();
+    }
+    json.EndArray().EndObject();
+    Print(json.str() + "\n");
+  } else {
+    std::string out = absl::StrCat("tree size ", report->tree_size, ", root ",
+                                   merkle::HashToBase64(report->root), "\n");
+    for (const Finding& finding : report->findings) {
+      absl::StrAppend(&out, finding.kind, ": ",
+                      finding.seq ? absl::StrCat("record ", *finding.seq, ": ")
+                                  : "",
+                      finding.detail, "\n");
+    }
+    absl::StrAppend(&out, ok ? "verified: no findings\n"
+                             : absl::StrCat(report->findings.size(),
+                                            " finding(s)\n"));
+    Print(out);
+  }
+  return ok ? kExitOk : kExitFindings;
+}
+
+}  // namespace fundlog::cli
