@@ -1,6 +1,8 @@
 #include "core/audit/integrity.h"
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "core/store/tree_writer.h"
 
 namespace fundlog {
@@ -13,7 +15,7 @@ namespace {
 class TreeRebuilder {
  public:
   TreeRebuilder(const EventLog& log, std::vector<Finding>* findings)
-      : reader_(log), findings_(findings) {}
+      : log_(log), findings_(findings) {}
 
   // Adds leaf `index`; `tainted` when the leaf itself is damaged.
   absl::Status Push(uint64_t index, const merkle::Hash& leaf, bool tainted) {
@@ -52,7 +54,7 @@ class TreeRebuilder {
 
   absl::Status Compare(const Node& node) {
     if (node.tainted) return absl::OkStatus();
-    absl::StatusOr<merkle::Hash> stored = reader_.GetNode(node.level, node.index);
+    absl::StatusOr<merkle::Hash> stored = Stored(node.level, node.index);
     const uint64_t first = node.index << node.level;
     const uint64_t last = first + (uint64_t{1} << node.level) - 1;
     if (!stored.ok()) {
@@ -74,10 +76,44 @@ class TreeRebuilder {
     return absl::OkStatus();
   }
 
-  LogNodeReader reader_;
+  // Nodes of each level complete in index order, so each level is read by
+  // one sequential cursor.
+  absl::StatusOr<merkle::Hash> Stored(int level, uint64_t index) {
+    while (cursors_.size() <= static_cast<size_t>(level)) {
+      cursors_.push_back(log_.NewTreeLevelCursor(static_cast<int>(cursors_.size())));
+    }
+    absl::StatusOr<std::optional<std::string>> value =
+        cursors_[level]->Get(index);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) return merkle::MissingNodeError(level, index);
+    return merkle::DecodeNodeValue(level, index, **value);
+  }
+
+  const EventLog& log_;
+  std::vector<std::unique_ptr<TreeLevelCursor>> cursors_;
   std::vector<Finding>* findings_;
   std::vector<Node> stack_;
 };
+
+// The `seq` field of stored record bytes, read without parsing the rest
+// (integrity needs only this; the ledger checks parse every record anyway).
+// nullopt when the bytes do not start like a StoredRecord. Protobuf writes
+// fields in number order and omits seq 0, so field 1 comes first if at all.
+std::optional<uint64_t> StoredSeq(absl::string_view bytes) {
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  const uint32_t tag = in.ReadTag();
+  if (tag == 0) return bytes.empty() ? std::optional<uint64_t>(0) : std::nullopt;
+  if (tag != (1 << 3)) {  // field 1, varint
+    return google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) > 1
+               ? std::optional<uint64_t>(0)
+               : std::nullopt;
+  }
+  uint64_t seq = 0;
+  if (!in.ReadVarint64(&seq)) return std::nullopt;
+  return seq;
+}
 
 }  // namespace
 
@@ -87,7 +123,13 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
   report.tree_size = log.Size();
   std::vector<Finding>& findings = report.findings;
   TreeRebuilder tree(log, &findings);
-  LogNodeReader reader(log);
+  std::unique_ptr<TreeLevelCursor> leaves = log.NewTreeLevelCursor(0);
+  auto stored_leaf_at = [&](uint64_t seq) -> absl::StatusOr<merkle::Hash> {
+    absl::StatusOr<std::optional<std::string>> value = leaves->Get(seq);
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) return merkle::MissingNodeError(0, seq);
+    return merkle::DecodeNodeValue(0, seq, **value);
+  };
   std::optional<merkle::Hash> root_at_checkpoint;
   if (checkpoint && checkpoint->size == 0) root_at_checkpoint = merkle::EmptyRoot();
   uint64_t next = 0;  // the next sequence number expected
@@ -105,10 +147,9 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
                                      seq + 1 == report.tree_size
                                          ? " (the log is truncated)"
                                          : "")});
-    absl::StatusOr<merkle::Hash> stored = reader.GetNode(0, seq);
+    absl::StatusOr<merkle::Hash> stored = stored_leaf_at(seq);
     return push(seq, stored.ok() ? *stored : merkle::Hash{}, true);
   };
-  v1::StoredRecord record;
   absl::Status scanned = log.ScanStored([&](uint64_t seq,
                                             absl::string_view bytes) {
     if (seq >= report.tree_size) {
@@ -122,17 +163,16 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
       if (absl::Status s = missing(next); !s.ok()) return s;
     }
     next = seq + 1;
-    const merkle::Hash leaf = merkle::LeafHash(std::string(bytes));
+    const merkle::Hash leaf = merkle::LeafHash(std::string_view(bytes.data(), bytes.size()));
     bool tainted = false;
-    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
-        record.seq() != seq) {
+    if (StoredSeq(bytes) != seq) {
       findings.push_back({seq, "data_loss",
                           absl::StrCat("record ", seq,
-                                       " does not parse as the record stored "
-                                       "under its sequence number")});
+                                       " is unreadable or does not carry its "
+                                       "own sequence number")});
       tainted = true;
     }
-    absl::StatusOr<merkle::Hash> stored_leaf = reader.GetNode(0, seq);
+    absl::StatusOr<merkle::Hash> stored_leaf = stored_leaf_at(seq);
     if (!stored_leaf.ok() || *stored_leaf != leaf) {
       findings.push_back({seq, "data_loss",
                           absl::StrCat("record ", seq,

@@ -75,6 +75,17 @@ struct LogInfo {
   uint64_t size = 0;
 };
 
+// Reads one level of the `tree` family in index order. Thread-compatible;
+// must not outlive the EventLog that made it.
+class TreeLevelCursor {
+ public:
+  virtual ~TreeLevelCursor() = default;
+  // The stored value of node (level, index), for indexes asked in strictly
+  // increasing order; nullopt when absent. Reads sequentially, so verifying
+  // a whole tree costs a scan rather than one lookup per node.
+  virtual absl::StatusOr<std::optional<std::string>> Get(uint64_t index) = 0;
+};
+
 class EventLog {
  public:
   // Creates a new log directory. kAlreadyExists when `path` already holds a
@@ -171,6 +182,9 @@ class EventLog {
   // already recorded with the same root; kFailedPrecondition when recorded
   // with another (a split view: never sign it).
   absl::Status RememberSignedRoot(uint64_t size, absl::string_view root);
+
+  // A cursor over level `level` of the `tree` family.
+  std::unique_ptr<TreeLevelCursor> NewTreeLevelCursor(int level) const;
 
   // A raw entry of the `index` family (key grammar in key_format.h).
   absl::StatusOr<std::optional<std::string>> GetIndexEntry(

@@ -119,6 +119,24 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   int64_t appended_at = std::max(NowMicros(), last_appended_micros_ + 1);
   std::vector<std::string> stored;
   stored.reserve(batch.events_size());
+  // Records are written once: a key at or after first_seq means the meta size
+  // and the events family disagree, which only damage can cause. One seek
+  // answers for the whole batch.
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
+    it->Seek(keys::EventKey(first_seq));
+    if (it->Valid()) {
+      std::optional<uint64_t> existing = keys::DecodeU64(ToView(it->key()));
+      return absl::DataLossError(absl::StrCat(
+          "record ", existing.value_or(first_seq),
+          " already exists at or after the next sequence number ", first_seq,
+          "; refusing to overwrite it"));
+    }
+    if (absl::Status s = FromRocks(it->status(), "seek events"); !s.ok()) {
+      return s;
+    }
+  }
   v1::StoredRecord record;
   size_t part = 0;
   int index_in_part = 0;
@@ -130,15 +148,6 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     const BatchOrigin& origin = parts[part].origin;
     const uint64_t seq = first_seq + i;
     const v1::Event& event = batch.events(i);
-    // Records are written once: a key already present means the meta size
-    // and the events family disagree, which only damage can cause.
-    absl::StatusOr<std::optional<std::string>> existing =
-        Get(families_->events(), keys::EventKey(seq));
-    if (!existing.ok()) return existing.status();
-    if (existing->has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          "record ", seq, " already exists; refusing to overwrite it"));
-    }
     record.set_seq(seq);
     record.set_appended_at_micros(appended_at + i);
     *record.mutable_event() = event;
@@ -338,6 +347,42 @@ absl::Status EventLog::ClearDerived() {
   if (!s.ok()) return s;
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
                    "clear derived");
+}
+
+namespace {
+
+class RocksTreeLevelCursor : public TreeLevelCursor {
+ public:
+  RocksTreeLevelCursor(rocksdb::Iterator* it, int level)
+      : it_(it), level_(static_cast<char>(level)) {}
+
+  absl::StatusOr<std::optional<std::string>> Get(uint64_t index) override {
+    std::string want(1, level_);
+    keys::AppendU64(&want, index);
+    if (!started_ || !it_->Valid() || ToView(it_->key()) > want) {
+      it_->Seek(ToSlice(want));
+      started_ = true;
+    }
+    // Usually the wanted node is the current one or the next.
+    while (it_->Valid() && ToView(it_->key()) < want) it_->Next();
+    if (absl::Status s = FromRocks(it_->status(), "scan tree"); !s.ok()) {
+      return s;
+    }
+    if (!it_->Valid() || ToView(it_->key()) != want) return std::nullopt;
+    return std::string(ToView(it_->value()));
+  }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+  const char level_;
+  bool started_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<TreeLevelCursor> EventLog::NewTreeLevelCursor(int level) const {
+  return std::make_unique<RocksTreeLevelCursor>(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->tree()), level);
 }
 
 absl::StatusOr<std::optional<std::string>> EventLog::GetTreeNode(

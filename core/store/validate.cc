@@ -26,6 +26,9 @@ struct BatchState {
   absl::flat_hash_set<std::string> funds;
   absl::flat_hash_set<std::string> policies;
   absl::flat_hash_set<std::string> accounts;
+  // Names already found in the log, so a batch of many events of one fund
+  // looks the fund up once.
+  mutable absl::flat_hash_set<std::string> found_in_log;
 };
 
 bool IsHex(absl::string_view text) {
@@ -91,11 +94,20 @@ class EventChecker {
                  const,
              const std::string& name) {
     if (in_batch.contains(name)) return true;
+    // The cache key tells the kinds of name apart by the lookup used.
+    std::string cache_key = absl::StrCat(
+        in_log == &ValidationContext::HasFund      ? "U"
+        : in_log == &ValidationContext::HasPolicy  ? "P"
+        : in_log == &ValidationContext::HasAccount ? "A"
+                                                   : "I",
+        name);
+    if (batch_.found_in_log.contains(cache_key)) return true;
     absl::StatusOr<bool> found = (context_.*in_log)(name);
     if (!found.ok()) {
       storage_.Update(found.status());
       return true;  // not a finding about the input
     }
+    if (*found) batch_.found_in_log.insert(std::move(cache_key));
     return *found;
   }
 
