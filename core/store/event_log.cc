@@ -15,8 +15,9 @@
 namespace fundlog {
 namespace {
 
-rocksdb::DBOptions DatabaseOptions(bool create) {
+rocksdb::DBOptions DatabaseOptions(bool create, rocksdb::Env* env) {
   rocksdb::DBOptions options;
+  if (env != nullptr) options.env = env;
   options.create_if_missing = create;
   options.create_missing_column_families = create;
   options.error_if_exists = create;
@@ -86,7 +87,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
   auto families = std::make_unique<Families>();
   rocksdb::DB* raw_db = nullptr;
   if (absl::Status s = FromRocks(
-          rocksdb::DB::Open(DatabaseOptions(/*create=*/true), options.path,
+          rocksdb::DB::Open(DatabaseOptions(/*create=*/true, options.env), options.path,
                             Descriptors(), &families->handles, &raw_db),
           absl::StrCat("create ", options.path));
       !s.ok()) {
@@ -130,10 +131,10 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status opened =
       options.read_only
-          ? rocksdb::DB::OpenForReadOnly(DatabaseOptions(false), options.path,
+          ? rocksdb::DB::OpenForReadOnly(DatabaseOptions(false, options.env), options.path,
                                          Descriptors(), &families->handles,
                                          &raw_db)
-          : rocksdb::DB::Open(DatabaseOptions(false), options.path,
+          : rocksdb::DB::Open(DatabaseOptions(false, options.env), options.path,
                               Descriptors(), &families->handles, &raw_db);
   if (absl::Status s = FromRocks(opened, absl::StrCat("open ", options.path));
       !s.ok()) {

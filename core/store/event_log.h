@@ -27,6 +27,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class Env;
 }  // namespace rocksdb
 
 namespace fundlog {
@@ -41,11 +42,13 @@ struct CreateOptions {
   std::string org_name;    // optional
   std::string org_number;  // optional, e.g. "212000-1199"
   std::string verifier_key;  // the checkpoint verifier key in note form
+  rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
 };
 
 struct OpenOptions {
   std::string path;
   bool read_only = false;  // no writes; several readers may coexist
+  rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
 };
 
 // Where a batch came from; stored in each record's Provenance.
