@@ -1,8 +1,6 @@
 #include "core/audit/signing_key.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -13,37 +11,6 @@
 #include "core/io/batch_file.h"
 
 namespace fundlog {
-
-absl::Status WriteSigningKey(const std::string& dir,
-                             const merkle::SigningKey& key) {
-  const std::string path = (std::filesystem::path(dir) / kSigningKeyFile);
-  // O_EXCL: never overwrite a key; 0600: the private key stays private.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) {
-      return absl::AlreadyExistsError(absl::StrCat(path, " already exists"));
-    }
-    return absl::InternalError(
-        absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
-  }
-  const std::string text = absl::StrCat(merkle::EncodeSignerKey(key), "\n");
-  size_t written = 0;
-  while (written < text.size()) {
-    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return absl::InternalError(
-          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot sync ", path, ": ", std::strerror(errno)));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<merkle::SigningKey> LoadSigningKey(const std::string& dir) {
   const std::string path = (std::filesystem::path(dir) / kSigningKeyFile);

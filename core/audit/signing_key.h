@@ -1,5 +1,6 @@
-// The log's Ed25519 signing key, kept in the log directory as
-// `signing.key` (mode 0600) in the signed-note signer-key text form.
+// Reading the log's Ed25519 signing key, kept in the log directory as
+// `signing.key` (mode 0600) in the signed-note signer-key text form. The
+// store writes it when it creates the log (CreateOptions::signing_key_text).
 //
 // Thread-safe: free functions; concurrent writers of one directory are not
 // supported (the log's own lock keeps a second writer out).
@@ -11,15 +12,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/merkle/checkpoint.h"
+#include "core/store/event_log.h"
 
 namespace fundlog {
-
-inline constexpr char kSigningKeyFile[] = "signing.key";
-
-// Writes `key` to DIR/signing.key, created with mode 0600. kAlreadyExists if
-// the file exists; kInternal on I/O errors.
-absl::Status WriteSigningKey(const std::string& dir,
-                             const merkle::SigningKey& key);
 
 // Reads DIR/signing.key. kNotFound when absent; kFailedPrecondition when
 // unreadable or readable by others than its owner.

@@ -8,7 +8,7 @@ namespace {
 
 // The rule slot a PostingRule's payload_kind names, or -1 when rules of that
 // kind carry no weight here (a CloseOut names its own accounts).
-int RuleSlot(std::string_view kind) {
+int RuleSlot(absl::string_view kind) {
   if (kind == "allocation") return static_cast<int>(FactKind::kAllocation);
   if (kind == "use") return static_cast<int>(FactKind::kUse);
   if (kind == "repayment") return static_cast<int>(FactKind::kRepayment);
@@ -38,7 +38,9 @@ int QueryContext::Ensure(uint32_t name) {
   if (name == kNoName || name >= dense_.size()) return -1;
   if (dense_[name] < 0) {
     dense_[name] = static_cast<int>(accounts_.size());
-    accounts_.push_back(AccountInfo{.name = name});
+    AccountInfo info;
+    info.name = name;
+    accounts_.push_back(std::move(info));
   }
   return dense_[name];
 }
@@ -109,8 +111,7 @@ int QueryContext::CompilePolicy(uint32_t id) {
       policy.rules[slot] = {debit, credit};
     }
     for (const v1::BalanceBound& bound : def.bounds()) {
-      Bound b{Account(names.Find(bound.account())), std::nullopt,
-              std::nullopt};
+      Bound b{Account(names.Find(bound.account())), std::nullopt, std::nullopt};
       if (b.account < 0) continue;
       if (bound.has_min_ore()) b.min_ore = bound.min_ore();
       if (bound.has_max_ore()) b.max_ore = bound.max_ore();
@@ -127,7 +128,11 @@ void QueryContext::ResolveFunds() {
   auto fund_facts = [&](uint32_t fund) -> FundFacts& {
     auto [it, inserted] =
         fund_index_.try_emplace(fund, static_cast<int>(funds_.size()));
-    if (inserted) funds_.push_back(FundFacts{.fund = fund});
+    if (inserted) {
+      FundFacts facts;
+      facts.fund = fund;
+      funds_.push_back(std::move(facts));
+    }
     return funds_[it->second];
   };
   const Names& names = projector_.names_;
@@ -166,10 +171,9 @@ std::vector<int> QueryContext::Listed(uint32_t fund,
   for (int i = 0; i < AccountCount(); ++i) {
     const AccountInfo& info = accounts_[i];
     const bool of_fund =
-        info.defined &&
-        (fund == kNoName || info.org_wide ||
-         std::find(info.funds.begin(), info.funds.end(), fund) !=
-             info.funds.end());
+        info.defined && (fund == kNoName || info.org_wide ||
+                         std::find(info.funds.begin(), info.funds.end(),
+                                   fund) != info.funds.end());
     if (of_fund || (i < static_cast<int>(posted.size()) && posted[i])) {
       listed.push_back(i);
     }

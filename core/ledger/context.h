@@ -23,12 +23,12 @@ struct AccountInfo {
   std::string number;
   bool debit_normal = true;  // ASSET, EXPENSE (and undefined accounts)
   bool defined = false;
-  bool org_wide = false;            // defined by an event without a fund
-  std::vector<uint32_t> funds;      // funds whose AccountsDefined name it
+  bool org_wide = false;        // defined by an event without a fund
+  std::vector<uint32_t> funds;  // funds whose AccountsDefined name it
 };
 
 struct Bound {
-  int account = -1;  // dense index
+  int account = -1;                // dense index
   std::optional<int64_t> min_ore;  // natural sign
   std::optional<int64_t> max_ore;
 };
@@ -53,7 +53,7 @@ struct ChangeInfo {
 
 struct FundFacts {
   uint32_t fund = kNoName;
-  std::vector<ChangeInfo> changes;  // by (lo, seq)
+  std::vector<ChangeInfo> changes;             // by (lo, seq)
   std::vector<const Transition*> transitions;  // by seq
 };
 

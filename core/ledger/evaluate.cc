@@ -9,7 +9,7 @@
 namespace fundlog::ledger::internal {
 namespace {
 
-absl::Status Overflow(std::string_view what) {
+absl::Status Overflow(absl::string_view what) {
   return absl::OutOfRangeError(
       absl::StrCat("sum of amounts overflows int64 (", what, ")"));
 }
@@ -23,12 +23,6 @@ int64_t LastInteriorAtOrBefore(int64_t t) {
   const int64_t phase = ((t % 3) + 3) % 3;
   return phase >= 1 ? t - (phase - 1) : t - 2;
 }
-
-struct Entry {
-  int account;
-  int slot;
-  int64_t value;
-};
 
 }  // namespace
 
@@ -105,100 +99,151 @@ void Ranges::Unite(const Ranges& other) {
 
 std::pair<int, int> AllowedSpan(const Scenario& scenario, int zone_from,
                                 int zone_to) {
-  int first = -1;
-  int last = -1;
-  for (int k = 0; k < scenario.slots(); ++k) {
-    if (!scenario.Allowed(k, zone_from, zone_to)) continue;
-    if (first < 0) first = k;
-    last = k;
-  }
-  return {first, last};
+  // Slot extents only move forward (e and l never decrease along the
+  // steps), so the slots a fact reaches form one run found by bisection.
+  const int m = scenario.slots() - 1;
+  const auto& upper = scenario.upper_index;
+  const auto& lower = scenario.lower_index;
+  int k0 = static_cast<int>(
+      std::lower_bound(upper.begin(), upper.begin() + m, zone_from) -
+      upper.begin());
+  int k1 = static_cast<int>(std::lower_bound(lower.begin() + 1,
+                                             lower.begin() + m + 1, zone_to) -
+                            lower.begin()) -
+           1;
+  while (k0 <= k1 && !scenario.nonempty[k0]) ++k0;
+  while (k1 >= k0 && !scenario.nonempty[k1]) --k1;
+  if (k0 > k1) return {-1, -1};
+  return {k0, k1};
 }
+
+namespace {
+
+struct Live {
+  int bucket;
+  int first;  // lowest slot of the bucket inside the probe
+};
+
+struct BucketEntry {
+  int bucket;
+  int account;
+  int slot;
+  int64_t value;
+};
+
+// Appends what bucket `b` puts in slot `k`, routed by `map` (or not).
+void Emit(const QueryContext& context, const Scenario& scenario,
+          const Bucket& b, int index, int k, const std::vector<int>* map,
+          std::vector<BucketEntry>* entries) {
+  auto route = [&](int account) {
+    return map != nullptr && account >= 0 ? (*map)[account] : account;
+  };
+  if (b.rows_fact != nullptr) {
+    const auto& rows = context.rows();
+    for (uint32_t r = 0; r < b.rows_fact->rows_count; ++r) {
+      const Row& row = rows[b.rows_fact->rows_begin + r];
+      entries->push_back(
+          {index, route(context.Account(row.account)), k, row.amount});
+    }
+    return;
+  }
+  auto [debit, credit] =
+      context.Rule(scenario.slot_policy[k], static_cast<int>(b.kind));
+  debit = route(debit);
+  credit = route(credit);
+  if (debit < 0 || credit < 0 || debit == credit) return;
+  entries->push_back({index, debit, k, b.amount});
+  entries->push_back({index, credit, k, -b.amount});
+}
+
+}  // namespace
 
 absl::Status EvalProbe(const QueryContext& context, const Scenario& scenario,
                        const std::vector<Bucket>& buckets, const Probe& probe,
                        Ranges* out) {
-  const int accounts = context.AccountCount();
-  // maps[k - first][a]: where what slot k puts in account a ends up.
-  std::vector<std::vector<int>> maps;
+  // Each bucket's run of slots inside the probe, and whether the fact is
+  // whole within the probe.
+  std::vector<std::pair<int, int>> runs(buckets.size(), {-1, -1});
+  std::vector<uint8_t> whole(buckets.size(), 0);
+  std::vector<int> by_last;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const Bucket& b = buckets[i];
+    if (probe.kind >= 0 && static_cast<int>(b.kind) != probe.kind) continue;
+    auto [k0, k1] = AllowedSpan(scenario, b.zone_from, b.zone_to);
+    if (k0 < 0 || k1 < probe.first || k0 > probe.last) continue;
+    runs[i] = {std::max(k0, probe.first), std::min(k1, probe.last)};
+    whole[i] = b.full && k1 <= probe.last && k0 >= probe.first;
+    by_last.push_back(static_cast<int>(i));
+  }
+  std::sort(by_last.begin(), by_last.end(),
+            [&](int a, int b) { return runs[a].second > runs[b].second; });
+  // Sweep slots backward. map is where what slot k puts in an account ends
+  // up at the probe: identity at the last slot; one step earlier, only the
+  // account that step empties changes (it now ends where its target does).
+  std::vector<int> map;
   if (probe.redirect) {
-    maps.resize(probe.last - probe.first + 1);
-    maps.back().resize(accounts);
-    std::iota(maps.back().begin(), maps.back().end(), 0);
-    for (int k = probe.last - 1; k >= probe.first; --k) {
-      maps[k - probe.first] = maps[k + 1 - probe.first];
+    map.resize(context.AccountCount());
+    std::iota(map.begin(), map.end(), 0);
+  }
+  std::vector<int> slots_in(buckets.size(), 0);
+  std::vector<Live> live;
+  std::vector<BucketEntry> entries;
+  size_t next = 0;
+  for (int k = probe.last; k >= probe.first; --k) {
+    if (probe.redirect && k < probe.last) {
       const Step& step = scenario.steps[k];
       if (step.effect == Step::Effect::kEmpty && step.from >= 0 &&
           step.to >= 0) {
-        maps[k - probe.first][step.from] = maps[k + 1 - probe.first][step.to];
+        map[step.from] = map[step.to];
       }
+    }
+    for (; next < by_last.size() && runs[by_last[next]].second >= k; ++next) {
+      live.push_back({by_last[next], runs[by_last[next]].first});
+    }
+    std::erase_if(live, [&](const Live& l) { return l.first > k; });
+    if (!scenario.nonempty[k]) continue;
+    for (const Live& l : live) {
+      ++slots_in[l.bucket];
+      Emit(context, scenario, buckets[l.bucket], l.bucket, k,
+           probe.redirect ? &map : nullptr, &entries);
     }
   }
-  auto route = [&](int k, int account) {
-    return probe.redirect && account >= 0 ? maps[k - probe.first][account]
-                                          : account;
-  };
-  std::vector<Entry> entries;
-  for (const Bucket& b : buckets) {
-    if (probe.kind >= 0 && static_cast<int>(b.kind) != probe.kind) continue;
-    auto [k0, k1] = AllowedSpan(scenario, b.zone_from, b.zone_to);
-    if (k0 < 0) continue;
-    entries.clear();
-    int slots_in = 0;
-    for (int k = std::max(probe.first, k0); k <= std::min(probe.last, k1);
-         ++k) {
-      if (!scenario.Allowed(k, b.zone_from, b.zone_to)) continue;
-      ++slots_in;
-      if (b.rows_fact != nullptr) {
-        const auto& rows = context.rows();
-        for (uint32_t r = 0; r < b.rows_fact->rows_count; ++r) {
-          const Row& row = rows[b.rows_fact->rows_begin + r];
-          entries.push_back(
-              {route(k, context.Account(row.account)), k, row.amount});
+  std::sort(entries.begin(), entries.end(),
+            [](const BucketEntry& x, const BucketEntry& y) {
+              return std::tie(x.bucket, x.account, x.slot) <
+                     std::tie(y.bucket, y.account, y.slot);
+            });
+  for (size_t i = 0; i < entries.size();) {
+    const int bucket = entries[i].bucket;
+    const int account = entries[i].account;
+    int64_t lo = 0, hi = 0;
+    int touched = 0;
+    while (i < entries.size() && entries[i].bucket == bucket &&
+           entries[i].account == account) {
+      const int slot = entries[i].slot;
+      int64_t value = 0;
+      for (; i < entries.size() && entries[i].bucket == bucket &&
+             entries[i].account == account && entries[i].slot == slot;
+           ++i) {
+        if (!CheckedAdd(value, entries[i].value, &value)) {
+          return Overflow("voucher rows");
         }
-        continue;
       }
-      auto [debit, credit] = context.Rule(scenario.slot_policy[k],
-                                          static_cast<int>(b.kind));
-      debit = route(k, debit);
-      credit = route(k, credit);
-      if (debit < 0 || credit < 0 || debit == credit) continue;
-      entries.push_back({debit, k, b.amount});
-      entries.push_back({credit, k, -b.amount});
+      if (value == 0) continue;
+      lo = touched == 0 ? value : std::min(lo, value);
+      hi = touched == 0 ? value : std::max(hi, value);
+      ++touched;
     }
-    if (slots_in == 0) continue;
-    const bool full = b.full && k1 <= probe.last && k0 >= probe.first;
-    std::sort(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
-      return std::tie(x.account, x.slot) < std::tie(y.account, y.slot);
-    });
-    for (size_t i = 0; i < entries.size();) {
-      const int account = entries[i].account;
-      int64_t lo = 0, hi = 0;
-      int touched = 0;
-      while (i < entries.size() && entries[i].account == account) {
-        int64_t value = 0;
-        const int slot = entries[i].slot;
-        for (; i < entries.size() && entries[i].account == account &&
-               entries[i].slot == slot;
-             ++i) {
-          if (!CheckedAdd(value, entries[i].value, &value)) {
-            return Overflow("voucher rows");
-          }
-        }
-        if (value == 0) continue;
-        lo = touched == 0 ? value : std::min(lo, value);
-        hi = touched == 0 ? value : std::max(hi, value);
-        ++touched;
-      }
-      if (account < 0 || touched == 0) continue;
-      if (touched < slots_in || !full) {
-        lo = std::min<int64_t>(lo, 0);
-        hi = std::max<int64_t>(hi, 0);
-      }
-      if (!CheckedAdd(out->min[account], lo, &out->min[account]) ||
-          !CheckedAdd(out->max[account], hi, &out->max[account])) {
-        return Overflow(context.names().Text(context.AccountAt(account).name));
-      }
+    if (account < 0 || touched == 0) continue;
+    // A slot that misses the account, or a fact not whole by the probe's
+    // end, lets the account's share be 0.
+    if (touched < slots_in[bucket] || !whole[bucket]) {
+      lo = std::min<int64_t>(lo, 0);
+      hi = std::max<int64_t>(hi, 0);
+    }
+    if (!CheckedAdd(out->min[account], lo, &out->min[account]) ||
+        !CheckedAdd(out->max[account], hi, &out->max[account])) {
+      return Overflow(context.names().Text(context.AccountAt(account).name));
     }
   }
   return absl::OkStatus();

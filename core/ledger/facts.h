@@ -16,10 +16,10 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "fundlog/v1/events.pb.h"
 
@@ -62,7 +62,7 @@ inline constexpr int kFactKinds = 8;
 // Kinds whose amount a PostingRule routes; they index a policy's rule table.
 inline constexpr int kRuleKinds = 4;
 inline constexpr int kRepealRule = kRuleKinds;  // rule slot of the repeal
-std::string_view FactKindName(FactKind kind);
+absl::string_view FactKindName(FactKind kind);
 inline bool IsRuleKind(FactKind kind) {
   return static_cast<int>(kind) < kRuleKinds;
 }
@@ -136,8 +136,8 @@ struct Version {
 // Interned strings: fund ids, account ids, policy ids, event ids.
 class Names {
  public:
-  uint32_t Intern(std::string_view text);
-  uint32_t Find(std::string_view text) const;  // kNoName when absent
+  uint32_t Intern(absl::string_view text);
+  uint32_t Find(absl::string_view text) const;  // kNoName when absent
   const std::string& Text(uint32_t id) const { return texts_[id]; }
   size_t size() const { return texts_.size(); }
 

@@ -2,10 +2,10 @@
 // compact fact, and the version chains that corrections create.
 #include <algorithm>
 #include <limits>
-#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "core/ledger/facts.h"
 #include "core/ledger/projector.h"
 #include "core/store/dates.h"
@@ -15,30 +15,6 @@ namespace fundlog::ledger {
 using internal::FactKind;
 using internal::Table;
 using internal::Version;
-
-namespace internal {
-
-std::string_view FactKindName(FactKind kind) {
-  static constexpr std::string_view kNames[kFactKinds] = {
-      "allocation", "use",           "repayment",    "budget_frame_use",
-      "voucher",    "opening_balances", "close_out", "guidelines_repealed"};
-  return kNames[static_cast<int>(kind)];
-}
-
-uint32_t Names::Intern(std::string_view text) {
-  if (auto it = ids_.find(text); it != ids_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(texts_.size());
-  texts_.emplace_back(text);
-  ids_.emplace(texts_.back(), id);
-  return id;
-}
-
-uint32_t Names::Find(std::string_view text) const {
-  auto it = ids_.find(text);
-  return it == ids_.end() ? kNoName : it->second;
-}
-
-}  // namespace internal
 
 // An event validated but not yet committed: strings still point into it.
 struct Projector::Parsed {
@@ -51,17 +27,17 @@ struct Projector::Parsed {
   int32_t to_day = 0;
   bool has_amount = false;
   int64_t amount = 0;
-  std::string_view from_account, to_account, change_id;
+  absl::string_view from_account, to_account, change_id;
 };
 
 namespace {
 
-absl::Status Bad(uint64_t seq, std::string_view field, std::string_view why) {
+absl::Status Bad(uint64_t seq, absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrCat("seq ", seq, ": ", field, ": ", why));
 }
 
-absl::StatusOr<int32_t> Day(uint64_t seq, std::string_view field,
+absl::StatusOr<int32_t> Day(uint64_t seq, absl::string_view field,
                             const std::string& text) {
   auto day = ParseDay(text);
   if (!day.ok()) return Bad(seq, field, day.status().message());
@@ -96,7 +72,7 @@ absl::Status ReadEffective(const v1::Event& event, uint64_t seq, bool required,
   return required ? Bad(seq, "effective", "missing") : absl::OkStatus();
 }
 
-absl::Status CheckAmount(uint64_t seq, std::string_view field, int64_t ore) {
+absl::Status CheckAmount(uint64_t seq, absl::string_view field, int64_t ore) {
   if (ore <= 0) return Bad(seq, field, absl::StrCat("must be > 0, got ", ore));
   return absl::OkStatus();
 }
@@ -139,9 +115,10 @@ absl::StatusOr<Projector::Parsed> Projector::Parse(const v1::Event& event,
     case v1::Event::kAllocation:
     case v1::Event::kUse:
     case v1::Event::kRepayment: {
-      const int64_t ore = event.has_allocation() ? event.allocation().amount_ore()
-                          : event.has_use()      ? event.use().amount_ore()
-                                                 : event.repayment().amount_ore();
+      const int64_t ore = event.has_allocation()
+                              ? event.allocation().amount_ore()
+                          : event.has_use() ? event.use().amount_ore()
+                                            : event.repayment().amount_ore();
       p.kind = event.has_allocation() ? FactKind::kAllocation
                : event.has_use()      ? FactKind::kUse
                                       : FactKind::kRepayment;
@@ -167,8 +144,8 @@ absl::StatusOr<Projector::Parsed> Projector::Parse(const v1::Event& event,
     case v1::Event::kOpeningBalances:
       if (auto s = CheckRows(event, seq); !s.ok()) return s;
       p.table = Table::kMoney;
-      p.kind = event.has_voucher() ? FactKind::kVoucher
-                                   : FactKind::kOpeningBalances;
+      p.kind =
+          event.has_voucher() ? FactKind::kVoucher : FactKind::kOpeningBalances;
       break;
     case v1::Event::kCloseOut: {
       const v1::CloseOut& close = event.close_out();
@@ -226,12 +203,13 @@ absl::StatusOr<Projector::Parsed> Projector::Parse(const v1::Event& event,
       break;
   }
   const bool effective_required = needs_fund;
-  if (auto s = ReadEffective(event, seq, effective_required, &p.from_day,
-                             &p.to_day);
+  if (auto s =
+          ReadEffective(event, seq, effective_required, &p.from_day, &p.to_day);
       !s.ok()) {
     return s;
   }
-  if (needs_fund && event.fund_id().empty()) return Bad(seq, "fund_id", "empty");
+  if (needs_fund && event.fund_id().empty())
+    return Bad(seq, "fund_id", "empty");
   return p;
 }
 
@@ -316,9 +294,8 @@ Version Projector::Commit(const Parsed& p) {
 
 absl::Status Projector::Add(const v1::StoredRecord& record) {
   if (record.seq() != next_seq_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("record seq ", record.seq(), " out of order: expected ",
-                     next_seq_));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "record seq ", record.seq(), " out of order: expected ", next_seq_));
   }
   const uint64_t seq = next_seq_++;
   const v1::Event& event = record.event();
@@ -383,7 +360,8 @@ absl::Status Projector::AddCorrection(const v1::Event& event, uint64_t seq) {
   std::optional<Parsed> replacement;
   if (correction.has_replacement()) {
     if (correction.replacement().has_statement_sealed()) {
-      return Bad(seq, "correction.replacement", "a seal cannot be a replacement");
+      return Bad(seq, "correction.replacement",
+                 "a seal cannot be a replacement");
     }
     auto parsed = Parse(correction.replacement(), seq, *known);
     if (!parsed.ok()) return parsed.status();
@@ -400,10 +378,11 @@ absl::Status Projector::AddCorrection(const v1::Event& event, uint64_t seq) {
   if (replacement) added = Commit(*replacement);
   auto& chain = versions_[root];
   if (chain.empty()) chain.push_back(Locate(root));
-  auto pos = std::upper_bound(
-      chain.begin(), chain.end(), added, [](const Version& a, const Version& b) {
-        return std::pair(a.known_from, a.seq) < std::pair(b.known_from, b.seq);
-      });
+  auto pos = std::upper_bound(chain.begin(), chain.end(), added,
+                              [](const Version& a, const Version& b) {
+                                return std::pair(a.known_from, a.seq) <
+                                       std::pair(b.known_from, b.seq);
+                              });
   chain.insert(pos, added);
   for (size_t i = 0; i < chain.size(); ++i) {
     SetKnownUntil(chain[i], i + 1 < chain.size() ? chain[i + 1].known_from

@@ -6,7 +6,9 @@
 // balance range [min, max], the tightest this engine can prove (see
 // projector.h for where the hull can be looser than the exact set). Amounts
 // are int64 öre in each account's natural sign: ASSET and EXPENSE accounts as
-// debits - credits, LIABILITY, EQUITY and INCOME as credits - debits.
+// debits - credits, LIABILITY, EQUITY and INCOME as credits - debits. A fact
+// that states no amount (a budget-frame use without one) posts nothing;
+// Totals counts it as `unstated`.
 //
 // Every function takes the log's records in sequence order (seq 0, 1, ...).
 // Thread-safe: free functions without shared state.
@@ -16,10 +18,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
 #include "fundlog/v1/events.pb.h"
@@ -35,9 +37,9 @@ inline constexpr View kAllViews[] = {View::kReported, View::kWithoutChange,
                                      View::kRestated};
 
 // "reported", "without-change" or "restated"; kInvalidArgument otherwise.
-absl::StatusOr<View> ParseView(std::string_view name);
+absl::StatusOr<View> ParseView(absl::string_view name);
 // The name ParseView accepts.
-std::string_view ViewName(View view);
+absl::string_view ViewName(View view);
 
 // One account's balance. min_ore == max_ore when exact. When the facts
 // contradict a declared bound (the range would be empty), the range is the
@@ -62,9 +64,10 @@ struct BalanceQuery {
 // Accounts from AccountsDefined (of the fund, or of all funds), plus any
 // account posted to, sorted by (account number, id); unposted ones 0/0.
 // kInvalidArgument for a malformed record (named by seq and field),
-// kFailedPrecondition for records out of sequence, kOutOfRange when a sum
-// of input amounts overflows int64, kResourceExhausted when too many
-// orderings of uncertain transitions would have to be considered.
+// kFailedPrecondition for records out of sequence, kNotFound for a fund_id
+// the log never names, kOutOfRange when a sum of input amounts overflows
+// int64, kResourceExhausted when more than 4096 orderings of uncertain
+// transitions in one fund would have to be weighed.
 absl::StatusOr<std::vector<AccountRange>> Balances(
     absl::Span<const v1::StoredRecord> records, const BalanceQuery& query);
 
@@ -133,9 +136,10 @@ struct TotalsQuery {
 absl::StatusOr<std::vector<KindTotal>> Totals(
     absl::Span<const v1::StoredRecord> records, const TotalsQuery& query);
 
-// A verification finding: the event it concerns, a stable kind string
-// (e.g. "debits_credits", "assertion_failed", "seal_mismatch",
-// "bound_contradicted", "invalid_event") and one sentence.
+// A verification finding: the event it concerns, a stable kind string and
+// one sentence. Kinds: debits_credits, bound_contradicted, assertion_failed,
+// seal_mismatch, invalid_event, out_of_sequence, unbalanced_voucher,
+// undefined_account, undefined_policy, unknown_policy_change, query_failed.
 struct Finding {
   uint64_t seq = 0;
   std::string kind;

@@ -2,7 +2,7 @@
 // folded in seq order; queries evaluate the state at any date, as known on
 // any date, under any view. The free functions of ledger.h are built on it.
 //
-// State. One compact version per money fact (about 64 bytes), per transition
+// State. One compact version per money fact (48 bytes), per transition
 // (CloseOut, repeal) and, kept whole, each AccountsDefined, PolicyDefined,
 // PolicyChanged, BalanceAsserted and StatementSealed; plus the version chains
 // of corrected facts. Governance events without accounting weight leave
@@ -34,12 +34,13 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/ledger/facts.h"
 #include "core/ledger/ledger.h"
 #include "fundlog/v1/events.pb.h"
@@ -60,7 +61,9 @@ class Projector {
   // record.seq() == size(). kInvalidArgument naming seq and field for a
   // malformed event (bad date, amount <= 0, correction of a later record):
   // the record is then counted in size() but contributes nothing, so a
-  // verifier may keep folding.
+  // verifier may keep folding. A Correction counts from its own recorded_on
+  // (a replacement's recorded_on is ignored); one naming an earlier
+  // Correction corrects the same original, superseding it from then on.
   absl::Status Add(const v1::StoredRecord& record);
 
   // Number of records folded (the next expected seq).
@@ -75,17 +78,6 @@ class Projector {
   absl::StatusOr<std::vector<KindTotal>> TotalsFor(
       const TotalsQuery& query) const;
 
-  // Per-query details verify needs beyond Balances: for each fund, the
-  // accounts whose declared bound the facts contradict as of `as_of`, with
-  // the seq of the PolicyDefined that declares it. Errors as Balances.
-  struct Contradiction {
-    std::string fund_id;
-    std::string account;
-    uint64_t policy_seq = 0;
-  };
-  absl::StatusOr<std::vector<Contradiction>> ContradictionsAt(
-      const BalanceQuery& query) const;
-
   // Earliest and latest effective day of any fact (0, 0 when none), the
   // dates verify checks between.
   std::pair<int32_t, int32_t> EffectiveDayRange() const;
@@ -95,7 +87,7 @@ class Projector {
   // The state as bytes (format in state_codec.cc) and back. FromState
   // returns kDataLoss for bytes that do not decode.
   std::string SerializeState() const;
-  static absl::StatusOr<Projector> FromState(std::string_view bytes);
+  static absl::StatusOr<Projector> FromState(absl::string_view bytes);
 
  private:
   friend class internal::QueryContext;

@@ -52,7 +52,7 @@ absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
 }
 
 absl::StatusOr<uint32_t> FundFilter(const Names& names,
-                                    std::string_view fund_id) {
+                                    absl::string_view fund_id) {
   if (fund_id.empty()) return kNoName;
   const uint32_t id = names.Find(fund_id);
   if (id == kNoName) {
@@ -202,23 +202,6 @@ absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
       return s;
     }
     out.push_back(std::move(range));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<Projector::Contradiction>>
-Projector::ContradictionsAt(const BalanceQuery& query) const {
-  internal::QueryContext context(*this, internal::KnownAt(query.known_at));
-  auto fund = internal::FundFilter(names_, query.fund_id);
-  if (!fund.ok()) return fund.status();
-  const internal::PlanRequest request{
-      query.view, internal::EndOf(internal::DayNumber(query.as_of)), {}};
-  auto total = internal::TotalBalances(context, request, *fund);
-  if (!total.ok()) return total.status();
-  std::vector<Contradiction> out;
-  for (const auto& [fund_id, c] : total->by_fund) {
-    out.push_back({names_.Text(fund_id),
-                   names_.Text(context.AccountAt(c.first).name), c.second});
   }
   return out;
 }

@@ -5,10 +5,10 @@
 
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/ledger/context.h"
 #include "core/ledger/evaluate.h"
 #include "core/ledger/scenarios.h"
@@ -61,7 +61,7 @@ absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max);
 // The interned id of `fund_id`, kNoName for empty; kNotFound when the log
 // never names it.
 absl::StatusOr<uint32_t> FundFilter(const Names& names,
-                                    std::string_view fund_id);
+                                    absl::string_view fund_id);
 
 std::optional<int32_t> KnownAt(const std::optional<absl::CivilDay>& day);
 

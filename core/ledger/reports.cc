@@ -15,11 +15,11 @@ using internal::Scenario;
 using internal::Step;
 
 constexpr std::array<FactKind, 6> kTotalKinds = {
-    FactKind::kAllocation,    FactKind::kUse,
-    FactKind::kRepayment,     FactKind::kBudgetFrameUse,
-    FactKind::kCloseOut,      FactKind::kGuidelinesRepealed};
+    FactKind::kAllocation, FactKind::kUse,
+    FactKind::kRepayment,  FactKind::kBudgetFrameUse,
+    FactKind::kCloseOut,   FactKind::kGuidelinesRepealed};
 
-bool Add(int64_t a, int64_t b, int64_t* out) {
+bool AddChecked(int64_t a, int64_t b, int64_t* out) {
   return !__builtin_add_overflow(a, b, out);
 }
 
@@ -50,10 +50,13 @@ absl::StatusOr<KindRanges> ScenarioMovements(
     auto moved = internal::Moved(context, s, j, buckets);
     if (!moved.ok()) return moved.status();
     Ranges& r = out[static_cast<int>(step.kind)];
-    if (!Add(r.min[step.from], -moved->second, &r.min[step.from]) ||
-        !Add(r.max[step.from], -moved->first, &r.max[step.from]) ||
-        !Add(r.min[step.to], moved->first, &r.min[step.to]) ||
-        !Add(r.max[step.to], moved->second, &r.max[step.to])) {
+    int64_t out_lo = 0, out_hi = 0;  // what leaves the emptied account
+    if (__builtin_sub_overflow(int64_t{0}, moved->second, &out_lo) ||
+        __builtin_sub_overflow(int64_t{0}, moved->first, &out_hi) ||
+        !AddChecked(r.min[step.from], out_lo, &r.min[step.from]) ||
+        !AddChecked(r.max[step.from], out_hi, &r.max[step.from]) ||
+        !AddChecked(r.min[step.to], moved->first, &r.min[step.to]) ||
+        !AddChecked(r.max[step.to], moved->second, &r.max[step.to])) {
       return Overflow();
     }
   }
@@ -76,8 +79,8 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
   // Facts: what they state, independent of any view.
   for (const internal::MoneyFact& f : money_) {
     if (!f.known.At(context.known_at()) || !internal::IsRuleKind(f.kind) ||
-        (*fund != internal::kNoName && f.fund != *fund) ||
-        f.from_day > to || (f.to_day != internal::kDayOpen && f.to_day < from)) {
+        (*fund != internal::kNoName && f.fund != *fund) || f.from_day > to ||
+        (f.to_day != internal::kDayOpen && f.to_day < from)) {
       continue;
     }
     KindTotal& total = totals[static_cast<int>(f.kind)];
@@ -86,8 +89,8 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
       continue;
     }
     const bool inside = f.from_day >= from && f.to_day <= to;
-    if (!Add(total.max_ore, f.amount, &total.max_ore) ||
-        (inside && !Add(total.min_ore, f.amount, &total.min_ore))) {
+    if (!AddChecked(total.max_ore, f.amount, &total.max_ore) ||
+        (inside && !AddChecked(total.min_ore, f.amount, &total.min_ore))) {
       return Overflow();
     }
   }
@@ -112,8 +115,8 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
           return st;
         }
         auto& sum = sums[step.kind == FactKind::kCloseOut ? 0 : 1];
-        if (!Add(sum.first, lo, &sum.first) ||
-            !Add(sum.second, hi, &sum.second)) {
+        if (!AddChecked(sum.first, lo, &sum.first) ||
+            !AddChecked(sum.second, hi, &sum.second)) {
           return Overflow();
         }
       }
@@ -129,8 +132,8 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
     for (int k = 0; k < 2; ++k) {
       if (!united[k]) continue;
       KindTotal& total = totals[static_cast<int>(kTotalKinds[4 + k])];
-      if (!Add(total.min_ore, united[k]->first, &total.min_ore) ||
-          !Add(total.max_ore, united[k]->second, &total.max_ore)) {
+      if (!AddChecked(total.min_ore, united[k]->first, &total.min_ore) ||
+          !AddChecked(total.max_ore, united[k]->second, &total.max_ore)) {
         return Overflow();
       }
     }
@@ -163,7 +166,8 @@ absl::StatusOr<Statement> Projector::StatementFor(
   auto fund = internal::FundFilter(names_, query.fund_id);
   if (!fund.ok()) return fund.status();
   const int32_t end_day = internal::DayNumber(last_day);
-  const int32_t start_day = internal::DayNumber(absl::CivilDay(query.year, 1, 1));
+  const int32_t start_day =
+      internal::DayNumber(absl::CivilDay(query.year, 1, 1));
   const internal::PlanRequest request{query.view, internal::EndOf(end_day),
                                       internal::EndOf(start_day - 1)};
   auto prepared = internal::Prepare(context, request, *fund);
@@ -200,8 +204,8 @@ absl::StatusOr<Statement> Projector::StatementFor(
                  std::string(internal::FactKindName(FactKind(k))),
                  total[k].min[a], total[k].max[a]};
       if (m.min_ore == 0 && m.max_ore == 0) continue;
-      if (auto st = internal::ToNatural(info.debit_normal, &m.min_ore,
-                                        &m.max_ore);
+      if (auto st =
+              internal::ToNatural(info.debit_normal, &m.min_ore, &m.max_ore);
           !st.ok()) {
         return st;
       }

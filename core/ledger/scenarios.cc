@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -24,21 +25,29 @@ struct Atomic {
 
 int64_t Phase(int64_t t) { return ((t % 3) + 3) % 3; }
 int64_t RoundUp(int64_t t, int grid) { return t + (grid - Phase(t) + 3) % 3; }
-int64_t RoundDown(int64_t t, int grid) {
-  return t - (Phase(t) - grid + 3) % 3;
+int64_t RoundDown(int64_t t, int grid) { return t - (Phase(t) - grid + 3) % 3; }
+
+absl::Status TooMany() {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("more than ", kScenariosMax,
+                   " orderings of uncertain transitions in one fund"));
 }
 
-// Enumerates every (subset, order) of transitions that can have happened by
-// `end`: all certain ones (window closed by `end`), any uncertain ones.
+using Order = std::vector<std::pair<int, int64_t>>;  // (atomic, earliest)
+
+// Enumerates every (subset, order) of the transitions in `cluster` (indexes
+// into `atomics`) that can have happened by `end`: all certain ones (window
+// closed by `end`), any uncertain ones.
 class Enumerator {
  public:
-  Enumerator(const std::vector<Atomic>& atomics, int64_t end)
-      : atomics_(atomics), end_(end), used_(atomics.size(), false) {
-    for (const Atomic& a : atomics_) certain_total_ += a.hi <= end_;
+  Enumerator(const std::vector<Atomic>& atomics, std::vector<int> cluster,
+             int64_t end)
+      : atomics_(atomics), cluster_(std::move(cluster)), end_(end) {
+    used_.assign(cluster_.size(), false);
+    for (int i : cluster_) certain_total_ += atomics_[i].hi <= end_;
   }
 
-  // Each order lists (atomic index, earliest time point).
-  absl::StatusOr<std::vector<std::vector<std::pair<int, int64_t>>>> Run() {
+  absl::StatusOr<std::vector<Order>> Run() {
     Dfs(0);
     if (!status_.ok()) return status_;
     return std::move(orders_);
@@ -48,23 +57,21 @@ class Enumerator {
   void Dfs(int certain_used) {
     if (!status_.ok()) return;
     const int64_t prev_t = path_.empty() ? kTimeBegin : path_.back().second;
-    for (size_t j = 0; j < atomics_.size(); ++j) {
+    for (size_t j = 0; j < cluster_.size(); ++j) {
       // A certain transition that can no longer come next kills the branch.
-      if (!used_[j] && atomics_[j].hi <= end_ && atomics_[j].hi < prev_t) {
-        return;
-      }
+      const Atomic& a = atomics_[cluster_[j]];
+      if (!used_[j] && a.hi <= end_ && a.hi < prev_t) return;
     }
     if (certain_used == certain_total_) {
       if (orders_.size() >= static_cast<size_t>(kScenariosMax)) {
-        status_ = absl::ResourceExhaustedError(absl::StrCat(
-            "more than ", kScenariosMax,
-            " orderings of uncertain transitions in one fund"));
+        status_ = TooMany();
         return;
       }
       orders_.push_back(path_);
     }
-    for (size_t i = 0; i < atomics_.size(); ++i) {
-      if (used_[i]) continue;
+    for (size_t j = 0; j < cluster_.size(); ++j) {
+      if (used_[j]) continue;
+      const int i = cluster_[j];
       const Atomic& a = atomics_[i];
       int64_t t = a.lo;
       if (!path_.empty()) {
@@ -73,36 +80,93 @@ class Enumerator {
       }
       t = RoundUp(t, a.grid);
       if (t > std::min(a.hi, end_)) continue;
-      used_[i] = true;
-      path_.emplace_back(static_cast<int>(i), t);
+      used_[j] = true;
+      path_.emplace_back(i, t);
       Dfs(certain_used + (a.hi <= end_ ? 1 : 0));
       path_.pop_back();
-      used_[i] = false;
+      used_[j] = false;
     }
   }
 
   const std::vector<Atomic>& atomics_;
+  const std::vector<int> cluster_;
   const int64_t end_;
   int certain_total_ = 0;
   std::vector<bool> used_;
-  std::vector<std::pair<int, int64_t>> path_;
-  std::vector<std::vector<std::pair<int, int64_t>>> orders_;
+  Order path_;
+  std::vector<Order> orders_;
   absl::Status status_;
 };
+
+// Transitions whose windows (cut at `end`) do not overlap never trade
+// places, so each cluster of overlapping windows is enumerated on its own
+// and scenarios are the product of the clusters' choices: a log of many
+// transitions on known days costs O(m log m), not O(m^2).
+absl::StatusOr<std::vector<Order>> Enumerate(const std::vector<Atomic>& atomics,
+                                             int64_t end) {
+  std::vector<int> sorted(atomics.size());
+  std::iota(sorted.begin(), sorted.end(), 0);
+  std::sort(sorted.begin(), sorted.end(), [&](int a, int b) {
+    return std::pair(atomics[a].lo, atomics[a].tiebreak) <
+           std::pair(atomics[b].lo, atomics[b].tiebreak);
+  });
+  std::vector<Order> scenarios = {Order()};
+  for (size_t begin = 0; begin < sorted.size();) {
+    size_t stop = begin;
+    int64_t reach = kTimeBegin;
+    for (; stop < sorted.size() &&
+           (stop == begin || atomics[sorted[stop]].lo <= reach);
+         ++stop) {
+      reach = std::max(reach, std::min(atomics[sorted[stop]].hi, end));
+    }
+    std::vector<int> cluster(sorted.begin() + begin, sorted.begin() + stop);
+    begin = stop;
+    auto orders = Enumerator(atomics, std::move(cluster), end).Run();
+    if (!orders.ok()) return orders.status();
+    if (orders->size() == 1) {
+      for (Order& s : scenarios) {
+        s.insert(s.end(), orders->front().begin(), orders->front().end());
+      }
+      continue;
+    }
+    if (scenarios.size() * orders->size() >
+        static_cast<size_t>(kScenariosMax)) {
+      return TooMany();
+    }
+    std::vector<Order> product;
+    for (const Order& s : scenarios) {
+      for (const Order& o : *orders) {
+        product.push_back(s);
+        product.back().insert(product.back().end(), o.begin(), o.end());
+      }
+    }
+    scenarios = std::move(product);
+  }
+  return scenarios;
+}
 
 std::vector<Atomic> Atomics(const QueryContext& context, const FundFacts& fund,
                             const PlanRequest& request) {
   std::vector<Atomic> atomics;
   absl::flat_hash_map<uint32_t, size_t> change_atomic;
-  if (request.view == View::kReported) {
-    for (const ChangeInfo& change : fund.changes) {
-      Step step{.effect = Step::Effect::kSetPolicy, .policy = change.policy};
-      step.seq = change.seq;
-      if (change.event_id != kNoName) {
-        change_atomic.try_emplace(change.event_id, atomics.size());
-      }
-      atomics.push_back({change.lo, change.hi, 0, change.seq, {step}});
+  // Changes applied as events in time: every change when reported; the
+  // first alone without the change (a no-op step, there only to carry the
+  // transitions tied to it); none when restated (nothing to transition from).
+  size_t applied = 0;
+  if (request.view == View::kReported) applied = fund.changes.size();
+  if (request.view == View::kWithoutChange) {
+    applied = std::min<size_t>(1, fund.changes.size());
+  }
+  for (size_t c = 0; c < applied; ++c) {
+    const ChangeInfo& change = fund.changes[c];
+    Step step;
+    step.effect = Step::Effect::kSetPolicy;
+    step.policy = change.policy;
+    step.seq = change.seq;
+    if (change.event_id != kNoName) {
+      change_atomic.try_emplace(change.event_id, atomics.size());
     }
+    atomics.push_back({change.lo, change.hi, 0, change.seq, {step}});
   }
   for (const Transition* t : fund.transitions) {
     Step step;
@@ -113,10 +177,11 @@ std::vector<Atomic> Atomics(const QueryContext& context, const FundFacts& fund,
       step.effect = Step::Effect::kEmpty;
       step.from = context.Account(t->from_account);
       step.to = context.Account(t->to_account);
+      if (step.from < 0 || step.to < 0) step.effect = Step::Effect::kNone;
     }
     if (t->change_id != kNoName) {
       // A transition belongs to its change: only where that change is
-      // applied as an event in time (reported), and at its moment.
+      // applied as an event in time, and at its moment.
       if (auto it = change_atomic.find(t->change_id);
           it != change_atomic.end()) {
         atomics[it->second].steps.push_back(step);
@@ -129,10 +194,18 @@ std::vector<Atomic> Atomics(const QueryContext& context, const FundFacts& fund,
   if (request.marker) {
     Step step;
     step.marker = true;
-    atomics.push_back({*request.marker, *request.marker, 2,
-                       std::numeric_limits<uint64_t>::max(), {step}});
+    atomics.push_back({*request.marker,
+                       *request.marker,
+                       2,
+                       std::numeric_limits<uint64_t>::max(),
+                       {step}});
   }
-  std::erase_if(atomics, [&](const Atomic& a) { return a.lo > request.end; });
+  std::erase_if(atomics, [&](const Atomic& a) {
+    const bool idle = request.view == View::kWithoutChange &&
+                      a.steps.size() == 1 &&
+                      a.steps[0].effect == Step::Effect::kSetPolicy;
+    return idle || a.lo > request.end;
+  });
   return atomics;
 }
 
@@ -195,7 +268,7 @@ absl::StatusOr<FundPlan> PlanFund(const QueryContext& context,
                                                : fund.changes.front().policy;
   }
   const std::vector<Atomic> atomics = Atomics(context, fund, request);
-  auto orders = Enumerator(atomics, request.end).Run();
+  auto orders = Enumerate(atomics, request.end);
   if (!orders.ok()) return orders.status();
   for (const auto& order : *orders) {
     plan.scenarios.push_back(

@@ -30,9 +30,9 @@ inline constexpr int kScenariosMax = 4096;
 struct Step {
   enum class Effect : uint8_t { kNone, kSetPolicy, kEmpty };
   Effect effect = Effect::kNone;
-  int policy = -1;  // kSetPolicy
-  int from = -1;    // kEmpty: dense account emptied ...
-  int to = -1;      // ... into this one
+  int policy = -1;                      // kSetPolicy
+  int from = -1;                        // kEmpty: dense account emptied ...
+  int to = -1;                          // ... into this one
   FactKind kind = FactKind::kCloseOut;  // of the transition behind a step
   bool transition = false;  // a CloseOut or repeal (not a change or marker)
   bool marker = false;

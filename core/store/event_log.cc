@@ -1,6 +1,11 @@
 // Opening, creating and reading the log. Appends are in event_log_append.cc.
 #include "core/store/event_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +47,43 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
   return out;
 }
 
+// Creates `path` with mode 0600 (never overwriting) holding `text`, synced.
+absl::Status WritePrivateFile(const std::string& path, absl::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", path, ": ", std::strerror(errno)));
+  }
+  size_t written = 0;
+  while (written < text.size()) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return absl::InternalError(
+          absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot sync ", path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+// Makes a rename within `dir` durable.
+absl::Status SyncDirectory(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return absl::InternalError(
+        absl::StrCat("cannot sync directory ", dir, ": ", std::strerror(errno)));
+  }
+  ::close(fd);
+  return absl::OkStatus();
+}
+
 bool HoldsLog(const std::string& path) {
   std::error_code error;
   return std::filesystem::exists(std::filesystem::path(path) / "CURRENT",
@@ -69,6 +111,44 @@ EventLog::~EventLog() {
   }
 }
 
+absl::Status EventLog::CreateIn(const std::string& dir,
+                                const CreateOptions& options) {
+  auto families = std::make_unique<Families>();
+  rocksdb::DB* raw_db = nullptr;
+  if (absl::Status s = FromRocks(
+          rocksdb::DB::Open(DatabaseOptions(/*create=*/true, options.env), dir,
+                            Descriptors(), &families->handles, &raw_db),
+          absl::StrCat("create ", dir));
+      !s.ok()) {
+    return s;
+  }
+  // Wrapping the DB in an EventLog closes it (handles first) on return.
+  EventLog log(dir, std::unique_ptr<rocksdb::DB>(raw_db), std::move(families),
+               LogInfo{}, 0, false);
+  rocksdb::WriteBatch batch;
+  rocksdb::ColumnFamilyHandle* meta = log.families_->meta();
+  absl::Status s;
+  auto put = [&](absl::string_view key, absl::string_view value) {
+    s.Update(FromRocks(batch.Put(meta, ToSlice(key), ToSlice(value)), "meta"));
+  };
+  put(keys::kMetaOrigin, options.origin);
+  put(keys::kMetaOrgName, options.org_name);
+  put(keys::kMetaOrgNumber, options.org_number);
+  put(keys::kMetaVerifierKey, options.verifier_key);
+  put(keys::kMetaSchemaVersion, keys::EncodeU32(kSchemaVersion));
+  put(keys::kMetaSize, keys::EncodeU64(0));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  s.Update(FromRocks(log.db_->Write(write_options, &batch), "write meta"));
+  if (!s.ok()) return s;
+  if (!options.signing_key_text.empty()) {
+    return WritePrivateFile(
+        (std::filesystem::path(dir) / kSigningKeyFile).string(),
+        options.signing_key_text);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
     const CreateOptions& options) {
   if (options.origin.empty()) {
@@ -78,47 +158,38 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
     return absl::AlreadyExistsError(
         absl::StrCat(options.path, " already holds a log"));
   }
+  // The log is built in a staging directory beside its destination and
+  // renamed into place only when complete, so a crash mid-way never leaves a
+  // half-made log where a log is expected (rename(2) is atomic and replaces
+  // an empty directory).
+  std::filesystem::path target = std::filesystem::absolute(options.path);
+  std::filesystem::path staging = target;
+  staging += absl::StrCat(".creating-", getpid());
   std::error_code error;
-  std::filesystem::create_directories(options.path, error);
+  std::filesystem::remove_all(staging, error);
+  std::filesystem::create_directories(staging, error);
   if (error) {
-    return absl::InternalError(absl::StrCat("cannot create ", options.path,
+    return absl::InternalError(absl::StrCat("cannot create ", staging.string(),
                                             ": ", error.message()));
   }
-  auto families = std::make_unique<Families>();
-  rocksdb::DB* raw_db = nullptr;
-  if (absl::Status s = FromRocks(
-          rocksdb::DB::Open(DatabaseOptions(/*create=*/true, options.env), options.path,
-                            Descriptors(), &families->handles, &raw_db),
-          absl::StrCat("create ", options.path));
-      !s.ok()) {
+  if (absl::Status s = CreateIn(staging.string(), options); !s.ok()) {
+    std::filesystem::remove_all(staging, error);
     return s;
   }
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  rocksdb::WriteBatch batch;
-  rocksdb::ColumnFamilyHandle* meta = families->meta();
-  absl::Status s;
-  s.Update(FromRocks(batch.Put(meta, ToSlice(keys::kMetaOrigin), options.origin),
-                     "meta"));
-  s.Update(FromRocks(batch.Put(meta, ToSlice(keys::kMetaOrgName), options.org_name),
-                     "meta"));
-  s.Update(FromRocks(
-      batch.Put(meta, ToSlice(keys::kMetaOrgNumber), options.org_number), "meta"));
-  s.Update(FromRocks(
-      batch.Put(meta, ToSlice(keys::kMetaVerifierKey), options.verifier_key), "meta"));
-  s.Update(FromRocks(batch.Put(meta, ToSlice(keys::kMetaSchemaVersion),
-                               keys::EncodeU32(kSchemaVersion)),
-                     "meta"));
-  s.Update(FromRocks(batch.Put(meta, ToSlice(keys::kMetaSize), keys::EncodeU64(0)),
-                     "meta"));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  s.Update(FromRocks(db->Write(write_options, &batch), "write meta"));
-  if (!s.ok()) return s;
-  LogInfo info{options.origin,       options.org_name, options.org_number,
-               options.verifier_key, kSchemaVersion,    0};
-  return std::unique_ptr<EventLog>(new EventLog(options.path, std::move(db),
-                                                std::move(families), info, 0,
-                                                /*read_only=*/false));
+  if (::rename(staging.c_str(), target.c_str()) != 0) {
+    const int rename_error = errno;
+    std::filesystem::remove_all(staging, error);
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create a log at ", options.path, ": ",
+                     std::strerror(rename_error),
+                     rename_error == ENOTEMPTY || rename_error == EEXIST
+                         ? " (the directory is not empty)"
+                         : ""));
+  }
+  if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) {
+    return s;
+  }
+  return Open(OpenOptions{options.path, false, options.env});
 }
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(

@@ -32,6 +32,9 @@ class Env;
 
 namespace fundlog {
 
+// The log's private signing key, in the log directory (mode 0600).
+inline constexpr char kSigningKeyFile[] = "signing.key";
+
 // The schema version this build writes. Opening a log written by a newer
 // schema fails with kFailedPrecondition.
 inline constexpr uint32_t kSchemaVersion = 1;
@@ -43,6 +46,9 @@ struct CreateOptions {
   std::string org_number;  // optional, e.g. "212000-1199"
   std::string verifier_key;  // the checkpoint verifier key in note form
   rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
+  // When set, written to PATH/signing.key (mode 0600) before the log
+  // becomes visible, so a log never exists without its key.
+  std::string signing_key_text;
 };
 
 struct OpenOptions {
@@ -91,8 +97,10 @@ class TreeLevelCursor {
 
 class EventLog {
  public:
-  // Creates a new log directory. kAlreadyExists when `path` already holds a
-  // log; kInvalidArgument for an empty origin; kInternal on storage errors.
+  // Creates a new log directory, atomically: it is built beside `path` and
+  // renamed into place when complete. kAlreadyExists when `path` already
+  // holds a log; kFailedPrecondition when `path` is a non-empty directory;
+  // kInvalidArgument for an empty origin; kInternal on storage errors.
   static absl::StatusOr<std::unique_ptr<EventLog>> Create(
       const CreateOptions& options);
 
@@ -205,6 +213,8 @@ class EventLog {
            int64_t last_appended_micros, bool read_only);
 
   absl::Status LoadMeta();
+  static absl::Status CreateIn(const std::string& dir,
+                               const CreateOptions& options);
   absl::StatusOr<std::optional<uint64_t>> FindNamed(char kind,
                                                     absl::string_view name) const;
   absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle*,

@@ -53,7 +53,7 @@ v1::Event Allocation(std::string id, std::string fund, std::string day,
 }
 
 std::unique_ptr<EventLog> CreateLog(const TempDir& dir) {
-  auto log = EventLog::Create(CreateOptions{dir.Log(), "origin", "", "", "", nullptr});
+  auto log = EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
   EXPECT_TRUE(log.ok()) << log.status();
   return log.ok() ? std::move(*log) : nullptr;
 }
@@ -228,7 +228,7 @@ TEST(EventLogTest, NewerSchemaFailsClearly) {
 TEST(EventLogTest, CreateRefusesAnExistingLog) {
   TempDir dir;
   { CreateLog(dir); }
-  auto again = EventLog::Create(CreateOptions{dir.Log(), "o", "", "", "", nullptr});
+  auto again = EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "o"});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 

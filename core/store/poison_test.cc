@@ -89,7 +89,7 @@ TEST(PoisonTest, FailedSyncPoisonsTheWriterUntilReopen) {
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(file_system);
   {
     auto log = EventLog::Create(
-        CreateOptions{dir, "origin", "", "", "", env.get()});
+        CreateOptions{.path = dir, .origin = "origin", .env = env.get()});
     ASSERT_TRUE(log.ok()) << log.status();
     ASSERT_TRUE((*log)->Append(OneEvent("est", true), 0).ok());
     failing = true;

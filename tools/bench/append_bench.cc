@@ -71,7 +71,7 @@ void BM_EventLogAppend(benchmark::State& state) {
   const int batch_size = static_cast<int>(state.range(0));
   ScratchDir dir;
   auto log = EventLog::Create(
-      CreateOptions{absl::StrCat(dir.path(), "/log"), "bench", "", "", ""});
+      CreateOptions{.path = absl::StrCat(dir.path(), "/log"), .origin = "bench"});
   if (!log.ok()) {
     state.SkipWithError("cannot create log");
     return;

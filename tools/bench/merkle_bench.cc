@@ -41,7 +41,7 @@ SharedLog& Log() {
     auto* s = new SharedLog;
     const uint64_t events = EnvOr("FUNDLOG_BENCH_EVENTS", 1'000'000);
     auto created = EventLog::Create(
-        CreateOptions{absl::StrCat(s->dir.path(), "/log"), "bench", "", "", ""});
+        CreateOptions{.path = absl::StrCat(s->dir.path(), "/log"), .origin = "bench"});
     if (!created.ok()) std::abort();
     s->log = std::move(*created);
     v1::EventBatch first;

@@ -34,11 +34,14 @@ absl::Status CreateLog(const std::string& dir, const std::string& origin,
   }
   absl::StatusOr<merkle::SigningKey> key = merkle::GenerateKey(origin);
   if (!key.ok()) return key.status();
-  CreateOptions options{dir, origin, org, number,
-                        merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key))};
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Create(options);
-  if (!log.ok()) return log.status();
-  return WriteSigningKey(dir, *key);
+  CreateOptions options;
+  options.path = dir;
+  options.origin = origin;
+  options.org_name = org;
+  options.org_number = number;
+  options.verifier_key = merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key));
+  options.signing_key_text = absl::StrCat(merkle::EncodeSignerKey(*key), "\n");
+  return EventLog::Create(options).status();
 }
 
 int RunInit(const Args& args, const Context& context) {

@@ -1,0 +1,156 @@
+// Verification: assertions, seals, vouchers, references, bad input.
+#include <string>
+
+#include "core/ledger/ledger.h"
+#include "core/ledger/test_events.h"
+#include "gtest/gtest.h"
+
+namespace fundlog::ledger {
+namespace {
+
+using ::fundlog::ledger::testing::D;
+using ::fundlog::ledger::testing::Log;
+
+Log Simple() {
+  Log log("f");
+  log.Accounts(
+      {{"fund", v1::EQUITY}, {"equity", v1::EQUITY}, {"bank", v1::ASSET}});
+  log.Policy("line",
+             {{"allocation", "equity", "fund"}, {"use", "fund", "bank"}});
+  log.Change("2000-01-01", "line");
+  log.Allocation("2010-01-01", 1000);
+  log.Use("2010-01-01..2011-12-31", 100);
+  return log;
+}
+
+void Assert(Log& log, absl::string_view day, int64_t ore,
+            std::string view = "") {
+  v1::BalanceAsserted* a = log.Append(day).mutable_balance_asserted();
+  a->set_account("fund");
+  a->set_amount_ore(ore);
+  a->set_view(std::move(view));
+}
+
+std::vector<std::string> Kinds(const LedgerCheck& check) {
+  std::vector<std::string> kinds;
+  for (const Finding& f : check.findings) kinds.push_back(f.kind);
+  return kinds;
+}
+
+TEST(CheckTest, CleanLedgerHasNoFindings) {
+  EXPECT_TRUE(CheckLedger(Simple().records()).findings.empty());
+}
+
+TEST(CheckTest, AssertionOnAnExactBalanceHoldsExactly) {
+  Log log = Simple();
+  Assert(log, "2012-01-01", 900);
+  const LedgerCheck check = CheckLedger(log.records());
+  EXPECT_TRUE(check.findings.empty());
+  ASSERT_EQ(check.assertions.size(), 1u);
+  EXPECT_TRUE(check.assertions[0].holds);
+  EXPECT_TRUE(check.assertions[0].exact);
+}
+
+TEST(CheckTest, AssertionInsideARangeHoldsButIsNotExact) {
+  Log log = Simple();
+  Assert(log, "2010-12-31", 950);
+  const LedgerCheck check = CheckLedger(log.records());
+  EXPECT_TRUE(check.findings.empty());
+  ASSERT_EQ(check.assertions.size(), 1u);
+  EXPECT_TRUE(check.assertions[0].holds);
+  EXPECT_FALSE(check.assertions[0].exact);
+}
+
+TEST(CheckTest, AssertionOutsideTheRangeIsAFindingNamingItsSeq) {
+  Log log = Simple();
+  Assert(log, "2010-12-31", 850);
+  const uint64_t seq = log.last_seq();
+  const LedgerCheck check = CheckLedger(log.records());
+  ASSERT_EQ(Kinds(check), std::vector<std::string>{"assertion_failed"});
+  EXPECT_EQ(check.findings[0].seq, seq);
+  EXPECT_FALSE(check.assertions[0].holds);
+}
+
+TEST(CheckTest, AssertionWithAnUnknownViewIsAFinding) {
+  Log log = Simple();
+  Assert(log, "2012-01-01", 900, "sideways");
+  EXPECT_EQ(Kinds(CheckLedger(log.records())),
+            std::vector<std::string>{"assertion_failed"});
+}
+
+// Appends the seal the log would compute now.
+void Seal(Log& log, absl::string_view as_of) {
+  auto seal = ComputeSeal(log.records(), D(as_of));
+  ASSERT_TRUE(seal.ok()) << seal.status();
+  EXPECT_EQ(seal->log_size(), log.records().size());
+  EXPECT_EQ(seal->views_size(), 3);
+  *log.Append(as_of).mutable_statement_sealed() = *seal;
+}
+
+TEST(CheckTest, SealReplaysToTheSameFigures) {
+  Log log = Simple();
+  Seal(log, "2010-12-31");
+  EXPECT_TRUE(CheckLedger(log.records()).findings.empty());
+}
+
+TEST(CheckTest, SealStillReplaysAfterALaterCorrection) {
+  Log log = Simple();
+  Seal(log, "2010-12-31");
+  log.Correct(3, "2011-06-01", nullptr);  // void the allocation
+  EXPECT_TRUE(CheckLedger(log.records()).findings.empty());
+}
+
+TEST(CheckTest, TamperedSealIsAFinding) {
+  Log log = Simple();
+  Seal(log, "2010-12-31");
+  const uint64_t seq = log.last_seq();
+  v1::StoredRecord tampered = log.records().back();
+  auto* balance = tampered.mutable_event()
+                      ->mutable_statement_sealed()
+                      ->mutable_views(0)
+                      ->mutable_balances(0);
+  balance->set_max_ore(balance->max_ore() + 1);
+  std::vector<v1::StoredRecord> records = log.records();
+  records.back() = tampered;
+  const LedgerCheck check = CheckLedger(records);
+  ASSERT_EQ(Kinds(check), std::vector<std::string>{"seal_mismatch"});
+  EXPECT_EQ(check.findings[0].seq, seq);
+}
+
+TEST(CheckTest, UnbalancedVoucherIsAFindingAndBreaksDebitsEqualCredits) {
+  Log log = Simple();
+  v1::Voucher* voucher = log.Append("2010-05-01").mutable_voucher();
+  for (int64_t ore : {10, -9}) {
+    v1::VoucherRow* row = voucher->add_rows();
+    row->set_account("bank");
+    row->set_amount_ore(ore);
+  }
+  const auto kinds = Kinds(CheckLedger(log.records()));
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "unbalanced_voucher"),
+            kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "debits_credits"),
+            kinds.end());
+}
+
+TEST(CheckTest, MalformedEventIsAFindingAndTheRestStillVerifies) {
+  Log log = Simple();
+  log.Allocation("2010-02-30", 5);  // no such day
+  const uint64_t seq = log.last_seq();
+  const LedgerCheck check = CheckLedger(log.records());
+  ASSERT_EQ(Kinds(check), std::vector<std::string>{"invalid_event"});
+  EXPECT_EQ(check.findings[0].seq, seq);
+}
+
+TEST(CheckTest, UndefinedNamesAreFindings) {
+  Log log = Simple();
+  log.Change("2012-01-01", "missing-policy");
+  log.CloseOut("2013-01-01", "fund", "nowhere", "no-such-change");
+  const auto kinds = Kinds(CheckLedger(log.records()));
+  for (const char* kind :
+       {"undefined_policy", "undefined_account", "unknown_policy_change"}) {
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), kind), kinds.end()) << kind;
+  }
+}
+
+}  // namespace
+}  // namespace fundlog::ledger

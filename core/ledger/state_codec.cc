@@ -1,0 +1,328 @@
+// The projection state as bytes, for snapshots. Derived data: a snapshot
+// that does not decode is discarded and rebuilt from the log.
+//
+// Format (version 1). varint = unsigned LEB128; zz = zigzag varint.
+//   state    := magic "FLPS" version:varint next_seq:varint
+//               names money rows transitions kept roots chains
+//   names    := count:varint (length:varint bytes)*
+//   money    := count:varint (seq:varint known_from:zz known_until:zz
+//               from_day:zz to_day:zz fund:varint kind:byte has_amount:byte
+//               amount:zz rows_begin:varint rows_count:varint)*
+//   rows     := count:varint (account:varint amount:zz)*
+//   transitions := count:varint (seq:varint known_from:zz known_until:zz
+//               from_day:zz to_day:zz fund:varint kind:byte
+//               from_account:varint to_account:varint change_id:varint)*
+//   kept     := count:varint (seq:varint known_from:zz known_until:zz
+//               from_day:zz to_day:zz fund:varint length:varint Event)*
+//   roots    := count:varint (correction_seq:varint root_seq:varint)*
+//   chains   := count:varint (root_seq:varint n:varint
+//               (known_from:zz seq:varint table:byte index:varint)^n)*
+// Names are referred to by their index in `names`; kNoName is 2^32 - 1.
+// Maps are written in key order so equal states give equal bytes.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "core/ledger/projector.h"
+
+namespace fundlog::ledger {
+namespace {
+
+constexpr absl::string_view kMagic = "FLPS";
+constexpr uint64_t kFormatVersion = 1;
+
+class Writer {
+ public:
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>(v | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
+  void Zigzag(int64_t v) {
+    Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
+  }
+  void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void Bytes(absl::string_view b) {
+    Varint(b.size());
+    out_.append(b.data(), b.size());
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(absl::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return pos_ == in_.size(); }
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) break;
+      const auto b = static_cast<uint8_t>(in_[pos_++]);
+      v |= uint64_t{b & 0x7Fu} << shift;
+      if (b < 0x80) return v;
+    }
+    ok_ = false;
+    return 0;
+  }
+  int64_t Zigzag() {
+    const uint64_t v = Varint();
+    return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+  }
+  int32_t Int32() {
+    const int64_t v = Zigzag();
+    if (v < INT32_MIN || v > INT32_MAX) ok_ = false;
+    return static_cast<int32_t>(v);
+  }
+  uint32_t Uint32() {
+    const uint64_t v = Varint();
+    if (v > UINT32_MAX) ok_ = false;
+    return static_cast<uint32_t>(v);
+  }
+  uint8_t Byte() {
+    if (pos_ >= in_.size()) {
+      ok_ = false;
+      return 0;
+    }
+    return static_cast<uint8_t>(in_[pos_++]);
+  }
+  absl::string_view Bytes() {
+    const uint64_t n = Varint();
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return {};
+    }
+    absl::string_view b = in_.substr(pos_, n);
+    pos_ += n;
+    return b;
+  }
+  // A count of items each at least `min_bytes` long: refuses counts the
+  // remaining input cannot hold, so a corrupt count cannot exhaust memory.
+  uint64_t Count(size_t min_bytes) {
+    const uint64_t n = Varint();
+    if (n > (in_.size() - pos_) / min_bytes) ok_ = false;
+    return ok_ ? n : 0;
+  }
+
+ private:
+  absl::string_view in_;
+  size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+void PutKnown(Writer& w, const internal::Known& k, int32_t from, int32_t to) {
+  w.Zigzag(k.from);
+  w.Zigzag(k.until);
+  w.Zigzag(from);
+  w.Zigzag(to);
+}
+
+}  // namespace
+
+// Friend of Projector: reads and writes its members.
+class StateCodec {
+ public:
+  static std::string Encode(const Projector& p);
+  static absl::StatusOr<Projector> Decode(absl::string_view bytes);
+};
+
+std::string StateCodec::Encode(const Projector& p) {
+  Writer w;
+  for (char c : kMagic) w.Byte(static_cast<uint8_t>(c));
+  w.Varint(kFormatVersion);
+  w.Varint(p.next_seq_);
+  w.Varint(p.names_.size());
+  for (uint32_t i = 0; i < p.names_.size(); ++i) w.Bytes(p.names_.Text(i));
+  w.Varint(p.money_.size());
+  for (const internal::MoneyFact& f : p.money_) {
+    w.Varint(f.seq);
+    PutKnown(w, f.known, f.from_day, f.to_day);
+    w.Varint(f.fund);
+    w.Byte(static_cast<uint8_t>(f.kind));
+    w.Byte(f.has_amount ? 1 : 0);
+    w.Zigzag(f.amount);
+    w.Varint(f.rows_begin);
+    w.Varint(f.rows_count);
+  }
+  w.Varint(p.rows_.size());
+  for (const internal::Row& r : p.rows_) {
+    w.Varint(r.account);
+    w.Zigzag(r.amount);
+  }
+  w.Varint(p.transitions_.size());
+  for (const internal::Transition& t : p.transitions_) {
+    w.Varint(t.seq);
+    PutKnown(w, t.known, t.from_day, t.to_day);
+    w.Varint(t.fund);
+    w.Byte(static_cast<uint8_t>(t.kind));
+    w.Varint(t.from_account);
+    w.Varint(t.to_account);
+    w.Varint(t.change_id);
+  }
+  w.Varint(p.kept_.size());
+  for (const internal::KeptEvent& k : p.kept_) {
+    w.Varint(k.seq);
+    PutKnown(w, k.known, k.from_day, k.to_day);
+    w.Varint(k.fund);
+    w.Bytes(k.event.SerializeAsString());
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> roots(p.correction_root_.begin(),
+                                                   p.correction_root_.end());
+  std::sort(roots.begin(), roots.end());
+  w.Varint(roots.size());
+  for (const auto& [seq, root] : roots) {
+    w.Varint(seq);
+    w.Varint(root);
+  }
+  std::vector<uint64_t> chain_keys;
+  for (const auto& [root, chain] : p.versions_) chain_keys.push_back(root);
+  std::sort(chain_keys.begin(), chain_keys.end());
+  w.Varint(chain_keys.size());
+  for (uint64_t root : chain_keys) {
+    const auto& chain = p.versions_.at(root);
+    w.Varint(root);
+    w.Varint(chain.size());
+    for (const internal::Version& v : chain) {
+      w.Zigzag(v.known_from);
+      w.Varint(v.seq);
+      w.Byte(static_cast<uint8_t>(v.table));
+      w.Varint(v.index);
+    }
+  }
+  return w.Take();
+}
+
+absl::StatusOr<Projector> StateCodec::Decode(absl::string_view bytes) {
+  auto loss = [](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat("projection state: ", why));
+  };
+  Reader r(bytes);
+  for (char c : kMagic) {
+    if (r.Byte() != static_cast<uint8_t>(c)) return loss("bad magic");
+  }
+  if (r.Varint() != kFormatVersion) return loss("unknown format version");
+  Projector p;
+  p.next_seq_ = r.Varint();
+  const uint64_t names = r.Count(1);
+  for (uint64_t i = 0; i < names; ++i) {
+    if (p.names_.Intern(r.Bytes()) != i) return loss("duplicate name");
+  }
+  auto name_ok = [&](uint32_t id) {
+    return id == internal::kNoName || id < names;
+  };
+  bool valid = r.ok();
+  uint64_t previous = 0;
+  auto in_order = [&](uint64_t seq, bool first) {
+    const bool ok = first || seq > previous;
+    previous = seq;
+    return ok;
+  };
+  auto read_known = [&](internal::Known* k, int32_t* from, int32_t* to) {
+    k->from = r.Int32();
+    k->until = r.Int32();
+    *from = r.Int32();
+    *to = r.Int32();
+  };
+  const uint64_t money = r.Count(12);
+  for (uint64_t i = 0; valid && i < money; ++i) {
+    internal::MoneyFact f;
+    f.seq = r.Varint();
+    read_known(&f.known, &f.from_day, &f.to_day);
+    f.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    f.kind = static_cast<internal::FactKind>(kind);
+    f.has_amount = r.Byte() != 0;
+    f.amount = r.Zigzag();
+    f.rows_begin = r.Uint32();
+    f.rows_count = r.Uint32();
+    valid =
+        r.ok() && name_ok(f.fund) &&
+        kind <= static_cast<uint8_t>(internal::FactKind::kOpeningBalances) &&
+        in_order(f.seq, i == 0);
+    p.money_.push_back(f);
+  }
+  const uint64_t rows = valid ? r.Count(2) : 0;
+  for (uint64_t i = 0; valid && i < rows; ++i) {
+    internal::Row row{r.Uint32(), r.Zigzag()};
+    valid = r.ok() && name_ok(row.account);
+    p.rows_.push_back(row);
+  }
+  for (const internal::MoneyFact& f : p.money_) {
+    valid = valid && uint64_t{f.rows_begin} + f.rows_count <= p.rows_.size();
+  }
+  const uint64_t transitions = valid ? r.Count(10) : 0;
+  for (uint64_t i = 0; valid && i < transitions; ++i) {
+    internal::Transition t;
+    t.seq = r.Varint();
+    read_known(&t.known, &t.from_day, &t.to_day);
+    t.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    t.kind = static_cast<internal::FactKind>(kind);
+    t.from_account = r.Uint32();
+    t.to_account = r.Uint32();
+    t.change_id = r.Uint32();
+    valid = r.ok() && name_ok(t.fund) && name_ok(t.from_account) &&
+            name_ok(t.to_account) && name_ok(t.change_id) &&
+            (t.kind == internal::FactKind::kCloseOut ||
+             t.kind == internal::FactKind::kGuidelinesRepealed) &&
+            in_order(t.seq, i == 0);
+    p.transitions_.push_back(t);
+  }
+  const uint64_t kept = valid ? r.Count(7) : 0;
+  for (uint64_t i = 0; valid && i < kept; ++i) {
+    internal::KeptEvent k;
+    k.seq = r.Varint();
+    read_known(&k.known, &k.from_day, &k.to_day);
+    k.fund = r.Uint32();
+    const absl::string_view event = r.Bytes();
+    valid =
+        r.ok() && name_ok(k.fund) &&
+        k.event.ParseFromArray(event.data(), static_cast<int>(event.size())) &&
+        in_order(k.seq, i == 0);
+    p.kept_.push_back(std::move(k));
+  }
+  const uint64_t roots = valid ? r.Count(2) : 0;
+  for (uint64_t i = 0; valid && i < roots; ++i) {
+    const uint64_t seq = r.Varint();
+    p.correction_root_[seq] = r.Varint();
+    valid = r.ok();
+  }
+  const uint64_t chains = valid ? r.Count(2) : 0;
+  for (uint64_t i = 0; valid && i < chains; ++i) {
+    auto& chain = p.versions_[r.Varint()];
+    const uint64_t n = r.Count(4);
+    for (uint64_t j = 0; valid && j < n; ++j) {
+      internal::Version v;
+      v.known_from = r.Int32();
+      v.seq = r.Varint();
+      const uint8_t table = r.Byte();
+      v.table = static_cast<internal::Table>(table);
+      v.index = r.Uint32();
+      const size_t sizes[] = {0, p.money_.size(), p.transitions_.size(),
+                              p.kept_.size()};
+      valid = r.ok() && table <= 3 && (table == 0 || v.index < sizes[table]);
+      chain.push_back(v);
+    }
+  }
+  if (!valid || !r.ok()) return loss("corrupt or truncated");
+  if (!r.done()) return loss("trailing bytes");
+  return p;
+}
+
+std::string Projector::SerializeState() const {
+  return StateCodec::Encode(*this);
+}
+
+absl::StatusOr<Projector> Projector::FromState(absl::string_view bytes) {
+  return StateCodec::Decode(bytes);
+}
+
+}  // namespace fundlog::ledger
