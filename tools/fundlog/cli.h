@@ -49,6 +49,7 @@ void Print(absl::string_view text);
 std::vector<Command> LogCommands();     // init import append show timeline demo
 std::vector<Command> LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command> ProofCommands();   // key checkpoint prove consistency verify-proof verify
+std::vector<Command> ExportCommands();  // export
 
 }  // namespace fundlog::cli
 
