@@ -505,9 +505,8 @@ INSTANTIATE_TEST_SUITE_P(
       return absl::StrCat("Level", info.param.level, "Index", info.param.index);
     });
 
-// A missing leaf node is named at its record. (The detail currently reads
-// "record N was changed in place" although the record is intact; only the
-// tree node is gone.)
+// A missing leaf node is named at its record, as a tree node that is gone
+// (the record itself is intact).
 TEST_F(CorruptionTest, MissingLeafNodeIsNamedAtItsRecord) {
   {
     RawLog raw(LogPath());
@@ -515,7 +514,10 @@ TEST_F(CorruptionTest, MissingLeafNodeIsNamedAtItsRecord) {
   }
   Verdict verdict = Verify();
   EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
-  EXPECT_THAT(verdict.findings, Contains(DataLossAbout(5, "Merkle tree")));
+  EXPECT_THAT(verdict.findings,
+              Contains(DataLossAbout(5, "Merkle leaf node of record 5")));
+  EXPECT_THAT(verdict.findings,
+              Not(Contains(DataLossAbout(5, "changed in place"))));
 }
 
 TEST_F(CorruptionTest, RecordStoredBeyondTheSizeIsNamed) {

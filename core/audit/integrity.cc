@@ -173,7 +173,15 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
       tainted = true;
     }
     absl::StatusOr<merkle::Hash> stored_leaf = stored_leaf_at(seq);
-    if (!stored_leaf.ok() || *stored_leaf != leaf) {
+    if (!stored_leaf.ok()) {
+      if (stored_leaf.status().code() != absl::StatusCode::kDataLoss) {
+        return stored_leaf.status();
+      }
+      findings.push_back({seq, "data_loss",
+                          absl::StrCat("the Merkle leaf node of record ", seq,
+                                       ": ", stored_leaf.status().message())});
+      tainted = true;
+    } else if (*stored_leaf != leaf) {
       findings.push_back({seq, "data_loss",
                           absl::StrCat("record ", seq,
                                        " was changed in place: its leaf hash "

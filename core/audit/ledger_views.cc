@@ -4,7 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/io/json_writer.h"
+#include "core/io/text.h"
 #include "core/ledger/money.h"
+#include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
 
@@ -51,9 +53,23 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
 
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(log);
-  if (!records.ok()) return records.status();
-  return ledger::Balances(*records, query);
+  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  return loaded->projector.BalancesAt(query);
+}
+
+absl::StatusOr<ledger::Statement> QueryStatement(
+    const EventLog& log, const ledger::StatementQuery& query) {
+  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  return loaded->projector.StatementFor(query);
+}
+
+absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
+    const EventLog& log, const ledger::TotalsQuery& query) {
+  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  return loaded->projector.TotalsFor(query);
 }
 
 std::string BalancesJson(const ledger::BalanceQuery& query,
@@ -76,14 +92,16 @@ std::string BalancesJson(const ledger::BalanceQuery& query,
 }
 
 std::string BalancesTable(const std::vector<ledger::AccountRange>& balances) {
-  std::string out = absl::StrFormat("%-26s %-40s %s\n", "account", "name",
-                                    "balance (kr)");
+  std::string out = absl::StrCat(PadRight("account", 26), " ",
+                                 PadRight("name", 40), " balance (kr)\n");
   for (const ledger::AccountRange& account : balances) {
-    absl::StrAppendFormat(&out, "%-26s %-40s %s%s\n", account.account,
-                          account.name, Range(account.min_ore, account.max_ore),
-                          account.bound_contradicted
-                              ? "  (contradicts a declared bound)"
-                              : "");
+    absl::StrAppend(&out, PadRight(account.account, 26), " ",
+                    PadRight(account.name, 40), " ",
+                    Range(account.min_ore, account.max_ore),
+                    account.bound_contradicted
+                        ? "  (contradicts a declared bound)"
+                        : "",
+                    "\n");
   }
   return out;
 }
@@ -120,9 +138,9 @@ std::string StatementText(const ledger::Statement& statement) {
   absl::StrAppendFormat(&out, "%-26s %-20s %s\n", "account", "kind",
                         "amount (kr)");
   for (const ledger::Movement& movement : statement.movements) {
-    absl::StrAppendFormat(&out, "%-26s %-20s %s\n", movement.account,
-                          movement.kind,
-                          Range(movement.min_ore, movement.max_ore));
+    absl::StrAppend(&out, PadRight(movement.account, 26), " ",
+                    PadRight(movement.kind, 20), " ",
+                    Range(movement.min_ore, movement.max_ore), "\n");
   }
   if (statement.movements.empty()) absl::StrAppend(&out, "(none)\n");
   absl::StrAppendFormat(&out, "\nClosing balances (%d-12-31)\n", statement.year);
@@ -158,8 +176,9 @@ std::string TotalsText(const ledger::TotalsQuery& query,
       FormatDay(query.from), FormatDay(query.to), ledger::ViewName(query.view),
       "kind", "amount", "facts without an amount");
   for (const ledger::KindTotal& total : totals) {
-    absl::StrAppendFormat(&out, "%-22s %-34s %d\n", total.kind,
-                          Range(total.min_ore, total.max_ore), total.unstated);
+    absl::StrAppend(&out, PadRight(total.kind, 22), " ",
+                    PadRight(Range(total.min_ore, total.max_ore), 34), " ",
+                    total.unstated, "\n");
   }
   return out;
 }

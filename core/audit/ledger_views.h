@@ -17,9 +17,17 @@ namespace fundlog {
 // Every record of the log, in sequence order. Storage errors pass through.
 absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log);
 
-// Balances for `query`, from the log.
+// Balances for `query`, from the log: the newest valid snapshot in the
+// `derived` family plus the records after it (a full replay without one;
+// see core/ledger/snapshots.h). Never writes. Errors as LoadProjector and
+// Projector::BalancesAt.
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query);
+// The same for a year statement and for totals.
+absl::StatusOr<ledger::Statement> QueryStatement(
+    const EventLog& log, const ledger::StatementQuery& query);
+absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
+    const EventLog& log, const ledger::TotalsQuery& query);
 
 // {"as_of", "known_at" (null when unset), "view", "fund",
 //  "accounts": [{"account", "name", "min_ore", "max_ore", "exact"}]}

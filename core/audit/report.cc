@@ -1,14 +1,28 @@
 #include "core/audit/report.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/integrity.h"
+#include "core/audit/ledger_views.h"
+#include "core/audit/report_ledger.h"
 #include "core/audit/timeline.h"
 #include "core/merkle/merkle.h"
 
 namespace fundlog {
 
 namespace {
+
+// Drops the spaces that padded columns leave at the ends of lines.
+std::string TrimLineEnds(absl::string_view text) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(line), "\n");
+  }
+  out.pop_back();  // StrSplit yields one more piece than there are newlines
+  return out;
+}
 
 // Verification, the tree and a freshly signed checkpoint: what an auditor
 // keeps to check later that nothing changed.
@@ -48,10 +62,17 @@ absl::StatusOr<std::string> Report(EventLog& log) {
       Timeline(log, TimelineQuery{});
   if (!records.ok()) return records.status();
   absl::StrAppend(&out, TimelineText(*records));
+  absl::StatusOr<std::vector<v1::StoredRecord>> all = LoadRecords(log);
+  if (!all.ok()) return all.status();
+  absl::StatusOr<std::string> year_end = YearEndSection(*all);
+  if (!year_end.ok()) return year_end.status();
+  absl::StatusOr<std::string> totals = TotalsSection(*all);
+  if (!totals.ok()) return totals.status();
+  absl::StrAppend(&out, "\n", *year_end, "\n", *totals);
   absl::StatusOr<std::string> integrity = IntegritySection(log);
   if (!integrity.ok()) return integrity.status();
   absl::StrAppend(&out, "\n", *integrity);
-  return out;
+  return TrimLineEnds(out);
 }
 
 }  // namespace fundlog

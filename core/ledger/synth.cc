@@ -98,12 +98,23 @@ class Generator {
 
   void SetUp() {
     const absl::CivilDay start(kFirstYear, 1, 1);
-    v1::AccountsDefined* shared =
-        Append(-1, start, 0).mutable_accounts_defined();
+    // Every event belongs to a fund, so the accounts all funds share are
+    // defined under the first fund, once it is established.
+    EstablishFund(0, start);
+    v1::AccountsDefined* shared = Append(0, start, 0).mutable_accounts_defined();
     Account(shared, "equity", v1::EQUITY);
     Account(shared, "costs", v1::EXPENSE);
     Account(shared, "bank", v1::ASSET);
-    for (int f = 0; f < funds_; ++f) SetUpFund(f, start);
+    for (int f = 0; f < funds_; ++f) {
+      if (f > 0) EstablishFund(f, start);
+      SetUpFund(f, start);
+    }
+  }
+
+  void EstablishFund(int f, absl::CivilDay start) {
+    Append(f, start, 0)
+        .mutable_fund_established()
+        ->set_name(absl::StrCat("Synthetic fund ", f));
   }
 
   // Pointers into out_ do not survive the next Append: each event is
@@ -111,9 +122,6 @@ class Generator {
   void SetUpFund(int f, absl::CivilDay start) {
     const std::string line_id = absl::StrCat("synthetic-fund-line-", f);
     const std::string frame_id = absl::StrCat("synthetic-budget-frame-", f);
-    Append(f, start, 0)
-        .mutable_fund_established()
-        ->set_name(absl::StrCat("Synthetic fund ", f));
     Account(Append(f, start, 0).mutable_accounts_defined(), Line(f),
             v1::EQUITY);
     v1::PolicyDefined* line = Append(f, start, 0).mutable_policy_defined();
@@ -200,11 +208,12 @@ class Generator {
       v1::Event& e = Append(f, day, delay);
       e.mutable_effective()->mutable_period()->set_from(FormatDay(day));
       e.mutable_guidelines_repealed()->set_title("Synthetic repeal");
+      e.mutable_guidelines_repealed()->mutable_decision()->set_body(v1::KF);
     } else {
-      Append(f, day, delay)
-          .mutable_decision_proposed()
-          ->mutable_decision()
-          ->set_subject("Synthetic proposal");
+      v1::Decision* decision =
+          Append(f, day, delay).mutable_decision_proposed()->mutable_decision();
+      decision->set_body(v1::ADMINISTRATION);
+      decision->set_subject("Synthetic proposal");
     }
   }
 

@@ -1,0 +1,191 @@
+#include "core/audit/report_ledger.h"
+
+#include <algorithm>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/strings/str_cat.h"
+#include "core/audit/describe.h"
+#include "core/io/text.h"
+#include "core/ledger/ledger.h"
+#include "core/ledger/money.h"
+#include "core/store/dates.h"
+
+namespace fundlog {
+namespace {
+
+constexpr size_t kFigureWidth = 32;
+
+std::string Range(int64_t min_ore, int64_t max_ore) {
+  if (min_ore == max_ore) return FormatKronor(min_ore);
+  return absl::StrCat(FormatKronor(min_ore), " – ", FormatKronor(max_ore));
+}
+
+// The first and last year in which any fact is effective (the start of an
+// open period counts; its unknown end does not).
+std::pair<int, int> YearSpan(const std::vector<v1::StoredRecord>& records) {
+  int first = 9999, last = 0;
+  for (const v1::StoredRecord& record : records) {
+    for (const std::string& day : {EffectiveFrom(record.event().effective()),
+                                   EffectiveTo(record.event().effective())}) {
+      if (absl::StatusOr<absl::CivilDay> parsed = ParseDay(day); parsed.ok()) {
+        first = std::min(first, static_cast<int>(parsed->year()));
+        last = std::max(last, static_cast<int>(parsed->year()));
+      }
+    }
+  }
+  return {first, last};
+}
+
+// Fund lines per fund: accounts a policy bounds or a close-out empties.
+absl::btree_map<std::string, absl::btree_set<std::string>> FundLines(
+    const std::vector<v1::StoredRecord>& records) {
+  absl::btree_map<std::string, absl::btree_set<std::string>> lines;
+  for (const v1::StoredRecord& record : records) {
+    const v1::Event& event = record.event();
+    if (event.has_fund_established()) lines[event.fund_id()];
+    for (const v1::BalanceBound& bound : event.policy_defined().bounds()) {
+      lines[event.fund_id()].insert(bound.account());
+    }
+    if (event.has_close_out()) {
+      lines[event.fund_id()].insert(event.close_out().from_account());
+    }
+  }
+  return lines;
+}
+
+// The amount a money fact states, if any.
+std::optional<int64_t> Stated(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kAllocation: return event.allocation().amount_ore();
+    case v1::Event::kUse: return event.use().amount_ore();
+    case v1::Event::kRepayment: return event.repayment().amount_ore();
+    case v1::Event::kBudgetFrameUse:
+      if (event.budget_frame_use().has_amount_ore()) {
+        return event.budget_frame_use().amount_ore();
+      }
+      return std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> YearEndSection(
+    const std::vector<v1::StoredRecord>& records) {
+  auto [first, last] = YearSpan(records);
+  std::string out =
+      "Year-end balances of the fund line under each view (kronor; "
+      "\"min – max\" where the facts allow a range)\n";
+  if (first > last) return absl::StrCat(out, "\n(no facts)\n");
+  for (const auto& [fund, accounts] : FundLines(records)) {
+    for (const std::string& account : accounts) {
+      absl::StrAppend(&out, "\nfund ", fund, ", account ", account, "\n",
+                      PadRight("year", 6));
+      for (ledger::View view : ledger::kAllViews) {
+        absl::StrAppend(&out, PadRight(ledger::ViewName(view), kFigureWidth));
+      }
+      absl::StrAppend(&out, "\n");
+      for (int year = first; year <= last + 1; ++year) {
+        absl::StrAppend(&out, PadRight(absl::StrCat(year), 6));
+        for (ledger::View view : ledger::kAllViews) {
+          absl::StatusOr<std::vector<ledger::AccountRange>> balances =
+              ledger::Balances(records, ledger::BalanceQuery{
+                                            absl::CivilDay(year, 12, 31),
+                                            std::nullopt, view, fund});
+          if (!balances.ok()) return balances.status();
+          std::string cell = "(no such account)";
+          for (const ledger::AccountRange& range : *balances) {
+            if (range.account == account) {
+              cell = Range(range.min_ore, range.max_ore);
+            }
+          }
+          absl::StrAppend(&out, PadRight(cell, kFigureWidth));
+        }
+        absl::StrAppend(&out, "\n");
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> TotalsSection(
+    const std::vector<v1::StoredRecord>& records) {
+  // The span of the facts that state an amount, so every one lies inside.
+  std::string from = "9999-12-31", to = "0000-01-01";
+  absl::btree_map<std::string, int64_t> stated_sum;
+  std::vector<const v1::StoredRecord*> stated;
+  for (const v1::StoredRecord& record : records) {
+    const v1::Event& event = record.event();
+    std::optional<int64_t> amount = Stated(event);
+    const std::string end = EffectiveTo(event.effective());
+    if (!amount || end.empty()) continue;
+    from = std::min(from, EffectiveFrom(event.effective()));
+    to = std::max(to, end);
+    stated_sum[std::string(event.payload_case() == v1::Event::kAllocation
+                               ? "allocation"
+                           : event.has_use()        ? "use"
+                           : event.has_repayment()  ? "repayment"
+                                                    : "budget_frame_use")] +=
+        *amount;
+    stated.push_back(&record);
+  }
+  std::string out = "Totals by kind against the amounts the sources state\n";
+  if (stated.empty()) return absl::StrCat(out, "\n(no stated amounts)\n");
+  absl::StatusOr<absl::CivilDay> from_day = ParseDay(from);
+  absl::StatusOr<absl::CivilDay> to_day = ParseDay(to);
+  if (!from_day.ok() || !to_day.ok()) return absl::InternalError("bad span");
+  // Whole years, as an auditor reads "2011-2017".
+  const absl::CivilDay span_from(from_day->year(), 1, 1);
+  const absl::CivilDay span_to(to_day->year(), 12, 31);
+  absl::StrAppend(&out, "\nperiod ", FormatDay(span_from), " to ",
+                  FormatDay(span_to), "\n", PadRight("kind", 22));
+  for (ledger::View view : ledger::kAllViews) {
+    absl::StrAppend(&out, PadRight(ledger::ViewName(view), kFigureWidth));
+  }
+  absl::StrAppend(&out, "stated in sources\n");
+  absl::btree_map<std::string, std::vector<std::string>> cells;
+  absl::btree_map<std::string, bool> agrees;
+  for (ledger::View view : ledger::kAllViews) {
+    absl::StatusOr<std::vector<ledger::KindTotal>> totals = ledger::Totals(
+        records, ledger::TotalsQuery{span_from, span_to, std::nullopt, view, ""});
+    if (!totals.ok()) return totals.status();
+    for (const ledger::KindTotal& total : *totals) {
+      cells[total.kind].push_back(Range(total.min_ore, total.max_ore));
+      auto sum = stated_sum.find(total.kind);
+      if (sum != stated_sum.end()) {
+        const bool same =
+            total.min_ore == sum->second && total.max_ore == sum->second;
+        agrees[total.kind] = agrees.contains(total.kind)
+                                 ? agrees[total.kind] && same
+                                 : same;
+      }
+    }
+  }
+  for (const auto& [kind, row] : cells) {
+    absl::StrAppend(&out, PadRight(kind, 22));
+    for (const std::string& cell : row) {
+      absl::StrAppend(&out, PadRight(cell, kFigureWidth));
+    }
+    auto sum = stated_sum.find(kind);
+    absl::StrAppend(&out,
+                    sum == stated_sum.end()
+                        ? "-"
+                        : absl::StrCat(FormatKronor(sum->second),
+                                       agrees[kind] ? " (agrees under every view)"
+                                                    : " (DIFFERS)"),
+                    "\n");
+  }
+  absl::StrAppend(&out, "\nStated amounts and their sources\n");
+  for (const v1::StoredRecord* record : stated) {
+    const v1::Event& event = record->event();
+    absl::StrAppend(&out, "  record ", record->seq(), "  ",
+                    PadRight(EffectiveText(event.effective()), 24),
+                    PadRight(Summarize(event), 0), "\n      source: ",
+                    SourceText(event.source()), "; \"",
+                    event.source().passage(), "\"\n");
+  }
+  return out;
+}
+
+}  // namespace fundlog
