@@ -52,7 +52,8 @@ RunResult CliHarness::Run(const std::vector<std::string>& args) const {
   std::string command =
       absl::StrCat("cd ", ShellQuote(dir_), " && env -u FUNDLOG_DB ",
                    ShellQuote(FUNDLOG_BINARY));
-  for (const std::string& arg : args) absl::StrAppend(&command, " ", ShellQuote(arg));
+  for (const std::string& arg : args)
+    absl::StrAppend(&command, " ", ShellQuote(arg));
   const std::string out_path = absl::StrCat(dir_, "/.stdout");
   const std::string err_path = absl::StrCat(dir_, "/.stderr");
   absl::StrAppend(&command, " >", ShellQuote(out_path), " 2>",

@@ -17,22 +17,22 @@ constexpr char kOrigin[] = "test.example/fund";
 
 // A valid two-event batch; tests break one field of it at a time.
 constexpr char kGoodBatch[] = R"pb(
-events {
-  event_id: "est"
-  fund_id: "f"
-  effective { day: "2020-01-01" }
-  recorded_on: "2020-01-01"
-  source { title: "Test document" }
-  fund_established { name: "Test fund" }
-}
-events {
-  event_id: "alloc"
-  fund_id: "f"
-  effective { day: "2020-02-01" }
-  recorded_on: "2020-02-01"
-  source { title: "Test document" }
-  allocation { amount_ore: 100 }
-}
+  events {
+    event_id: "est"
+    fund_id: "f"
+    effective { day: "2020-01-01" }
+    recorded_on: "2020-01-01"
+    source { title: "Test document" }
+    fund_established { name: "Test fund" }
+  }
+  events {
+    event_id: "alloc"
+    fund_id: "f"
+    effective { day: "2020-02-01" }
+    recorded_on: "2020-02-01"
+    source { title: "Test document" }
+    allocation { amount_ore: 100 }
+  }
 )pb";
 
 int64_t TimelineSize(const CliHarness& cli) {
@@ -107,7 +107,8 @@ TEST_F(CliTest, ImportedTrelleborgTimelineListsEveryEventInEffectiveOrder) {
 
 TEST_F(CliTest, TimelineFiltersByPeriodAndKnownAt) {
   ASSERT_EQ(cli_.Run({"import", TrelleborgDataPath()}).exit_code, 0);
-  RunResult known = cli_.Run({"timeline", "--known-at", "2015-03-01", "--json"});
+  RunResult known =
+      cli_.Run({"timeline", "--known-at", "2015-03-01", "--json"});
   ASSERT_EQ(known.exit_code, 0) << known.err;
   // Only the KS decision of 2011-11-03 was recorded before the 2021 paper.
   const google::protobuf::Struct known_json = ParseJson(known.out);
@@ -117,9 +118,8 @@ TEST_F(CliTest, TimelineFiltersByPeriodAndKnownAt) {
     EXPECT_EQ(event.struct_value().fields().at("recorded_on").string_value(),
               "2011-11-03");
   }
-  RunResult window =
-      cli_.Run({"timeline", "--from", "2016-06-01", "--to", "2016-06-30",
-                "--json"});
+  RunResult window = cli_.Run(
+      {"timeline", "--from", "2016-06-01", "--to", "2016-06-30", "--json"});
   ASSERT_EQ(window.exit_code, 0) << window.err;
   std::vector<std::string> kinds;
   const google::protobuf::Struct window_json = ParseJson(window.out);
@@ -128,7 +128,8 @@ TEST_F(CliTest, TimelineFiltersByPeriodAndKnownAt) {
     kinds.push_back(event.struct_value().fields().at("kind").string_value());
   }
   // The use period 2011-2017 and the 2016 budget frame overlap June 2016.
-  EXPECT_THAT(kinds, ::testing::UnorderedElementsAre("use", "budget_frame_use"));
+  EXPECT_THAT(kinds,
+              ::testing::UnorderedElementsAre("use", "budget_frame_use"));
 }
 
 TEST_F(CliTest, TimelineTextShowsKronorAndSources) {
@@ -156,16 +157,17 @@ class BadImportTest : public CliTest,
 
 TEST_P(BadImportTest, ExitsOneNamesEventAndFieldAndWritesNothing) {
   const BadCase& bad = GetParam();
-  ASSERT_EQ(cli_.Run({"import", cli_.WriteFile("good.textpb", kGoodBatch)})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      cli_.Run({"import", cli_.WriteFile("good.textpb", kGoodBatch)}).exit_code,
+      0);
   const int64_t size_before = TimelineSize(cli_);
   std::string text = absl::StrReplaceAll(
-      absl::StrReplaceAll(kGoodBatch, {{"\"est\"", "\"est2\""},
-                                       {"\"alloc\"", "\"alloc2\""}}),
+      absl::StrReplaceAll(
+          kGoodBatch, {{"\"est\"", "\"est2\""}, {"\"alloc\"", "\"alloc2\""}}),
       {{bad.from, bad.to}});
-  ASSERT_NE(text, absl::StrReplaceAll(kGoodBatch, {{"\"est\"", "\"est2\""},
-                                                    {"\"alloc\"", "\"alloc2\""}}))
+  ASSERT_NE(text,
+            absl::StrReplaceAll(kGoodBatch, {{"\"est\"", "\"est2\""},
+                                             {"\"alloc\"", "\"alloc2\""}}))
       << "the case does not change the batch";
   std::string path = cli_.WriteFile("bad.textpb", text);
   RunResult result = cli_.Run({"import", path});
@@ -193,12 +195,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"MissingSource",
                 "source { title: \"Test document\" }\n  allocation",
                 "allocation", "source"},
-        BadCase{"UnknownFund", "fund_id: \"f\"\n  effective { day: \"2020-02-01\" }",
+        BadCase{"UnknownFund",
+                "fund_id: \"f\"\n  effective { day: \"2020-02-01\" }",
                 "fund_id: \"nope\"\n  effective { day: \"2020-02-01\" }",
                 "fund_id"},
-        BadCase{"CorrectionOfMissingRecord", "allocation { amount_ore: 100 }",
-                "correction { corrected_seq: 99 reason: \"typo\" reversal: true }",
-                "correction.corrected_seq"},
+        BadCase{
+            "CorrectionOfMissingRecord", "allocation { amount_ore: 100 }",
+            "correction { corrected_seq: 99 reason: \"typo\" reversal: true }",
+            "correction.corrected_seq"},
         BadCase{"DuplicateEventId", "\"alloc2\"", "\"alloc\"", "event_id"}),
     [](const auto& info) { return info.param.name; });
 
@@ -212,8 +216,8 @@ TEST_F(CliTest, JsonBatchImports) {
 }
 
 TEST_F(CliTest, SyntaxErrorNamesFileAndLine) {
-  RunResult result =
-      cli_.Run({"import", cli_.WriteFile("broken.textpb", "events {\n  nope: 1\n}\n")});
+  RunResult result = cli_.Run(
+      {"import", cli_.WriteFile("broken.textpb", "events {\n  nope: 1\n}\n")});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("broken.textpb:2:"));
 }
@@ -228,13 +232,17 @@ TEST_F(CliTest, SameFileTwiceIsRefused) {
 }
 
 TEST_F(CliTest, AppendWithStaleExpectedSizeIsRefused) {
-  ASSERT_EQ(cli_.Run({"import", cli_.WriteFile("good.textpb", kGoodBatch)})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      cli_.Run({"import", cli_.WriteFile("good.textpb", kGoodBatch)}).exit_code,
+      0);
   std::string one = R"pb(events {
-    event_id: "use1" fund_id: "f" effective { day: "2020-03-01" }
-    recorded_on: "2020-03-01" source { title: "Doc" } use { amount_ore: 40 }
-  })pb";
+                           event_id: "use1"
+                           fund_id: "f"
+                           effective { day: "2020-03-01" }
+                           recorded_on: "2020-03-01"
+                           source { title: "Doc" }
+                           use { amount_ore: 40 }
+                         })pb";
   std::string path = cli_.WriteFile("one.textpb", one);
   RunResult stale = cli_.Run({"append", "--file", path, "--expect-size", "1"});
   EXPECT_EQ(stale.exit_code, 1);
@@ -250,7 +258,11 @@ TEST_F(CliTest, ShowPrintsTheStoredRecord) {
   RunResult shown = cli_.Run({"show", "0", "--json"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   auto json = ParseJson(shown.out);
-  EXPECT_EQ(json.fields().at("event").struct_value().fields().at("event_id")
+  EXPECT_EQ(json.fields()
+                .at("event")
+                .struct_value()
+                .fields()
+                .at("event_id")
                 .string_value(),
             "fund-established-2011-11-03");
   EXPECT_EQ(cli_.Run({"show", "999"}).exit_code, 1);

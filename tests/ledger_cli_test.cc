@@ -30,13 +30,14 @@ void PrintTo(const Figure& f, std::ostream* out) {
 std::pair<int64_t, int64_t> FundLine(const CliHarness& cli,
                                      const std::string& view,
                                      const std::string& as_of) {
-  RunResult result = cli.Run({"balance", "--as-of", as_of, "--view", view,
-                              "--json"});
+  RunResult result =
+      cli.Run({"balance", "--as-of", as_of, "--view", view, "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   auto json = ParseJson(result.out);
   EXPECT_EQ(json.fields().at("as_of").string_value(), as_of);
   EXPECT_EQ(json.fields().at("view").string_value(), view);
-  for (const auto& account : json.fields().at("accounts").list_value().values()) {
+  for (const auto& account :
+       json.fields().at("accounts").list_value().values()) {
     const auto& fields = account.struct_value().fields();
     if (fields.at("account").string_value() == "social_investment_fund") {
       EXPECT_EQ(fields.at("name").string_value(), "Social investeringsfond");
@@ -98,8 +99,8 @@ INSTANTIATE_TEST_SUITE_P(
 std::map<std::string, std::pair<int64_t, int64_t>> Totals(
     const CliHarness& cli, const std::string& view, const std::string& from,
     const std::string& to) {
-  RunResult result = cli.Run(
-      {"totals", "--from", from, "--to", to, "--view", view, "--json"});
+  RunResult result =
+      cli.Run({"totals", "--from", from, "--to", to, "--view", view, "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   std::map<std::string, std::pair<int64_t, int64_t>> out;
   auto json = ParseJson(result.out);
@@ -117,9 +118,11 @@ TEST(TrelleborgTotalsTest, SetAsideAndUsedAreExactUnderEveryView) {
   ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);
   for (const char* view : {"reported", "without-change", "restated"}) {
     auto totals = Totals(cli, view, "2011-01-01", "2017-12-31");
-    EXPECT_EQ(totals["allocation"], std::make_pair(10 * kMillion, 10 * kMillion))
+    EXPECT_EQ(totals["allocation"],
+              std::make_pair(10 * kMillion, 10 * kMillion))
         << view;
-    EXPECT_EQ(totals["use"], std::make_pair(34 * kMillion / 10, 34 * kMillion / 10))
+    EXPECT_EQ(totals["use"],
+              std::make_pair(34 * kMillion / 10, 34 * kMillion / 10))
         << view;
   }
   auto reported = Totals(cli, "reported", "2015-01-01", "2015-12-31");
@@ -149,26 +152,61 @@ TEST(TrelleborgReportTest, DemoReportHasYearEndTableAndTotals) {
 // A small log of one fund: accounts, a policy that applies, and a 100.00 kr
 // allocation (record 4).
 constexpr char kSmallLog[] = R"pb(
-events { event_id: "est" fund_id: "f" effective { day: "2020-01-01" }
-  recorded_on: "2020-01-01" source { title: "T" } fund_established { name: "F" } }
-events { event_id: "acc" fund_id: "f" effective { day: "2020-01-01" }
-  recorded_on: "2020-01-01" source { title: "T" }
-  accounts_defined {
-    accounts { id: "fund" name: "Fund" type: EQUITY }
-    accounts { id: "equity" name: "Equity" type: EQUITY } } }
-events { event_id: "pol" fund_id: "f" effective { day: "2020-01-01" }
-  recorded_on: "2020-01-01" source { title: "T" }
-  policy_defined { policy_id: "p" rules { payload_kind: "allocation"
-    debit_account: "equity" credit_account: "fund" } } }
-events { event_id: "applies" fund_id: "f" effective { day: "2020-01-01" }
-  recorded_on: "2020-01-01" source { title: "T" }
-  policy_changed { policy_id: "p" } }
-events { event_id: "alloc" fund_id: "f" effective { day: "2020-03-01" }
-  recorded_on: "2020-02-01" source { title: "T" } allocation { amount_ore: 10000 } }
+  events {
+    event_id: "est"
+    fund_id: "f"
+    effective { day: "2020-01-01" }
+    recorded_on: "2020-01-01"
+    source { title: "T" }
+    fund_established { name: "F" }
+  }
+  events {
+    event_id: "acc"
+    fund_id: "f"
+    effective { day: "2020-01-01" }
+    recorded_on: "2020-01-01"
+    source { title: "T" }
+    accounts_defined {
+      accounts { id: "fund" name: "Fund" type: EQUITY }
+      accounts { id: "equity" name: "Equity" type: EQUITY }
+    }
+  }
+  events {
+    event_id: "pol"
+    fund_id: "f"
+    effective { day: "2020-01-01" }
+    recorded_on: "2020-01-01"
+    source { title: "T" }
+    policy_defined {
+      policy_id: "p"
+      rules {
+        payload_kind: "allocation"
+        debit_account: "equity"
+        credit_account: "fund"
+      }
+    }
+  }
+  events {
+    event_id: "applies"
+    fund_id: "f"
+    effective { day: "2020-01-01" }
+    recorded_on: "2020-01-01"
+    source { title: "T" }
+    policy_changed { policy_id: "p" }
+  }
+  events {
+    event_id: "alloc"
+    fund_id: "f"
+    effective { day: "2020-03-01" }
+    recorded_on: "2020-02-01"
+    source { title: "T" }
+    allocation { amount_ore: 10000 }
+  }
 )pb";
 
 int64_t FundBalance(const CliHarness& cli, const std::string& known_at) {
-  std::vector<std::string> args = {"balance", "--as-of", "2020-12-31", "--json"};
+  std::vector<std::string> args = {"balance", "--as-of", "2020-12-31",
+                                   "--json"};
   if (!known_at.empty()) {
     args.push_back("--known-at");
     args.push_back(known_at);
@@ -176,7 +214,8 @@ int64_t FundBalance(const CliHarness& cli, const std::string& known_at) {
   RunResult result = cli.Run(args);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   auto json = ParseJson(result.out);
-  for (const auto& account : json.fields().at("accounts").list_value().values()) {
+  for (const auto& account :
+       json.fields().at("accounts").list_value().values()) {
     const auto& fields = account.struct_value().fields();
     if (fields.at("account").string_value() == "fund") {
       EXPECT_EQ(fields.at("min_ore").number_value(),
@@ -199,9 +238,9 @@ class CorrectionCliTest : public ::testing::Test {
 };
 
 TEST_F(CorrectionCliTest, ReversalAppliesFromItsOwnRecordedOn) {
-  RunResult corrected = cli_.Run({"correct", "4", "--reason", "booked twice",
-                                  "--reverse", "--recorded-on", "2020-06-01",
-                                  "--by", "ekonom A"});
+  RunResult corrected =
+      cli_.Run({"correct", "4", "--reason", "booked twice", "--reverse",
+                "--recorded-on", "2020-06-01", "--by", "ekonom A"});
   ASSERT_EQ(corrected.exit_code, 0) << corrected.err;
   EXPECT_EQ(FundBalance(cli_, "2020-05-31"), 10000) << "known before it";
   EXPECT_EQ(FundBalance(cli_, "2020-06-01"), 0) << "known from it";
@@ -215,9 +254,14 @@ TEST_F(CorrectionCliTest, ReversalAppliesFromItsOwnRecordedOn) {
 }
 
 TEST_F(CorrectionCliTest, ReplacementAppliesFromItsOwnRecordedOn) {
-  std::string replacement = R"pb(events { event_id: "alloc" fund_id: "f"
-    effective { day: "2020-03-01" } recorded_on: "2020-02-01"
-    source { title: "T" } allocation { amount_ore: 15000 } })pb";
+  std::string replacement = R"pb(events {
+                                   event_id: "alloc"
+                                   fund_id: "f"
+                                   effective { day: "2020-03-01" }
+                                   recorded_on: "2020-02-01"
+                                   source { title: "T" }
+                                   allocation { amount_ore: 15000 }
+                                 })pb";
   RunResult corrected = cli_.Run(
       {"correct", "4", "--reason", "wrong amount", "--replacement",
        cli_.WriteFile("r.textpb", replacement), "--recorded-on", "2020-07-01"});
@@ -230,14 +274,21 @@ TEST_F(CorrectionCliTest, BadCorrectionsAreRefusedAndWriteNothing) {
   EXPECT_EQ(cli_.Run({"correct", "99", "--reason", "x", "--reverse"}).exit_code,
             1);
   EXPECT_EQ(cli_.Run({"correct", "4", "--reverse"}).exit_code, 2);
-  std::string bad = R"pb(events { event_id: "alloc" fund_id: "f"
-    effective { day: "2020-03-01" } recorded_on: "2020-02-01"
-    source { title: "T" } allocation { amount_ore: -5 } })pb";
-  RunResult refused = cli_.Run({"correct", "4", "--reason", "x",
-                                "--replacement", cli_.WriteFile("bad.textpb", bad)});
+  std::string bad = R"pb(events {
+                           event_id: "alloc"
+                           fund_id: "f"
+                           effective { day: "2020-03-01" }
+                           recorded_on: "2020-02-01"
+                           source { title: "T" }
+                           allocation { amount_ore: -5 }
+                         })pb";
+  RunResult refused =
+      cli_.Run({"correct", "4", "--reason", "x", "--replacement",
+                cli_.WriteFile("bad.textpb", bad)});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("bad.textpb"));
-  EXPECT_THAT(refused.err, HasSubstr("correction.replacement.allocation.amount_ore"));
+  EXPECT_THAT(refused.err,
+              HasSubstr("correction.replacement.allocation.amount_ore"));
   EXPECT_EQ(cli_.Run({"show", "5"}).exit_code, 1) << "nothing was appended";
 }
 
@@ -246,18 +297,25 @@ TEST_F(CorrectionCliTest, SealReplaysAndAFalseAssertionIsAFinding) {
   ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
   RunResult verified = cli_.Run({"verify", "--json"});
   EXPECT_EQ(verified.exit_code, 0) << verified.out;
-  std::string assertion = R"pb(events { event_id: "ub" fund_id: "f"
-    effective { day: "2020-12-31" } recorded_on: "2021-02-01"
-    source { title: "Årsredovisning 2020" }
-    balance_asserted { account: "fund" amount_ore: 9999 } })pb";
-  ASSERT_EQ(cli_.Run({"import", cli_.WriteFile("ub.textpb", assertion)}).exit_code,
-            0);
+  std::string assertion =
+      R"pb(events {
+             event_id: "ub"
+             fund_id: "f"
+             effective { day: "2020-12-31" }
+             recorded_on: "2021-02-01"
+             source { title: "Årsredovisning 2020" }
+             balance_asserted { account: "fund" amount_ore: 9999 }
+           })pb";
+  ASSERT_EQ(
+      cli_.Run({"import", cli_.WriteFile("ub.textpb", assertion)}).exit_code,
+      0);
   RunResult failed = cli_.Run({"verify", "--json"});
   EXPECT_EQ(failed.exit_code, 1);
   auto json = ParseJson(failed.out);
   EXPECT_FALSE(json.fields().at("ok").bool_value());
   bool named = false;
-  for (const auto& finding : json.fields().at("findings").list_value().values()) {
+  for (const auto& finding :
+       json.fields().at("findings").list_value().values()) {
     const auto& fields = finding.struct_value().fields();
     if (fields.at("seq").number_value() == 6 &&
         fields.at("kind").string_value() == "assertion_failed") {
@@ -270,8 +328,8 @@ TEST_F(CorrectionCliTest, SealReplaysAndAFalseAssertionIsAFinding) {
 TEST(SynthCliTest, SyntheticLedgerVerifiesAndIsLabelled) {
   CliHarness cli;
   ASSERT_EQ(cli.Run({"init", "--origin", "test/synth"}).exit_code, 0);
-  RunResult synth = cli.Run({"synth", "--events", "3000", "--funds", "3",
-                             "--seed", "11"});
+  RunResult synth =
+      cli.Run({"synth", "--events", "3000", "--funds", "3", "--seed", "11"});
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
   EXPECT_THAT(synth.out, HasSubstr("SYNTHETIC"));
   RunResult verified = cli.Run({"verify"});
@@ -285,9 +343,9 @@ TEST(LedgerUsageTest, MissingOrBadFlagsAreUsageErrors) {
   ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);
   EXPECT_EQ(cli.Run({"balance"}).exit_code, 2);
   EXPECT_EQ(cli.Run({"balance", "--as-of", "2020-02-30"}).exit_code, 2);
-  EXPECT_EQ(cli.Run({"balance", "--as-of", "2020-01-01", "--view", "nope"})
-                .exit_code,
-            2);
+  EXPECT_EQ(
+      cli.Run({"balance", "--as-of", "2020-01-01", "--view", "nope"}).exit_code,
+      2);
   EXPECT_EQ(cli.Run({"statement"}).exit_code, 2);
 }
 

@@ -85,8 +85,8 @@ TEST_F(ProofCliTest, TamperedProofLeafOrSizeIsRejected) {
   EXPECT_EQ(VerifyProof("bad_leaf.json").exit_code, 1);
 
   cli_.WriteFile("bad_index.json",
-                 absl::StrReplaceAll(proof.out, {{"\"leaf_index\":6",
-                                                  "\"leaf_index\":7"}}));
+                 absl::StrReplaceAll(
+                     proof.out, {{"\"leaf_index\":6", "\"leaf_index\":7"}}));
   EXPECT_EQ(VerifyProof("bad_index.json").exit_code, 1);
 
   cli_.WriteFile("garbage.json", "{\"leaf_index\": \"x\"}");
@@ -112,10 +112,13 @@ TEST_F(ProofCliTest, CheckpointSignedByAnotherKeyIsNotTrusted) {
 
 TEST_F(ProofCliTest, OldCheckpointIsPrefixOfNewAfterMoreAppends) {
   std::string more = R"pb(events {
-    event_id: "later-use" fund_id: "social-investeringsfond"
-    effective { day: "2022-01-10" } recorded_on: "2022-01-10"
-    source { title: "SYNTHETIC test voucher" } use { amount_ore: 100 }
-  })pb";
+                            event_id: "later-use"
+                            fund_id: "social-investeringsfond"
+                            effective { day: "2022-01-10" }
+                            recorded_on: "2022-01-10"
+                            source { title: "SYNTHETIC test voucher" }
+                            use { amount_ore: 100 }
+                          })pb";
   ASSERT_EQ(cli_.Run({"import", cli_.WriteFile("more.textpb", more)}).exit_code,
             0);
   ASSERT_EQ(cli_.Run({"checkpoint", "--out", "cp15"}).exit_code, 0);
@@ -136,7 +139,8 @@ TEST_F(ProofCliTest, OldCheckpointIsPrefixOfNewAfterMoreAppends) {
 
 TEST_F(ProofCliTest, GoSumdbPackagesAcceptOurCheckpointAndProofs) {
   if (!std::filesystem::exists("/usr/bin/go") ||
-      !std::filesystem::exists("/usr/share/gocode/src/golang.org/x/mod/sumdb")) {
+      !std::filesystem::exists(
+          "/usr/share/gocode/src/golang.org/x/mod/sumdb")) {
     GTEST_SKIP() << "go or golang-golang-x-mod-dev is not installed";
   }
   const std::string program = absl::StrCat(cli_.dir(), "/verify_with_go");
@@ -149,9 +153,9 @@ TEST_F(ProofCliTest, GoSumdbPackagesAcceptOurCheckpointAndProofs) {
   cli_.WriteFile("p3.json", cli_.Run({"prove", "3"}).out);
   cli_.WriteFile("c5.json", cli_.Run({"consistency", "--from", "5"}).out);
   auto go = [&](const std::string& proof) {
-    std::string command = absl::StrCat("cd ", cli_.dir(), " && ", program,
-                                       " '", key_, "' cp14 ", proof,
-                                       " >/dev/null 2>&1");
+    std::string command =
+        absl::StrCat("cd ", cli_.dir(), " && ", program, " '", key_, "' cp14 ",
+                     proof, " >/dev/null 2>&1");
     return std::system(command.c_str());
   };
   EXPECT_EQ(go("p3.json"), 0);
@@ -162,7 +166,8 @@ TEST_F(ProofCliTest, GoSumdbPackagesAcceptOurCheckpointAndProofs) {
       json.fields().at("proof").list_value().values(0).string_value();
   std::string flipped = first;
   flipped[1] = flipped[1] == 'A' ? 'B' : 'A';
-  cli_.WriteFile("bad.json", absl::StrReplaceAll(proof.out, {{first, flipped}}));
+  cli_.WriteFile("bad.json",
+                 absl::StrReplaceAll(proof.out, {{first, flipped}}));
   EXPECT_NE(go("bad.json"), 0);
 }
 

@@ -9,7 +9,9 @@
 namespace fundlog {
 namespace {
 
-std::string Kronor(int64_t ore) { return absl::StrCat(FormatKronor(ore), " kr"); }
+std::string Kronor(int64_t ore) {
+  return absl::StrCat(FormatKronor(ore), " kr");
+}
 
 std::string BodyText(const v1::Decision& decision) {
   std::string body = v1::DecisionBody_Name(decision.body());
@@ -28,18 +30,21 @@ std::string DecisionDetails(const v1::Decision& decision) {
                       ? std::string("meeting date not given")
                       : absl::StrCat("meeting ", decision.meeting_date()));
   if (!decision.paragraph().empty()) parts.push_back(decision.paragraph());
-  if (!decision.dnr().empty()) parts.push_back(absl::StrCat("dnr ", decision.dnr()));
+  if (!decision.dnr().empty())
+    parts.push_back(absl::StrCat("dnr ", decision.dnr()));
   std::string out = absl::StrJoin(parts, ", ");
   if (!decision.att_clauses().empty()) {
     absl::StrAppend(&out, "; ", absl::StrJoin(decision.att_clauses(), " "));
   }
   if (!decision.sent_to().empty()) {
-    absl::StrAppend(&out, "; sent to ", absl::StrJoin(decision.sent_to(), ", "));
+    absl::StrAppend(&out, "; sent to ",
+                    absl::StrJoin(decision.sent_to(), ", "));
   }
   return out;
 }
 
-std::string Units(const google::protobuf::RepeatedPtrField<std::string>& units) {
+std::string Units(
+    const google::protobuf::RepeatedPtrField<std::string>& units) {
   return units.empty() ? std::string("units not stated")
                        : absl::StrCat("by ", absl::StrJoin(units, ", "));
 }
@@ -47,12 +52,12 @@ std::string Units(const google::protobuf::RepeatedPtrField<std::string>& units) 
 std::string SummarizeMoney(const v1::Event& event) {
   switch (event.payload_case()) {
     case v1::Event::kAllocation:
-      return absl::StrCat("Set aside ", Kronor(event.allocation().amount_ore()),
-                          event.allocation().decided_by().empty()
-                              ? ""
-                              : absl::StrCat(" (decided by ",
-                                             event.allocation().decided_by(),
-                                             ")"));
+      return absl::StrCat(
+          "Set aside ", Kronor(event.allocation().amount_ore()),
+          event.allocation().decided_by().empty()
+              ? ""
+              : absl::StrCat(" (decided by ", event.allocation().decided_by(),
+                             ")"));
     case v1::Event::kUse:
       return absl::StrCat("Used ", Kronor(event.use().amount_ore()), " (",
                           Units(event.use().units()), ")");
@@ -72,7 +77,8 @@ std::string SummarizeMoney(const v1::Event& event) {
     case v1::Event::kBudgetFrameUse: {
       const v1::BudgetFrameUse& use = event.budget_frame_use();
       return absl::StrCat(
-          "Handled within the ", use.budget_year().empty() ? "year's" : use.budget_year(),
+          "Handled within the ",
+          use.budget_year().empty() ? "year's" : use.budget_year(),
           " budget frame, no fund movement (",
           use.has_amount_ore() ? Kronor(use.amount_ore())
                                : std::string("amount not stated"),
@@ -102,7 +108,8 @@ std::string SummarizeAccounting(const v1::Event& event) {
     case v1::Event::kAccountsDefined: {
       std::vector<std::string> names;
       for (const v1::Account& account : event.accounts_defined().accounts()) {
-        names.push_back(absl::StrCat(account.id(), " \"", account.name(), "\""));
+        names.push_back(
+            absl::StrCat(account.id(), " \"", account.name(), "\""));
       }
       return absl::StrCat("Accounts defined: ", absl::StrJoin(names, ", "));
     }
@@ -112,23 +119,23 @@ std::string SummarizeAccounting(const v1::Event& event) {
                           event.policy_defined().rules_size(), " rules, ",
                           event.policy_defined().bounds_size(), " bounds)");
     case v1::Event::kPolicyChanged:
-      return absl::StrCat("Policy ", event.policy_changed().policy_id(),
-                          " applies (authority: ",
-                          event.policy_changed().authority(),
-                          event.policy_changed().restate_comparatives()
-                              ? "; comparatives restated"
-                              : "",
-                          ")");
+      return absl::StrCat(
+          "Policy ", event.policy_changed().policy_id(),
+          " applies (authority: ", event.policy_changed().authority(),
+          event.policy_changed().restate_comparatives()
+              ? "; comparatives restated"
+              : "",
+          ")");
     case v1::Event::kBalanceAsserted:
       return absl::StrCat("Asserted: ", event.balance_asserted().account(),
                           " holds ",
                           Kronor(event.balance_asserted().amount_ore()));
     case v1::Event::kCorrection: {
       const v1::Correction& correction = event.correction();
-      return absl::StrCat("Corrects #", correction.corrected_seq(), " by ",
-                          correction.has_replacement() ? "replacement"
-                                                       : "reversal",
-                          ": ", correction.reason());
+      return absl::StrCat(
+          "Corrects #", correction.corrected_seq(), " by ",
+          correction.has_replacement() ? "replacement" : "reversal", ": ",
+          correction.reason());
     }
     case v1::Event::kStatementSealed:
       return absl::StrCat("Statement sealed as of ",
@@ -167,17 +174,17 @@ std::string SourceText(const v1::Source& source) {
 std::string Summarize(const v1::Event& event) {
   switch (event.payload_case()) {
     case v1::Event::kFundEstablished:
-      return absl::StrCat("Fund established: ", event.fund_established().name(),
-                          event.fund_established().organisation().empty()
-                              ? ""
-                              : absl::StrCat(" (",
-                                             event.fund_established().organisation(),
-                                             ")"));
+      return absl::StrCat(
+          "Fund established: ", event.fund_established().name(),
+          event.fund_established().organisation().empty()
+              ? ""
+              : absl::StrCat(" (", event.fund_established().organisation(),
+                             ")"));
     case v1::Event::kGuidelinesAdopted:
-      return absl::StrCat("Guidelines \"", event.guidelines_adopted().title(),
-                          "\" adopted by ",
-                          BodyText(event.guidelines_adopted().decision()), ", ",
-                          DecisionDetails(event.guidelines_adopted().decision()));
+      return absl::StrCat(
+          "Guidelines \"", event.guidelines_adopted().title(), "\" adopted by ",
+          BodyText(event.guidelines_adopted().decision()), ", ",
+          DecisionDetails(event.guidelines_adopted().decision()));
     case v1::Event::kDecisionProposed: {
       std::vector<std::string> chain;
       for (int body : event.decision_proposed().chain()) {
@@ -185,7 +192,9 @@ std::string Summarize(const v1::Event& event) {
       }
       return absl::StrCat(
           "Proposed by ", BodyText(event.decision_proposed().decision()),
-          chain.empty() ? "" : absl::StrCat(" (via ", absl::StrJoin(chain, " -> "), ")"),
+          chain.empty()
+              ? ""
+              : absl::StrCat(" (via ", absl::StrJoin(chain, " -> "), ")"),
           ": ", DecisionDetails(event.decision_proposed().decision()));
     }
     case v1::Event::kDecisionTaken:
@@ -193,10 +202,10 @@ std::string Summarize(const v1::Event& event) {
                           BodyText(event.decision_taken().decision()), ": ",
                           DecisionDetails(event.decision_taken().decision()));
     case v1::Event::kGuidelinesRepealed:
-      return absl::StrCat("Guidelines \"", event.guidelines_repealed().title(),
-                          "\" repealed by ",
-                          BodyText(event.guidelines_repealed().decision()), ", ",
-                          DecisionDetails(event.guidelines_repealed().decision()));
+      return absl::StrCat(
+          "Guidelines \"", event.guidelines_repealed().title(),
+          "\" repealed by ", BodyText(event.guidelines_repealed().decision()),
+          ", ", DecisionDetails(event.guidelines_repealed().decision()));
     case v1::Event::PAYLOAD_NOT_SET:
       return "(no payload)";
     default:

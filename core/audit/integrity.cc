@@ -1,9 +1,9 @@
 #include "core/audit/integrity.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/store/tree_writer.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "core/store/tree_writer.h"
 
 namespace fundlog {
 namespace {
@@ -63,8 +63,8 @@ class TreeRebuilder {
       }
       findings_->push_back(
           {first, "data_loss",
-           absl::StrCat("Merkle node level ", node.level, " index ",
-                        node.index, " (records ", first, "..", last,
+           absl::StrCat("Merkle node level ", node.level, " index ", node.index,
+                        " (records ", first, "..", last,
                         "): ", stored.status().message())});
     } else if (*stored != node.hash) {
       findings_->push_back(
@@ -80,7 +80,8 @@ class TreeRebuilder {
   // one sequential cursor.
   absl::StatusOr<merkle::Hash> Stored(int level, uint64_t index) {
     while (cursors_.size() <= static_cast<size_t>(level)) {
-      cursors_.push_back(log_.NewTreeLevelCursor(static_cast<int>(cursors_.size())));
+      cursors_.push_back(
+          log_.NewTreeLevelCursor(static_cast<int>(cursors_.size())));
     }
     absl::StatusOr<std::optional<std::string>> value =
         cursors_[level]->Get(index);
@@ -104,9 +105,11 @@ std::optional<uint64_t> StoredSeq(absl::string_view bytes) {
       reinterpret_cast<const uint8_t*>(bytes.data()),
       static_cast<int>(bytes.size()));
   const uint32_t tag = in.ReadTag();
-  if (tag == 0) return bytes.empty() ? std::optional<uint64_t>(0) : std::nullopt;
+  if (tag == 0)
+    return bytes.empty() ? std::optional<uint64_t>(0) : std::nullopt;
   if (tag != (1 << 3)) {  // field 1, varint
-    return google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) > 1
+    return google::protobuf::internal::WireFormatLite::GetTagFieldNumber(tag) >
+                   1
                ? std::optional<uint64_t>(0)
                : std::nullopt;
   }
@@ -131,39 +134,42 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
     return merkle::DecodeNodeValue(0, seq, **value);
   };
   std::optional<merkle::Hash> root_at_checkpoint;
-  if (checkpoint && checkpoint->size == 0) root_at_checkpoint = merkle::EmptyRoot();
+  if (checkpoint && checkpoint->size == 0)
+    root_at_checkpoint = merkle::EmptyRoot();
   uint64_t next = 0;  // the next sequence number expected
   // A missing record's leaf comes from the stored level-0 node, if any, so
   // that one gap does not hide the state of the rest of the tree.
   auto push = [&](uint64_t seq, const merkle::Hash& leaf,
                   bool tainted) -> absl::Status {
     if (absl::Status s = tree.Push(seq, leaf, tainted); !s.ok()) return s;
-    if (checkpoint && seq + 1 == checkpoint->size) root_at_checkpoint = tree.Root();
+    if (checkpoint && seq + 1 == checkpoint->size)
+      root_at_checkpoint = tree.Root();
     return absl::OkStatus();
   };
   auto missing = [&](uint64_t seq) -> absl::Status {
-    findings.push_back({seq, "data_loss",
-                        absl::StrCat("record ", seq, " is missing from the log",
-                                     seq + 1 == report.tree_size
-                                         ? " (the log is truncated)"
-                                         : "")});
+    findings.push_back(
+        {seq, "data_loss",
+         absl::StrCat(
+             "record ", seq, " is missing from the log",
+             seq + 1 == report.tree_size ? " (the log is truncated)" : "")});
     absl::StatusOr<merkle::Hash> stored = stored_leaf_at(seq);
     return push(seq, stored.ok() ? *stored : merkle::Hash{}, true);
   };
   absl::Status scanned = log.ScanStored([&](uint64_t seq,
                                             absl::string_view bytes) {
     if (seq >= report.tree_size) {
-      findings.push_back({seq, "data_loss",
-                          absl::StrCat("record ", seq,
-                                       " is stored beyond the log's size ",
-                                       report.tree_size)});
+      findings.push_back(
+          {seq, "data_loss",
+           absl::StrCat("record ", seq, " is stored beyond the log's size ",
+                        report.tree_size)});
       return absl::OkStatus();
     }
     for (; next < seq; ++next) {
       if (absl::Status s = missing(next); !s.ok()) return s;
     }
     next = seq + 1;
-    const merkle::Hash leaf = merkle::LeafHash(std::string_view(bytes.data(), bytes.size()));
+    const merkle::Hash leaf =
+        merkle::LeafHash(std::string_view(bytes.data(), bytes.size()));
     bool tainted = false;
     if (StoredSeq(bytes) != seq) {
       findings.push_back({seq, "data_loss",

@@ -17,7 +17,8 @@ using google::protobuf::Value;
 
 void HashList(JsonWriter& json, const std::vector<merkle::Hash>& hashes) {
   json.BeginArray();
-  for (const merkle::Hash& hash : hashes) json.String(merkle::HashToBase64(hash));
+  for (const merkle::Hash& hash : hashes)
+    json.String(merkle::HashToBase64(hash));
   json.EndArray();
 }
 
@@ -165,31 +166,32 @@ absl::StatusOr<ProofDoc> ParseProofJson(absl::string_view name,
     return doc;
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      name, ": neither an inclusion proof (leaf_index) nor a consistency "
-            "proof (old_size)"));
+      name,
+      ": neither an inclusion proof (leaf_index) nor a consistency "
+      "proof (old_size)"));
 }
 
-absl::Status CheckProof(const ProofDoc& doc, const merkle::Checkpoint& checkpoint,
-                        const std::optional<merkle::Checkpoint>& old_checkpoint) {
+absl::Status CheckProof(
+    const ProofDoc& doc, const merkle::Checkpoint& checkpoint,
+    const std::optional<merkle::Checkpoint>& old_checkpoint) {
   if (const auto* inclusion = std::get_if<InclusionProofDoc>(&doc)) {
     if (inclusion->tree_size != checkpoint.size ||
         inclusion->root_hash != checkpoint.root) {
-      return absl::DataLossError(absl::StrCat(
-          "the proof is for a tree of size ", inclusion->tree_size,
-          " with another root than the checkpoint's (size ", checkpoint.size,
-          ")"));
+      return absl::DataLossError(
+          absl::StrCat("the proof is for a tree of size ", inclusion->tree_size,
+                       " with another root than the checkpoint's (size ",
+                       checkpoint.size, ")"));
     }
-    return merkle::VerifyInclusion(
-        inclusion->leaf_index, inclusion->tree_size,
-        merkle::LeafHash(inclusion->leaf_data), inclusion->proof,
-        checkpoint.root);
+    return merkle::VerifyInclusion(inclusion->leaf_index, inclusion->tree_size,
+                                   merkle::LeafHash(inclusion->leaf_data),
+                                   inclusion->proof, checkpoint.root);
   }
   const auto& consistency = std::get<ConsistencyProofDoc>(doc);
   if (consistency.new_size != checkpoint.size ||
       consistency.new_root != checkpoint.root) {
-    return absl::DataLossError(absl::StrCat(
-        "the proof's new tree (size ", consistency.new_size,
-        ") is not the checkpoint's (size ", checkpoint.size, ")"));
+    return absl::DataLossError(
+        absl::StrCat("the proof's new tree (size ", consistency.new_size,
+                     ") is not the checkpoint's (size ", checkpoint.size, ")"));
   }
   if (old_checkpoint && (old_checkpoint->size != consistency.old_size ||
                          old_checkpoint->root != consistency.old_root)) {

@@ -53,8 +53,9 @@ absl::StatusOr<ProofDoc> ParseProofJson(absl::string_view name,
 // must verify. For a consistency proof, `old_checkpoint`, when given, must be
 // the proof's old tree. OK, or kDataLoss / kInvalidArgument saying what
 // failed.
-absl::Status CheckProof(const ProofDoc& doc, const merkle::Checkpoint& checkpoint,
-                        const std::optional<merkle::Checkpoint>& old_checkpoint);
+absl::Status CheckProof(
+    const ProofDoc& doc, const merkle::Checkpoint& checkpoint,
+    const std::optional<merkle::Checkpoint>& old_checkpoint);
 
 }  // namespace fundlog
 

@@ -27,13 +27,13 @@ std::string TrimLineEnds(absl::string_view text) {
 // Verification, the tree and a freshly signed checkpoint: what an auditor
 // keeps to check later that nothing changed.
 absl::StatusOr<std::string> IntegritySection(EventLog& log) {
-  absl::StatusOr<IntegrityReport> integrity =
-      CheckIntegrity(log, std::nullopt);
+  absl::StatusOr<IntegrityReport> integrity = CheckIntegrity(log, std::nullopt);
   if (!integrity.ok()) return integrity.status();
   std::string out = "Integrity\n\n";
   if (integrity->findings.empty()) {
-    absl::StrAppend(&out, "verify: every record re-read and re-hashed; no "
-                          "findings\n");
+    absl::StrAppend(&out,
+                    "verify: every record re-read and re-hashed; no "
+                    "findings\n");
   }
   for (const Finding& finding : integrity->findings) {
     absl::StrAppend(&out, "FINDING ", finding.kind, ": ", finding.detail, "\n");
@@ -54,10 +54,11 @@ absl::StatusOr<std::string> Report(EventLog& log) {
   const LogInfo info = log.Info();
   std::string out = absl::StrCat(
       "fundlog audit report\n", "log:          ", log.path(), "\n",
-      "origin:       ", info.origin, "\n", "organisation: ",
-      info.org_name.empty() ? "(not given)" : info.org_name,
+      "origin:       ", info.origin, "\n",
+      "organisation: ", info.org_name.empty() ? "(not given)" : info.org_name,
       info.org_number.empty() ? "" : absl::StrCat(" (", info.org_number, ")"),
-      "\n", "records:      ", info.size, "\n\n", "Timeline (effective order, with sources)\n\n");
+      "\n", "records:      ", info.size, "\n\n",
+      "Timeline (effective order, with sources)\n\n");
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
       Timeline(log, TimelineQuery{});
   if (!records.ok()) return records.status();

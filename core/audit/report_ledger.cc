@@ -57,15 +57,19 @@ absl::btree_map<std::string, absl::btree_set<std::string>> FundLines(
 // The amount a money fact states, if any.
 std::optional<int64_t> Stated(const v1::Event& event) {
   switch (event.payload_case()) {
-    case v1::Event::kAllocation: return event.allocation().amount_ore();
-    case v1::Event::kUse: return event.use().amount_ore();
-    case v1::Event::kRepayment: return event.repayment().amount_ore();
+    case v1::Event::kAllocation:
+      return event.allocation().amount_ore();
+    case v1::Event::kUse:
+      return event.use().amount_ore();
+    case v1::Event::kRepayment:
+      return event.repayment().amount_ore();
     case v1::Event::kBudgetFrameUse:
       if (event.budget_frame_use().has_amount_ore()) {
         return event.budget_frame_use().amount_ore();
       }
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -90,9 +94,9 @@ absl::StatusOr<std::string> YearEndSection(
         absl::StrAppend(&out, PadRight(absl::StrCat(year), 6));
         for (ledger::View view : ledger::kAllViews) {
           absl::StatusOr<std::vector<ledger::AccountRange>> balances =
-              ledger::Balances(records, ledger::BalanceQuery{
-                                            absl::CivilDay(year, 12, 31),
-                                            std::nullopt, view, fund});
+              ledger::Balances(
+                  records, ledger::BalanceQuery{absl::CivilDay(year, 12, 31),
+                                                std::nullopt, view, fund});
           if (!balances.ok()) return balances.status();
           std::string cell = "(no such account)";
           for (const ledger::AccountRange& range : *balances) {
@@ -122,12 +126,11 @@ absl::StatusOr<std::string> TotalsSection(
     if (!amount || end.empty()) continue;
     from = std::min(from, EffectiveFrom(event.effective()));
     to = std::max(to, end);
-    stated_sum[std::string(event.payload_case() == v1::Event::kAllocation
-                               ? "allocation"
-                           : event.has_use()        ? "use"
-                           : event.has_repayment()  ? "repayment"
-                                                    : "budget_frame_use")] +=
-        *amount;
+    stated_sum[std::string(
+        event.payload_case() == v1::Event::kAllocation ? "allocation"
+        : event.has_use()                              ? "use"
+        : event.has_repayment()                        ? "repayment"
+                                : "budget_frame_use")] += *amount;
     stated.push_back(&record);
   }
   std::string out = "Totals by kind against the amounts the sources state\n";
@@ -148,7 +151,8 @@ absl::StatusOr<std::string> TotalsSection(
   absl::btree_map<std::string, bool> agrees;
   for (ledger::View view : ledger::kAllViews) {
     absl::StatusOr<std::vector<ledger::KindTotal>> totals = ledger::Totals(
-        records, ledger::TotalsQuery{span_from, span_to, std::nullopt, view, ""});
+        records,
+        ledger::TotalsQuery{span_from, span_to, std::nullopt, view, ""});
     if (!totals.ok()) return totals.status();
     for (const ledger::KindTotal& total : *totals) {
       cells[total.kind].push_back(Range(total.min_ore, total.max_ore));
@@ -156,9 +160,8 @@ absl::StatusOr<std::string> TotalsSection(
       if (sum != stated_sum.end()) {
         const bool same =
             total.min_ore == sum->second && total.max_ore == sum->second;
-        agrees[total.kind] = agrees.contains(total.kind)
-                                 ? agrees[total.kind] && same
-                                 : same;
+        agrees[total.kind] =
+            agrees.contains(total.kind) ? agrees[total.kind] && same : same;
       }
     }
   }
@@ -168,21 +171,22 @@ absl::StatusOr<std::string> TotalsSection(
       absl::StrAppend(&out, PadRight(cell, kFigureWidth));
     }
     auto sum = stated_sum.find(kind);
-    absl::StrAppend(&out,
-                    sum == stated_sum.end()
-                        ? "-"
-                        : absl::StrCat(FormatKronor(sum->second),
-                                       agrees[kind] ? " (agrees under every view)"
-                                                    : " (DIFFERS)"),
-                    "\n");
+    absl::StrAppend(
+        &out,
+        sum == stated_sum.end()
+            ? "-"
+            : absl::StrCat(
+                  FormatKronor(sum->second),
+                  agrees[kind] ? " (agrees under every view)" : " (DIFFERS)"),
+        "\n");
   }
   absl::StrAppend(&out, "\nStated amounts and their sources\n");
   for (const v1::StoredRecord* record : stated) {
     const v1::Event& event = record->event();
     absl::StrAppend(&out, "  record ", record->seq(), "  ",
                     PadRight(EffectiveText(event.effective()), 24),
-                    PadRight(Summarize(event), 0), "\n      source: ",
-                    SourceText(event.source()), "; \"",
+                    PadRight(Summarize(event), 0),
+                    "\n      source: ", SourceText(event.source()), "; \"",
                     event.source().passage(), "\"\n");
   }
   return out;

@@ -19,14 +19,14 @@ absl::StatusOr<merkle::SigningKey> LoadSigningKey(const std::string& dir) {
     return absl::NotFoundError(absl::StrCat(path, ": no signing key"));
   }
   if ((info.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, " is readable by others (mode ", info.st_mode & 0777,
-        "); chmod 600 it"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is readable by others (mode ", info.st_mode & 0777,
+                     "); chmod 600 it"));
   }
   absl::StatusOr<std::string> text = ReadFileBytes(path, 4096);
   if (!text.ok()) return text.status();
-  absl::StatusOr<merkle::SigningKey> key = merkle::ParseSignerKey(
-      std::string(absl::StripAsciiWhitespace(*text)));
+  absl::StatusOr<merkle::SigningKey> key =
+      merkle::ParseSignerKey(std::string(absl::StripAsciiWhitespace(*text)));
   if (!key.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": ", key.status().message()));

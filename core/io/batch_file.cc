@@ -41,8 +41,8 @@ std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
          digest);
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), sizeof(digest)));
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
 absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
@@ -91,9 +91,9 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
         google::protobuf::util::JsonStringToMessage(std::string(contents),
                                                     &loaded.batch, options);
     if (!parsed.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(display_name, ": not a JSON EventBatch: ",
-                       parsed.message().ToString()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          display_name,
+          ": not a JSON EventBatch: ", parsed.message().ToString()));
     }
     return loaded;
   }
@@ -103,7 +103,8 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
 }
 
 absl::StatusOr<LoadedBatch> LoadBatchFile(const std::string& path) {
-  absl::StatusOr<std::string> contents = ReadFileBytes(path, kBatchFileBytesMax);
+  absl::StatusOr<std::string> contents =
+      ReadFileBytes(path, kBatchFileBytesMax);
   if (!contents.ok()) return contents.status();
   return ParseBatch(path, *contents);
 }

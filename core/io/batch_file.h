@@ -6,9 +6,9 @@
 #define FUNDLOG_CORE_IO_BATCH_FILE_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {

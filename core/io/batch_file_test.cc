@@ -20,8 +20,10 @@ TEST(BatchFileTest, UnknownExtensionIsRefused) {
 }
 
 TEST(BatchFileTest, JsonAndTextGiveTheSameBatch) {
-  auto text = ParseBatch("a.textpb", R"(events { event_id: "e" fund_id: "f" })");
-  auto json = ParseBatch("a.json", R"({"events":[{"eventId":"e","fund_id":"f"}]})");
+  auto text =
+      ParseBatch("a.textpb", R"(events { event_id: "e" fund_id: "f" })");
+  auto json =
+      ParseBatch("a.json", R"({"events":[{"eventId":"e","fund_id":"f"}]})");
   ASSERT_TRUE(text.ok() && json.ok());
   EXPECT_EQ(text->batch.SerializeAsString(), json->batch.SerializeAsString());
   EXPECT_EQ(text->file_name, "a.textpb");

@@ -25,8 +25,8 @@ std::string FormatKronor(int64_t ore) {
 
 absl::StatusOr<int64_t> ParseKronor(absl::string_view text) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid amount \"", text.substr(0, 40), "\": ", why));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid amount \"", text.substr(0, 40), "\": ", why));
   };
   absl::string_view rest = text;
   bool negative = false;

@@ -5,9 +5,9 @@
 #define FUNDLOG_CORE_STORE_DATES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace fundlog {

@@ -77,8 +77,8 @@ absl::Status SyncDirectory(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0 || ::fsync(fd) != 0) {
     if (fd >= 0) ::close(fd);
-    return absl::InternalError(
-        absl::StrCat("cannot sync directory ", dir, ": ", std::strerror(errno)));
+    return absl::InternalError(absl::StrCat("cannot sync directory ", dir, ": ",
+                                            std::strerror(errno)));
   }
   ::close(fd);
   return absl::OkStatus();
@@ -202,18 +202,18 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status opened =
       options.read_only
-          ? rocksdb::DB::OpenForReadOnly(DatabaseOptions(false, options.env), options.path,
-                                         Descriptors(), &families->handles,
-                                         &raw_db)
+          ? rocksdb::DB::OpenForReadOnly(DatabaseOptions(false, options.env),
+                                         options.path, Descriptors(),
+                                         &families->handles, &raw_db)
           : rocksdb::DB::Open(DatabaseOptions(false, options.env), options.path,
                               Descriptors(), &families->handles, &raw_db);
   if (absl::Status s = FromRocks(opened, absl::StrCat("open ", options.path));
       !s.ok()) {
     return s;
   }
-  std::unique_ptr<EventLog> log(new EventLog(
-      options.path, std::unique_ptr<rocksdb::DB>(raw_db), std::move(families),
-      LogInfo{}, 0, options.read_only));
+  std::unique_ptr<EventLog> log(
+      new EventLog(options.path, std::unique_ptr<rocksdb::DB>(raw_db),
+                   std::move(families), LogInfo{}, 0, options.read_only));
   if (absl::Status s = log->LoadMeta(); !s.ok()) return s;
   return log;
 }
@@ -237,10 +237,10 @@ absl::Status EventLog::LoadMeta() {
         absl::StrCat(path_, ": unreadable schema version"));
   }
   if (*schema > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path_, " was written by a newer schema (version ", *schema, ")",
-        "; this fundlog reads up to version ", kSchemaVersion,
-        ": upgrade fundlog"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, " was written by a newer schema (version ", *schema,
+                     ")", "; this fundlog reads up to version ", kSchemaVersion,
+                     ": upgrade fundlog"));
   }
   absl::StatusOr<std::string> size = read(keys::kMetaSize);
   absl::StatusOr<std::string> origin = read(keys::kMetaOrigin);
@@ -283,7 +283,8 @@ LogInfo EventLog::Info() const {
 absl::StatusOr<std::optional<std::string>> EventLog::Get(
     rocksdb::ColumnFamilyHandle* family, absl::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family, ToSlice(key), &value);
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), family, ToSlice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (absl::Status converted = FromRocks(s, "read"); !converted.ok()) {
     return converted;
@@ -294,9 +295,8 @@ absl::StatusOr<std::optional<std::string>> EventLog::Get(
 absl::StatusOr<std::string> EventLog::ReadRaw(uint64_t seq) const {
   const uint64_t size = Size();
   if (seq >= size) {
-    return absl::NotFoundError(absl::StrCat("record ", seq,
-                                            " does not exist (log size ",
-                                            size, ")"));
+    return absl::NotFoundError(
+        absl::StrCat("record ", seq, " does not exist (log size ", size, ")"));
   }
   absl::StatusOr<std::optional<std::string>> value =
       Get(families_->events(), keys::EventKey(seq));
@@ -333,8 +333,7 @@ absl::Status EventLog::ScanRaw(uint64_t from, uint64_t to,
       return absl::DataLossError(
           absl::StrCat("record ", expected, " is missing from the log"));
     }
-    if (absl::Status s = visit(expected, ToView(it->value()));
-        !s.ok()) {
+    if (absl::Status s = visit(expected, ToView(it->value())); !s.ok()) {
       return s;
     }
     ++expected;
@@ -355,8 +354,8 @@ absl::Status EventLog::ScanStored(const RawVisitor& visit) const {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::optional<uint64_t> seq = keys::DecodeU64(ToView(it->key()));
     if (!seq) {
-      return absl::DataLossError(absl::StrCat(
-          "a key of ", it->key().size(), " bytes in the events family"));
+      return absl::DataLossError(absl::StrCat("a key of ", it->key().size(),
+                                              " bytes in the events family"));
     }
     if (absl::Status s = visit(*seq, ToView(it->value())); !s.ok()) return s;
   }

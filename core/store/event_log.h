@@ -14,12 +14,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "fundlog/v1/events.pb.h"
@@ -40,11 +40,12 @@ inline constexpr char kSigningKeyFile[] = "signing.key";
 inline constexpr uint32_t kSchemaVersion = 1;
 
 struct CreateOptions {
-  std::string path;        // the log directory; must not hold a log yet
-  std::string origin;      // the checkpoint origin line, e.g. "trelleborg.se/fundlog"
-  std::string org_name;    // optional
-  std::string org_number;  // optional, e.g. "212000-1199"
-  std::string verifier_key;  // the checkpoint verifier key in note form
+  std::string path;  // the log directory; must not hold a log yet
+  std::string
+      origin;  // the checkpoint origin line, e.g. "trelleborg.se/fundlog"
+  std::string org_name;         // optional
+  std::string org_number;       // optional, e.g. "212000-1199"
+  std::string verifier_key;     // the checkpoint verifier key in note form
   rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
   // When set, written to PATH/signing.key (mode 0600) before the log
   // becomes visible, so a log never exists without its key.
@@ -53,7 +54,7 @@ struct CreateOptions {
 
 struct OpenOptions {
   std::string path;
-  bool read_only = false;  // no writes; several readers may coexist
+  bool read_only = false;       // no writes; several readers may coexist
   rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
 };
 
@@ -215,8 +216,8 @@ class EventLog {
   absl::Status LoadMeta();
   static absl::Status CreateIn(const std::string& dir,
                                const CreateOptions& options);
-  absl::StatusOr<std::optional<uint64_t>> FindNamed(char kind,
-                                                    absl::string_view name) const;
+  absl::StatusOr<std::optional<uint64_t>> FindNamed(
+      char kind, absl::string_view name) const;
   absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle*,
                                                  absl::string_view key) const;
   absl::Status CommitBatch(const v1::EventBatch& batch,

@@ -99,9 +99,9 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
   }
   const uint64_t size = info_.size;
   if (expected_size.has_value() && *expected_size != size) {
-    return absl::AbortedError(absl::StrCat("the log holds ", size,
-                                           " records, not the expected ",
-                                           *expected_size, "; nothing written"));
+    return absl::AbortedError(
+        absl::StrCat("the log holds ", size, " records, not the expected ",
+                     *expected_size, "; nothing written"));
   }
   if (absl::Status s = ValidateBatch(batch, IndexContext(*this, size));
       !s.ok()) {
@@ -128,10 +128,10 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     it->Seek(keys::EventKey(first_seq));
     if (it->Valid()) {
       std::optional<uint64_t> existing = keys::DecodeU64(ToView(it->key()));
-      return absl::DataLossError(absl::StrCat(
-          "record ", existing.value_or(first_seq),
-          " already exists at or after the next sequence number ", first_seq,
-          "; refusing to overwrite it"));
+      return absl::DataLossError(
+          absl::StrCat("record ", existing.value_or(first_seq),
+                       " already exists at or after the next sequence number ",
+                       first_seq, "; refusing to overwrite it"));
     }
     if (absl::Status s = FromRocks(it->status(), "seek events"); !s.ok()) {
       return s;
@@ -161,9 +161,9 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     s.Update(FromRocks(
         write.Put(families_->events(), keys::EventKey(seq), stored.back()),
         "batch"));
-    s.Update(FromRocks(
-        write.Put(index, keys::AllByDayKey(StartDay(event), seq), ""),
-        "batch"));
+    s.Update(
+        FromRocks(write.Put(index, keys::AllByDayKey(StartDay(event), seq), ""),
+                  "batch"));
     s.Update(FromRocks(
         write.Put(index,
                   keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
@@ -201,11 +201,11 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
       absl::StatusOr<std::optional<uint64_t>> seen = FindImportedFile(sha);
       if (!seen.ok()) return seen.status();
       if (!seen->has_value()) {
-        s.Update(FromRocks(
-            write.Put(families_->index(),
-                      keys::NamedKey(keys::kIndexImportedFile, sha),
-                      keys::EncodeU64(part_start)),
-            "batch"));
+        s.Update(
+            FromRocks(write.Put(families_->index(),
+                                keys::NamedKey(keys::kIndexImportedFile, sha),
+                                keys::EncodeU64(part_start)),
+                      "batch"));
       }
     }
     part_start += batch_part.event_count;
@@ -218,10 +218,10 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   s.Update(FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaSize),
                                keys::EncodeU64(new_size)),
                      "batch"));
-  s.Update(FromRocks(
-      write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
-                keys::EncodeU64(static_cast<uint64_t>(last))),
-      "batch"));
+  s.Update(
+      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
+                          keys::EncodeU64(static_cast<uint64_t>(last))),
+                "batch"));
   if (!s.ok()) return s;
   rocksdb::WriteOptions options;
   options.sync = true;
@@ -237,14 +237,16 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   return absl::OkStatus();
 }
 
-absl::Status EventLog::RememberSignedRoot(uint64_t size, absl::string_view root) {
+absl::Status EventLog::RememberSignedRoot(uint64_t size,
+                                          absl::string_view root) {
   absl::MutexLock lock(&write_mu_);
   if (read_only_) {
     return absl::FailedPreconditionError("the log is open read-only");
   }
   std::string key(keys::kMetaSignedRootPrefix);
   keys::AppendU64(&key, size);
-  absl::StatusOr<std::optional<std::string>> known = Get(families_->meta(), key);
+  absl::StatusOr<std::optional<std::string>> known =
+      Get(families_->meta(), key);
   if (!known.ok()) return known.status();
   if (known->has_value()) {
     if (**known == root) return absl::OkStatus();
@@ -308,8 +310,8 @@ absl::Status EventLog::ScanByEffective(absl::string_view fund_id,
         keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
     absl::StatusOr<v1::StoredRecord> record = Read(*seq);
     if (!record.ok()) {
-      return absl::DataLossError(absl::StrCat(
-          "index names record ", *seq, ": ", record.status().message()));
+      return absl::DataLossError(absl::StrCat("index names record ", *seq, ": ",
+                                              record.status().message()));
     }
     if (absl::Status s = visit(*record); !s.ok()) return s;
   }

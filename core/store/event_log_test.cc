@@ -53,7 +53,8 @@ v1::Event Allocation(std::string id, std::string fund, std::string day,
 }
 
 std::unique_ptr<EventLog> CreateLog(const TempDir& dir) {
-  auto log = EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
+  auto log =
+      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
   EXPECT_TRUE(log.ok()) << log.status();
   return log.ok() ? std::move(*log) : nullptr;
 }
@@ -72,9 +73,9 @@ TEST(EventLogTest, AppendAndReopenKeepsEveryRecordByteForByte) {
     ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
     v1::EventBatch batch;
     for (int i = 0; i < 50; ++i) {
-      *batch.add_events() = Allocation(absl::StrCat("a", i), "f",
-                                       absl::StrCat("2001-01-", 10 + i % 20),
-                                       1000 + i);
+      *batch.add_events() =
+          Allocation(absl::StrCat("a", i), "f",
+                     absl::StrCat("2001-01-", 10 + i % 20), 1000 + i);
     }
     auto appended = log->Append(batch, 1);
     ASSERT_TRUE(appended.ok()) << appended.status();
@@ -112,8 +113,9 @@ TEST(EventLogTest, BatchWithOneBadEventWritesNothing) {
                                    Allocation("ok2", "f", "2001-01-03", 5)}),
                             std::nullopt);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(result.status().message(),
-              HasSubstr("event 1 (id \"bad\"): field \"allocation.amount_ore\""));
+  EXPECT_THAT(
+      result.status().message(),
+      HasSubstr("event 1 (id \"bad\"): field \"allocation.amount_ore\""));
   EXPECT_EQ(log->Size(), 1u);
   auto found = log->FindEventId("ok");
   ASSERT_TRUE(found.ok());
@@ -128,7 +130,8 @@ TEST(EventLogTest, ExpectedSizeMismatchIsAborted) {
   auto stale = log->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 0);
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(log->Size(), 1u);
-  EXPECT_TRUE(log->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 1).ok());
+  EXPECT_TRUE(
+      log->Append(Batch({Allocation("a", "f", "2001-01-01", 5)}), 1).ok());
 }
 
 TEST(EventLogTest, ExistingSequenceNumberIsNeverOverwritten) {
@@ -150,9 +153,9 @@ TEST(EventLogTest, ExistingSequenceNumberIsNeverOverwritten) {
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir.Log(), families,
                                   &handles, &db)
                     .ok());
-    ASSERT_TRUE(
-        db->Put(rocksdb::WriteOptions(), handles[1], keys::EventKey(1), "planted")
-            .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[1], keys::EventKey(1),
+                        "planted")
+                    .ok());
     for (auto* handle : handles) {
       ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
     }
@@ -176,7 +179,7 @@ TEST(EventLogTest, ScanByFundAndDateReturnsExactlyTheRightEvents) {
                                  Allocation("f1", "f", "2001-05-01", 1),
                                  Allocation("f2", "f", "2002-05-01", 1),
                                  Allocation("f2b", "f", "2002-12-31", 1)}),
-                           2)
+                          2)
                   .ok());
   std::vector<std::string> seen;
   ASSERT_TRUE(log->ScanByEffective("f", absl::CivilDay(2001, 5, 1),
@@ -228,7 +231,8 @@ TEST(EventLogTest, NewerSchemaFailsClearly) {
 TEST(EventLogTest, CreateRefusesAnExistingLog) {
   TempDir dir;
   { CreateLog(dir); }
-  auto again = EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "o"});
+  auto again =
+      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "o"});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 

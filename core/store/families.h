@@ -4,9 +4,9 @@
 #define FUNDLOG_CORE_STORE_FAMILIES_H_
 
 #include <array>
-#include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "core/store/event_log.h"
 #include "rocksdb/db.h"
 

@@ -1,25 +1,28 @@
 // Keys of the RocksDB column families. Integers in keys are big-endian so
 // that byte order equals numeric order (key_format_test proves it).
 //
-//   events   key := seq:u64be                        value := StoredRecord bytes
-//   tree     key := level:u8 index:u64be             value := 32-byte SHA-256
+//   events   key := seq:u64be                        value := StoredRecord
+//   bytes tree     key := level:u8 index:u64be             value := 32-byte
+//   SHA-256
 //            (node of the complete subtree covering leaves
 //             [index * 2^level, (index + 1) * 2^level); level 0 = leaf hash)
 //   index    key := 'E' day:10 seq:u64be             value := ""  (all funds)
 //                 | 'F' fund_id 0x00 day:10 seq:u64be value := ""  (one fund)
 //                 | 'I' event_id                     value := seq:u64be
-//                 | 'U' fund_id                      value := seq:u64be (FundEstablished)
-//                 | 'P' policy_id                    value := seq:u64be (PolicyDefined)
-//                 | 'A' account_id                   value := seq:u64be (AccountsDefined)
-//                 | 'H' file_sha256_hex              value := seq:u64be (first record)
+//                 | 'U' fund_id                      value := seq:u64be
+//                 (FundEstablished) | 'P' policy_id                    value :=
+//                 seq:u64be (PolicyDefined) | 'A' account_id value := seq:u64be
+//                 (AccountsDefined) | 'H' file_sha256_hex              value :=
+//                 seq:u64be (first record)
 //            day = the effective start day as "YYYY-MM-DD" (sorts as dates).
 //   derived  key := free-form, owned by the layer that writes it
 //   meta     key := "origin" | "org_name" | "org_number"  value := UTF-8
 //                 | "schema_version"                 value := u32be
 //                 | "size"                           value := u64be
 //                 | "last_appended_micros"           value := i64 as u64be
-//                 | "verifier_key"                   value := note verifier key text
-//                 | "signed_root/" size:u64be        value := 32-byte root signed
+//                 | "verifier_key"                   value := note verifier key
+//                 text | "signed_root/" size:u64be        value := 32-byte root
+//                 signed
 //
 // fund_id must not contain 0x00 (validation refuses it), so the 'F' prefix
 // of one fund is never a prefix of another's.
@@ -29,6 +32,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace fundlog::keys {

@@ -9,9 +9,16 @@ namespace {
 
 TEST(KeyFormatTest, ByteOrderEqualsNumericOrder) {
   std::mt19937_64 random(6962);
-  std::vector<uint64_t> values = {0, 1, 255, 256, 65535, 65536,
-                                  (uint64_t{1} << 32) - 1, uint64_t{1} << 32,
-                                  ~uint64_t{0} - 1, ~uint64_t{0}};
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  255,
+                                  256,
+                                  65535,
+                                  65536,
+                                  (uint64_t{1} << 32) - 1,
+                                  uint64_t{1} << 32,
+                                  ~uint64_t{0} - 1,
+                                  ~uint64_t{0}};
   for (int i = 0; i < 2000; ++i) values.push_back(random() >> (random() % 64));
   for (uint64_t a : values) {
     for (uint64_t b : {values[0], values[3], values[7], values[9],

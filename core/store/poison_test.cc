@@ -23,12 +23,13 @@ class FailingFileSystem : public rocksdb::FileSystemWrapper {
       : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
   const char* Name() const override { return "FailingFileSystem"; }
 
-  rocksdb::IOStatus NewWritableFile(const std::string& name,
-                                    const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* out,
-                                    rocksdb::IODebugContext* debug) override {
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* out,
+      rocksdb::IODebugContext* debug) override {
     std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s = target()->NewWritableFile(name, options, &file, debug);
+    rocksdb::IOStatus s =
+        target()->NewWritableFile(name, options, &file, debug);
     if (s.ok()) *out = std::make_unique<File>(std::move(file), failing_);
     return s;
   }

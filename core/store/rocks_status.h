@@ -4,9 +4,8 @@
 #ifndef FUNDLOG_CORE_STORE_ROCKS_STATUS_H_
 #define FUNDLOG_CORE_STORE_ROCKS_STATUS_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/status.h"
 
@@ -14,7 +13,8 @@ namespace fundlog {
 
 // OK stays OK; Corruption becomes kDataLoss; NotFound kNotFound; anything
 // else kInternal. The message starts with `context`.
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view context);
+absl::Status FromRocks(const rocksdb::Status& status,
+                       absl::string_view context);
 
 // Abseil 20220623 on Debian has its own string_view type, distinct from
 // std::string_view, so RocksDB slices are converted by hand.

@@ -83,24 +83,24 @@ class EventChecker {
 
   void RequirePositive(absl::string_view field, int64_t amount) {
     if (amount <= 0) {
-      Fail(field, absl::StrCat("must be a positive amount in öre, got ",
-                               amount));
+      Fail(field,
+           absl::StrCat("must be a positive amount in öre, got ", amount));
     }
   }
 
   // Looks a name up in the batch, then in the log.
   bool Known(const absl::flat_hash_set<std::string>& in_batch,
-             absl::StatusOr<bool> (ValidationContext::*in_log)(absl::string_view)
-                 const,
+             absl::StatusOr<bool> (ValidationContext::*in_log)(
+                 absl::string_view) const,
              const std::string& name) {
     if (in_batch.contains(name)) return true;
     // The cache key tells the kinds of name apart by the lookup used.
-    std::string cache_key = absl::StrCat(
-        in_log == &ValidationContext::HasFund      ? "U"
-        : in_log == &ValidationContext::HasPolicy  ? "P"
-        : in_log == &ValidationContext::HasAccount ? "A"
-                                                   : "I",
-        name);
+    std::string cache_key =
+        absl::StrCat(in_log == &ValidationContext::HasFund      ? "U"
+                     : in_log == &ValidationContext::HasPolicy  ? "P"
+                     : in_log == &ValidationContext::HasAccount ? "A"
+                                                                : "I",
+                     name);
     if (batch_.found_in_log.contains(cache_key)) return true;
     absl::StatusOr<bool> found = (context_.*in_log)(name);
     if (!found.ok()) {
@@ -131,8 +131,8 @@ class EventChecker {
         if (problem_ || period.to().empty()) return;
         if (period.to() < period.from()) {  // ISO days compare as text
           Fail("effective.period.to",
-               absl::StrCat("period ends (", period.to(), ") before it starts (",
-                            period.from(), ")"));
+               absl::StrCat("period ends (", period.to(),
+                            ") before it starts (", period.from(), ")"));
         }
         return;
       }
@@ -154,8 +154,8 @@ class EventChecker {
     }
     if (!problem_ && !skip_id_uniqueness_ &&
         Known({}, &ValidationContext::HasEventId, event.event_id())) {
-      Fail("event_id", absl::StrCat("\"", event.event_id(),
-                                    "\" is already in the log"));
+      Fail("event_id",
+           absl::StrCat("\"", event.event_id(), "\" is already in the log"));
     }
     if (!event.has_effective()) return Fail("effective", "missing");
     CheckEffective(event);
@@ -187,14 +187,14 @@ class EventChecker {
 
   void CheckPolicy(const v1::PolicyDefined& policy) {
     RequireText("policy_defined.policy_id", policy.policy_id(), kIdBytesMax);
-    if (!problem_ &&
-        Known(batch_.policies, &ValidationContext::HasPolicy,
-              policy.policy_id())) {
+    if (!problem_ && Known(batch_.policies, &ValidationContext::HasPolicy,
+                           policy.policy_id())) {
       Fail("policy_defined.policy_id", "already defined");
     }
     static const auto* const kKinds = new absl::flat_hash_set<std::string>{
-        "allocation",       "use",       "repayment",
-        "close_out",        "budget_frame_use", "guidelines_repealed"};
+        "allocation",       "use",
+        "repayment",        "close_out",
+        "budget_frame_use", "guidelines_repealed"};
     for (int i = 0; i < policy.rules_size(); ++i) {
       const v1::PostingRule& rule = policy.rules(i);
       std::string at = absl::StrCat("policy_defined.rules[", i, "]");
@@ -229,12 +229,13 @@ class EventChecker {
       RequireAccount(absl::StrCat(at, ".account"), voucher.rows(i).account());
       CheckOptionalDay(absl::StrCat(at, ".transaction_date"),
                        voucher.rows(i).transaction_date());
-      overflow |= __builtin_add_overflow(sum, voucher.rows(i).amount_ore(), &sum);
+      overflow |=
+          __builtin_add_overflow(sum, voucher.rows(i).amount_ore(), &sum);
     }
     if (overflow) return Fail("voucher.rows", "amounts overflow 64 bits");
     if (sum != 0) {
-      Fail("voucher.rows", absl::StrCat("rows do not sum to zero (off by ",
-                                        sum, " öre)"));
+      Fail("voucher.rows",
+           absl::StrCat("rows do not sum to zero (off by ", sum, " öre)"));
     }
   }
 
@@ -312,7 +313,8 @@ void EventChecker::CheckPayload(const Event& event) {
       return RequireText("fund_established.name",
                          event.fund_established().name());
     case Event::kGuidelinesAdopted:
-      RequireText("guidelines_adopted.title", event.guidelines_adopted().title());
+      RequireText("guidelines_adopted.title",
+                  event.guidelines_adopted().title());
       return CheckDecision("guidelines_adopted.decision",
                            event.guidelines_adopted().decision());
     case Event::kDecisionProposed:
@@ -341,7 +343,8 @@ void EventChecker::CheckPayload(const Event& event) {
       return RequirePositive("repayment.amount_ore",
                              event.repayment().amount_ore());
     case Event::kCloseOut:
-      RequireAccount("close_out.from_account", event.close_out().from_account());
+      RequireAccount("close_out.from_account",
+                     event.close_out().from_account());
       RequireAccount("close_out.to_account", event.close_out().to_account());
       if (event.close_out().from_account() == event.close_out().to_account()) {
         Fail("close_out.to_account", "same as from_account");
@@ -386,8 +389,8 @@ void EventChecker::CheckPayload(const Event& event) {
       const std::string& view = asserted.view();
       if (!view.empty() && view != "reported" && view != "without-change" &&
           view != "restated") {
-        Fail("balance_asserted.view", absl::StrCat("unknown view \"", view,
-                                                   "\""));
+        Fail("balance_asserted.view",
+             absl::StrCat("unknown view \"", view, "\""));
       }
       if (event.effective().has_period()) {
         Fail("effective", "a balance assertion needs a single day");
@@ -443,9 +446,9 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
     const Event& event = batch.events(i);
     std::optional<Problem> problem;
     if (event.ByteSizeLong() > kEventBytesMax) {
-      problem = Problem{"", absl::StrFormat("%d bytes, over the limit of %d",
-                                            event.ByteSizeLong(),
-                                            kEventBytesMax)};
+      problem =
+          Problem{"", absl::StrFormat("%d bytes, over the limit of %d",
+                                      event.ByteSizeLong(), kEventBytesMax)};
     } else {
       EventChecker checker(context, state, first_seq + i);
       absl::StatusOr<std::optional<Problem>> checked = checker.Check(event, "");
@@ -453,9 +456,10 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
       problem = *checked;
     }
     if (problem) {
-      std::string where = problem->field.empty()
-                              ? std::string()
-                              : absl::StrCat(": field \"", problem->field, "\"");
+      std::string where =
+          problem->field.empty()
+              ? std::string()
+              : absl::StrCat(": field \"", problem->field, "\"");
       return absl::InvalidArgumentError(
           absl::StrCat("event ", i, " (id \"", event.event_id().substr(0, 80),
                        "\")", where, ": ", problem->reason));

@@ -6,20 +6,20 @@
 #define FUNDLOG_CORE_STORE_VALIDATE_H_
 
 #include <cstdint>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {
 
 // Bounds on input, with their units last.
-inline constexpr size_t kEventBytesMax = 1 << 20;         // one event
-inline constexpr size_t kBatchEventsMax = 100'000;        // events per batch
-inline constexpr size_t kBatchBytesMax = 256u << 20;      // one batch
-inline constexpr size_t kIdBytesMax = 256;                // event/fund/account ids
-inline constexpr size_t kTextBytesMax = 64 * 1024;        // one text field
+inline constexpr size_t kEventBytesMax = 1 << 20;     // one event
+inline constexpr size_t kBatchEventsMax = 100'000;    // events per batch
+inline constexpr size_t kBatchBytesMax = 256u << 20;  // one batch
+inline constexpr size_t kIdBytesMax = 256;            // event/fund/account ids
+inline constexpr size_t kTextBytesMax = 64 * 1024;    // one text field
 static_assert(kEventBytesMax * 4 <= kBatchBytesMax,
               "a batch must hold several maximal events");
 

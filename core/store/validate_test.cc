@@ -25,8 +25,8 @@ class FakeContext : public ValidationContext {
     return accounts.contains(account);
   }
   uint64_t size = 3;
-  absl::flat_hash_set<std::string> ids, funds = {"f"}, policies, accounts = {
-                                                              "fund", "equity"};
+  absl::flat_hash_set<std::string> ids, funds = {"f"}, policies,
+                                        accounts = {"fund", "equity"};
 };
 
 v1::Event Base() {

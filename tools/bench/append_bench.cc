@@ -70,8 +70,8 @@ void BM_RawRocksDbSyncedWrite(benchmark::State& state) {
 void BM_EventLogAppend(benchmark::State& state) {
   const int batch_size = static_cast<int>(state.range(0));
   ScratchDir dir;
-  auto log = EventLog::Create(
-      CreateOptions{.path = absl::StrCat(dir.path(), "/log"), .origin = "bench"});
+  auto log = EventLog::Create(CreateOptions{
+      .path = absl::StrCat(dir.path(), "/log"), .origin = "bench"});
   if (!log.ok()) {
     state.SkipWithError("cannot create log");
     return;
@@ -83,7 +83,8 @@ void BM_EventLogAppend(benchmark::State& state) {
   int64_t appended = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    v1::EventBatch batch = SyntheticAllocations("f", next_id, batch_size, kSeed);
+    v1::EventBatch batch =
+        SyntheticAllocations("f", next_id, batch_size, kSeed);
     next_id += batch_size;
     state.ResumeTiming();
     if (auto result = (*log)->Append(batch, std::nullopt); !result.ok()) {
@@ -98,16 +99,20 @@ void BM_EventLogAppend(benchmark::State& state) {
 // Batch sizes and fixed iteration counts, so that the run takes seconds, not
 // minutes, on a two-core machine with synced writes. Synced writes wait on
 // the disk, so rates are per wall-clock second.
-constexpr std::pair<int, int> kWorkloads[] = {{1, 300}, {100, 100}, {10000, 10}};
+constexpr std::pair<int, int> kWorkloads[] = {
+    {1, 300}, {100, 100}, {10000, 10}};
 
 void Register(RatioReporter& reporter) {
   for (auto [batch, iterations] : kWorkloads) {
     auto* raw = benchmark::RegisterBenchmark("raw_rocksdb_synced_write",
                                              BM_RawRocksDbSyncedWrite);
-    auto* log = benchmark::RegisterBenchmark("eventlog_append", BM_EventLogAppend);
+    auto* log =
+        benchmark::RegisterBenchmark("eventlog_append", BM_EventLogAppend);
     for (auto* bench : {raw, log}) {
-      bench->Arg(batch)->Iterations(iterations)->UseRealTime()->Unit(
-          benchmark::kMicrosecond);
+      bench->Arg(batch)
+          ->Iterations(iterations)
+          ->UseRealTime()
+          ->Unit(benchmark::kMicrosecond);
     }
     const std::string suffix =
         absl::StrCat("/", batch, "/iterations:", iterations, "/real_time");

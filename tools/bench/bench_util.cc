@@ -14,7 +14,8 @@ namespace fundlog::bench {
 
 ScratchDir::ScratchDir() {
   std::string pattern =
-      (std::filesystem::temp_directory_path() / "fundlog-bench-XXXXXX").string();
+      (std::filesystem::temp_directory_path() / "fundlog-bench-XXXXXX")
+          .string();
   if (mkdtemp(pattern.data()) == nullptr) std::abort();
   path_ = pattern;
 }
@@ -53,9 +54,10 @@ v1::EventBatch SyntheticAllocations(const std::string& fund_id,
   for (int i = 0; i < count; ++i) {
     v1::Event* event = batch.add_events();
     Label(event, fund_id, first_id + i);
-    event->mutable_effective()->set_day(absl::StrFormat(
-        "%04d-%02d-%02d", 2020 + static_cast<int>(random() % 5),
-        1 + static_cast<int>(random() % 12), 1 + static_cast<int>(random() % 28)));
+    event->mutable_effective()->set_day(
+        absl::StrFormat("%04d-%02d-%02d", 2020 + static_cast<int>(random() % 5),
+                        1 + static_cast<int>(random() % 12),
+                        1 + static_cast<int>(random() % 28)));
     event->mutable_allocation()->set_amount_ore(
         1 + static_cast<int64_t>(random() % 100'000'000));
   }
@@ -74,10 +76,12 @@ void PrintHeader() {
   std::printf("fundlog benchmarks\nCPU: %s (%ld cores online)\n", model.c_str(),
               sysconf(_SC_NPROCESSORS_ONLN));
 #if !defined(__OPTIMIZE__)
-  std::printf("WARNING: built without optimisation; timings are not meaningful\n");
+  std::printf(
+      "WARNING: built without optimisation; timings are not meaningful\n");
 #endif
 #if !defined(NDEBUG)
-  std::printf("WARNING: assertions are enabled; timings are slower than release\n");
+  std::printf(
+      "WARNING: assertions are enabled; timings are slower than release\n");
 #endif
 }
 

@@ -40,25 +40,31 @@ SharedLog& Log() {
   static SharedLog* shared = [] {
     auto* s = new SharedLog;
     const uint64_t events = EnvOr("FUNDLOG_BENCH_EVENTS", 1'000'000);
-    auto created = EventLog::Create(
-        CreateOptions{.path = absl::StrCat(s->dir.path(), "/log"), .origin = "bench"});
+    auto created = EventLog::Create(CreateOptions{
+        .path = absl::StrCat(s->dir.path(), "/log"), .origin = "bench"});
     if (!created.ok()) std::abort();
     s->log = std::move(*created);
     v1::EventBatch first;
     *first.add_events() = SyntheticFund("f");
     if (!s->log->Append(first, 0).ok()) std::abort();
     for (uint64_t id = 1; id < events; id += 10'000) {
-      const int count = static_cast<int>(std::min<uint64_t>(10'000, events - id));
-      if (!s->log->Append(SyntheticAllocations("f", id, count, 6962), std::nullopt)
+      const int count =
+          static_cast<int>(std::min<uint64_t>(10'000, events - id));
+      if (!s->log
+               ->Append(SyntheticAllocations("f", id, count, 6962),
+                        std::nullopt)
                .ok()) {
         std::abort();
       }
     }
     s->leaves.reserve(events);
-    if (!s->log->ScanRaw(0, s->log->Size(), [&](uint64_t, absl::string_view b) {
-               s->leaves.emplace_back(b);
-               return absl::OkStatus();
-             }).ok()) {
+    if (!s->log
+             ->ScanRaw(0, s->log->Size(),
+                       [&](uint64_t, absl::string_view b) {
+                         s->leaves.emplace_back(b);
+                         return absl::OkStatus();
+                       })
+             .ok()) {
       std::abort();
     }
     std::printf("built a log of %zu synthetic events\n", s->leaves.size());
@@ -98,8 +104,8 @@ void BM_RawSha256(benchmark::State& state) {
       for (uint64_t n = i + 1; (n & 1) == 0; n >>= 1) {
         uint8_t node[65];
         node[0] = 1;
-        std::copy(stack[stack.size() - 2].begin(), stack[stack.size() - 2].end(),
-                  node + 1);
+        std::copy(stack[stack.size() - 2].begin(),
+                  stack[stack.size() - 2].end(), node + 1);
         std::copy(stack.back().begin(), stack.back().end(), node + 33);
         stack.pop_back();
         SHA256(node, sizeof(node), stack.back().data());
@@ -139,7 +145,8 @@ class RawTree : public merkle::NodeReader {
     for (uint64_t first = 0; first < leaves;) {
       batch.clear();
       for (; first + batch.size() < leaves && batch.size() < 100'000;) {
-        batch.push_back(merkle::LeafHash(absl::StrCat("leaf ", first + batch.size())));
+        batch.push_back(
+            merkle::LeafHash(absl::StrCat("leaf ", first + batch.size())));
       }
       auto nodes = merkle::NodesForAppend(first, batch, *this);
       if (!nodes.ok()) std::abort();
@@ -155,7 +162,8 @@ class RawTree : public merkle::NodeReader {
     }
     size_ = leaves;
   }
-  absl::StatusOr<merkle::Hash> GetNode(int level, uint64_t index) const override {
+  absl::StatusOr<merkle::Hash> GetNode(int level,
+                                       uint64_t index) const override {
     std::string value;
     if (!db_->Get(rocksdb::ReadOptions(), merkle::NodeKey(level, index), &value)
              .ok()) {
@@ -181,7 +189,8 @@ void BM_InclusionProofBigTree(benchmark::State& state) {
   RawTree& tree = BigTree();
   std::mt19937_64 random(2);
   for (auto _ : state) {
-    auto proof = merkle::InclusionProof(random() % tree.size(), tree.size(), tree);
+    auto proof =
+        merkle::InclusionProof(random() % tree.size(), tree.size(), tree);
     if (!proof.ok()) state.SkipWithError("proof failed");
     benchmark::DoNotOptimize(proof);
   }
@@ -209,15 +218,23 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RegisterBenchmark("verify_log", BM_VerifyLog)
-      ->Iterations(3)->UseRealTime()->Unit(benchmark::kMillisecond);
+      ->Iterations(3)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("raw_sha256", BM_RawSha256)
-      ->Iterations(3)->UseRealTime()->Unit(benchmark::kMillisecond);
+      ->Iterations(3)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("inclusion_proof_log", BM_InclusionProofLog)
-      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("inclusion_proof_10M", BM_InclusionProofBigTree)
-      ->UseRealTime()->Unit(benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("consistency_proof_10M", BM_ConsistencyProofBigTree)
-      ->UseRealTime()->Unit(benchmark::kMicrosecond);
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("consistency_proof_10M",
+                               BM_ConsistencyProofBigTree)
+      ->UseRealTime()
+      ->Unit(benchmark::kMicrosecond);
   reporter.AddRatio("verify_log/iterations:3/real_time",
                     "raw_sha256/iterations:3/real_time");
   benchmark::RunSpecifiedBenchmarks(&reporter);

@@ -13,7 +13,7 @@ absl::StatusOr<Args> Args::Parse(const CommandSpec& spec,
   Args args;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
-    if (arg == "--" ) {
+    if (arg == "--") {
       args.positional_.insert(args.positional_.end(), argv.begin() + i + 1,
                               argv.end());
       break;
@@ -46,8 +46,9 @@ absl::StatusOr<Args> Args::Parse(const CommandSpec& spec,
     }
     if (!inline_value) {
       if (i + 1 >= argv.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            spec.name, ": --", name, " needs a value (", flag->value_name, ")"));
+        return absl::InvalidArgumentError(absl::StrCat(spec.name, ": --", name,
+                                                       " needs a value (",
+                                                       flag->value_name, ")"));
       }
       inline_value = argv[++i];
     }

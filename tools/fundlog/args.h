@@ -16,7 +16,7 @@ namespace fundlog::cli {
 
 // One flag a command accepts: "--name VALUE" or, for switches, "--name".
 struct FlagSpec {
-  std::string name;       // without the dashes
+  std::string name;        // without the dashes
   std::string value_name;  // empty: a switch that takes no value
   std::string help;
 };
@@ -42,7 +42,8 @@ class Args {
   std::optional<std::string> Get(const std::string& flag) const;
   // The flag's value as a day / an unsigned integer; nullopt when absent,
   // kInvalidArgument naming the flag when malformed.
-  absl::StatusOr<std::optional<absl::CivilDay>> Day(const std::string& flag) const;
+  absl::StatusOr<std::optional<absl::CivilDay>> Day(
+      const std::string& flag) const;
   absl::StatusOr<std::optional<uint64_t>> Uint(const std::string& flag) const;
   const std::vector<std::string>& positional() const { return positional_; }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
 #include "core/io/batch_file.h"
@@ -14,7 +15,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "tools/fundlog/cli.h"
 #include "tools/fundlog/embedded_data.h"
-#include "core/audit/report.h"
 
 namespace fundlog::cli {
 namespace {
@@ -50,17 +50,15 @@ int RunInit(const Args& args, const Context& context) {
     std::cerr << "fundlog init: --origin is required\n";
     return kExitUsage;
   }
-  if (absl::Status s = CreateLog(context.db, *origin,
-                                 args.Get("org").value_or(""),
-                                 args.Get("org-number").value_or(""));
+  if (absl::Status s =
+          CreateLog(context.db, *origin, args.Get("org").value_or(""),
+                    args.Get("org-number").value_or(""));
       !s.ok()) {
     return Fail("init", s);
   }
-  Print(absl::StrCat("created log ", context.db, " (origin ", *origin,
-                     "); signing key in ",
-                     (std::filesystem::path(context.db) / kSigningKeyFile)
-                         .string(),
-                     "\n"));
+  Print(absl::StrCat(
+      "created log ", context.db, " (origin ", *origin, "); signing key in ",
+      (std::filesystem::path(context.db) / kSigningKeyFile).string(), "\n"));
   return kExitOk;
 }
 
@@ -117,10 +115,10 @@ int RunImport(const Args& args, const Context& context) {
       if (batches[j].file_sha256 == loaded.file_sha256) *seen = 0;
     }
     if (seen->has_value()) {
-      return Fail("import",
-                  absl::AlreadyExistsError(absl::StrCat(
-                      path, ": already imported (identical content); "
-                            "nothing written")));
+      return Fail("import", absl::AlreadyExistsError(absl::StrCat(
+                                path,
+                                ": already imported (identical content); "
+                                "nothing written")));
     }
     parts.push_back(BatchPart{{loaded.file_name, loaded.file_sha256},
                               loaded.batch.events_size()});
@@ -247,9 +245,9 @@ int RunDemo(const Args& args, const Context& context) {
                        " is already in the log (from record ", **seen,
                        "); nothing imported\n"));
   } else {
-    absl::StatusOr<AppendResult> appended = (*log)->Append(
-        loaded->batch, std::nullopt,
-        BatchOrigin{loaded->file_name, loaded->file_sha256});
+    absl::StatusOr<AppendResult> appended =
+        (*log)->Append(loaded->batch, std::nullopt,
+                       BatchOrigin{loaded->file_name, loaded->file_sha256});
     if (!appended.ok()) return Fail("demo", appended.status());
     Print(absl::StrCat("imported data/", kEmbeddedDataName, ": ",
                        loaded->batch.events_size(), " events\n"));
@@ -265,22 +263,26 @@ int RunDemo(const Args& args, const Context& context) {
 std::vector<Command> LogCommands() {
   const FlagSpec json{"json", "", "one JSON document on stdout"};
   return {
-      {{"init", "init --origin ORIGIN [--org NAME] [--org-number N]",
+      {{"init",
+        "init --origin ORIGIN [--org NAME] [--org-number N]",
         "Create a log and its Ed25519 signing key.",
         {{"origin", "ORIGIN", "the checkpoint origin line; names the key"},
          {"org", "NAME", "the organisation"},
          {"org-number", "N", "its organisation number"}}},
        RunInit},
-      {{"import", "import FILE...",
+      {{"import",
+        "import FILE...",
         "Append batches (.textpb or .json EventBatch), all or nothing.",
         {},
         1,
         -1},
        RunImport},
-      {{"append", "append --file FILE [--expect-size N]",
+      {{"append",
+        "append --file FILE [--expect-size N]",
         "Append one event; refuses if the log's size is not N.",
         {{"file", "FILE", "a .textpb or .json EventBatch holding one event"},
-         {"expect-size", "N", "refuse unless the log holds exactly N records"}}},
+         {"expect-size", "N",
+          "refuse unless the log holds exactly N records"}}},
        RunAppend},
       {{"timeline",
         "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json]",
@@ -293,7 +295,8 @@ std::vector<Command> LogCommands() {
        RunTimeline},
       {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
        RunShow},
-      {{"demo", "demo",
+      {{"demo",
+        "demo",
         "The main job: create the log if absent, import the Trelleborg "
         "history once, print the report.",
         {}},

@@ -50,9 +50,8 @@ absl::StatusOr<uint64_t> SizeFlag(const Args& args, absl::string_view flag,
   if (!size.ok()) return size.status();
   const uint64_t value = size->value_or(log.Size());
   if (value > log.Size()) {
-    return absl::OutOfRangeError(absl::StrCat("--", flag, " ", value,
-                                              " exceeds the log's size ",
-                                              log.Size()));
+    return absl::OutOfRangeError(absl::StrCat(
+        "--", flag, " ", value, " exceeds the log's size ", log.Size()));
   }
   return value;
 }
@@ -69,9 +68,9 @@ int RunProve(const Args& args, const Context& context) {
   absl::StatusOr<uint64_t> size = SizeFlag(args, "size", **log);
   if (!size.ok()) return Fail("prove", size.status());
   if (seq >= *size) {
-    return Fail("prove", absl::OutOfRangeError(absl::StrCat(
-                             "record ", seq, " is not in a tree of size ",
-                             *size)));
+    return Fail("prove",
+                absl::OutOfRangeError(absl::StrCat(
+                    "record ", seq, " is not in a tree of size ", *size)));
   }
   LogNodeReader reader(**log);
   InclusionProofDoc doc;
@@ -138,7 +137,8 @@ int RunVerifyProof(const Args& args, const Context& context) {
   if (!checkpoint.ok()) return Fail("verify-proof", checkpoint.status());
   std::optional<merkle::Checkpoint> old_checkpoint;
   if (std::optional<std::string> old_path = args.Get("old-checkpoint")) {
-    absl::StatusOr<merkle::Checkpoint> old = OpenCheckpointFile(*old_path, *key);
+    absl::StatusOr<merkle::Checkpoint> old =
+        OpenCheckpointFile(*old_path, *key);
     if (!old.ok()) return Fail("verify-proof", old.status());
     old_checkpoint = *old;
   }
@@ -153,9 +153,8 @@ int RunVerifyProof(const Args& args, const Context& context) {
               << ": proof does not verify: " << s.message() << "\n";
     return kExitFindings;
   }
-  Print(absl::StrCat(
-      "ok: ", proof_path, " verifies against the checkpoint of ",
-      checkpoint->origin, " at size ", checkpoint->size, "\n"));
+  Print(absl::StrCat("ok: ", proof_path, " verifies against the checkpoint of ",
+                     checkpoint->origin, " at size ", checkpoint->size, "\n"));
   return kExitOk;
 }
 
@@ -164,18 +163,22 @@ int RunVerifyProof(const Args& args, const Context& context) {
 std::vector<Command> ProofCommands() {
   const FlagSpec json{"json", "", "JSON output (the only format; accepted)"};
   return {
-      {{"key", "key", "Print the verifier key (signed-note form).", {}}, RunKey},
-      {{"checkpoint", "checkpoint [--out FILE]",
+      {{"key", "key", "Print the verifier key (signed-note form).", {}},
+       RunKey},
+      {{"checkpoint",
+        "checkpoint [--out FILE]",
         "Sign a C2SP tlog checkpoint of the log as it stands.",
         {{"out", "FILE", "write it to FILE instead of stdout"}}},
        RunCheckpoint},
-      {{"prove", "prove SEQ [--size N] [--json]",
+      {{"prove",
+        "prove SEQ [--size N] [--json]",
         "Inclusion proof of record SEQ in the tree of size N (default: all).",
         {{"size", "N", "tree size (default: the log's size)"}, json},
         1,
         1},
        RunProve},
-      {{"consistency", "consistency --from M [--to N] [--json]",
+      {{"consistency",
+        "consistency --from M [--to N] [--json]",
         "Consistency proof: the tree of size M is a prefix of size N.",
         {{"from", "M", "the old tree size"},
          {"to", "N", "the new tree size (default: the log's size)"},

@@ -6,8 +6,8 @@
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/integrity.h"
 #include "core/audit/ledger_views.h"
-#include "core/ledger/ledger.h"
 #include "core/io/json_writer.h"
+#include "core/ledger/ledger.h"
 #include "tools/fundlog/verify_command.h"
 
 namespace fundlog::cli {
@@ -71,19 +71,19 @@ int RunVerify(const Args& args, const Context& context) {
     std::string out = absl::StrCat("tree size ", report->tree_size, ", root ",
                                    merkle::HashToBase64(report->root), "\n");
     for (const Finding& finding : report->findings) {
-      absl::StrAppend(&out, finding.kind, ": ",
-                      finding.seq ? absl::StrCat("record ", *finding.seq, ": ")
-                                  : "",
-                      finding.detail, "\n");
+      absl::StrAppend(
+          &out, finding.kind, ": ",
+          finding.seq ? absl::StrCat("record ", *finding.seq, ": ") : "",
+          finding.detail, "\n");
     }
-    absl::StrAppend(&out, ok ? absl::StrCat("verified: every record and tree "
-                                            "node, debits = credits under "
-                                            "every view, bounds, ",
-                                            assertions,
-                                            " balance assertion(s) and every "
-                                            "seal; no findings\n")
-                             : absl::StrCat(report->findings.size(),
-                                            " finding(s)\n"));
+    absl::StrAppend(
+        &out, ok ? absl::StrCat("verified: every record and tree "
+                                "node, debits = credits under "
+                                "every view, bounds, ",
+                                assertions,
+                                " balance assertion(s) and every "
+                                "seal; no findings\n")
+                 : absl::StrCat(report->findings.size(), " finding(s)\n"));
     Print(out);
   }
   return ok ? kExitOk : kExitFindings;
