@@ -16,24 +16,26 @@ using ::testing::HasSubstr;
 constexpr char kOrigin[] = "test.example/fund";
 
 // A valid two-event batch; tests break one field of it at a time.
+// clang-format off: the bad cases below edit this text by exact lines.
 constexpr char kGoodBatch[] = R"pb(
-  events {
-    event_id: "est"
-    fund_id: "f"
-    effective { day: "2020-01-01" }
-    recorded_on: "2020-01-01"
-    source { title: "Test document" }
-    fund_established { name: "Test fund" }
-  }
-  events {
-    event_id: "alloc"
-    fund_id: "f"
-    effective { day: "2020-02-01" }
-    recorded_on: "2020-02-01"
-    source { title: "Test document" }
-    allocation { amount_ore: 100 }
-  }
+events {
+  event_id: "est"
+  fund_id: "f"
+  effective { day: "2020-01-01" }
+  recorded_on: "2020-01-01"
+  source { title: "Test document" }
+  fund_established { name: "Test fund" }
+}
+events {
+  event_id: "alloc"
+  fund_id: "f"
+  effective { day: "2020-02-01" }
+  recorded_on: "2020-02-01"
+  source { title: "Test document" }
+  allocation { amount_ore: 100 }
+}
 )pb";
+// clang-format on
 
 int64_t TimelineSize(const CliHarness& cli) {
   RunResult result = cli.Run({"timeline", "--json"});

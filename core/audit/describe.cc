@@ -149,6 +149,24 @@ std::string SummarizeAccounting(const v1::Event& event) {
 
 }  // namespace
 
+std::optional<int64_t> StatedAmount(const v1::Event& event) {
+  switch (event.payload_case()) {
+    case v1::Event::kAllocation:
+      return event.allocation().amount_ore();
+    case v1::Event::kUse:
+      return event.use().amount_ore();
+    case v1::Event::kRepayment:
+      return event.repayment().amount_ore();
+    case v1::Event::kBudgetFrameUse:
+      if (event.budget_frame_use().has_amount_ore()) {
+        return event.budget_frame_use().amount_ore();
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 std::string EffectiveFrom(const v1::Effective& effective) {
   return effective.has_period() ? effective.period().from() : effective.day();
 }

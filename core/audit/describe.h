@@ -4,6 +4,8 @@
 #ifndef FUNDLOG_CORE_AUDIT_DESCRIBE_H_
 #define FUNDLOG_CORE_AUDIT_DESCRIBE_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "fundlog/v1/events.pb.h"
@@ -18,6 +20,10 @@ std::string EffectiveTo(const v1::Effective& effective);
 
 // What the event says, in one line, amounts in kronor.
 std::string Summarize(const v1::Event& event);
+
+// The amount a money fact states (allocation, use, repayment, and a
+// budget-frame use that gives one); nullopt for every other event.
+std::optional<int64_t> StatedAmount(const v1::Event& event);
 
 // "title, ref KS 2021/568, 2021-11-03" (the parts that are present).
 std::string SourceText(const v1::Source& source);

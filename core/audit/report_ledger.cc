@@ -10,6 +10,7 @@
 #include "core/ledger/ledger.h"
 #include "core/ledger/money.h"
 #include "core/store/dates.h"
+#include "core/store/validate.h"
 
 namespace fundlog {
 namespace {
@@ -52,25 +53,6 @@ absl::btree_map<std::string, absl::btree_set<std::string>> FundLines(
     }
   }
   return lines;
-}
-
-// The amount a money fact states, if any.
-std::optional<int64_t> Stated(const v1::Event& event) {
-  switch (event.payload_case()) {
-    case v1::Event::kAllocation:
-      return event.allocation().amount_ore();
-    case v1::Event::kUse:
-      return event.use().amount_ore();
-    case v1::Event::kRepayment:
-      return event.repayment().amount_ore();
-    case v1::Event::kBudgetFrameUse:
-      if (event.budget_frame_use().has_amount_ore()) {
-        return event.budget_frame_use().amount_ore();
-      }
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
 }
 
 }  // namespace
@@ -121,7 +103,7 @@ absl::StatusOr<std::string> TotalsSection(
   std::vector<const v1::StoredRecord*> stated;
   for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
-    std::optional<int64_t> amount = Stated(event);
+    std::optional<int64_t> amount = StatedAmount(event);
     const std::string end = EffectiveTo(event.effective());
     if (!amount || end.empty()) continue;
     from = std::min(from, EffectiveFrom(event.effective()));

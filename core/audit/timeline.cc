@@ -12,25 +12,6 @@
 namespace fundlog {
 namespace {
 
-// The stated amount of a money fact, if it states one.
-std::optional<int64_t> StatedAmount(const v1::Event& event) {
-  switch (event.payload_case()) {
-    case v1::Event::kAllocation:
-      return event.allocation().amount_ore();
-    case v1::Event::kUse:
-      return event.use().amount_ore();
-    case v1::Event::kRepayment:
-      return event.repayment().amount_ore();
-    case v1::Event::kBudgetFrameUse:
-      if (event.budget_frame_use().has_amount_ore()) {
-        return event.budget_frame_use().amount_ore();
-      }
-      return std::nullopt;
-    default:
-      return std::nullopt;
-  }
-}
-
 // Wraps `text` at `width` columns (counting UTF-8 code points), indenting
 // continuation lines by `indent` spaces.
 std::string Wrap(absl::string_view text, size_t width, size_t indent) {
