@@ -1,5 +1,8 @@
 // Appending to the log, and the `index`/`derived`/`tree` family accessors.
+#include <algorithm>
 #include <chrono>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/store/dates.h"
@@ -70,6 +73,30 @@ class IndexContext : public ValidationContext {
   const uint64_t size_;
 };
 
+// The `index` entries of one event (key grammar in key_format.h).
+void AddIndexEntries(const v1::Event& event, uint64_t seq,
+                     std::vector<std::pair<std::string, std::string>>* out) {
+  const std::string seq_bytes = keys::EncodeU64(seq);
+  out->emplace_back(keys::AllByDayKey(StartDay(event), seq), "");
+  out->emplace_back(keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
+                    "");
+  out->emplace_back(keys::NamedKey(keys::kIndexEventId, event.event_id()),
+                    seq_bytes);
+  if (event.has_fund_established()) {
+    out->emplace_back(keys::NamedKey(keys::kIndexFund, event.fund_id()),
+                      seq_bytes);
+  }
+  if (event.has_policy_defined()) {
+    out->emplace_back(
+        keys::NamedKey(keys::kIndexPolicy, event.policy_defined().policy_id()),
+        seq_bytes);
+  }
+  for (const v1::Account& account : event.accounts_defined().accounts()) {
+    out->emplace_back(keys::NamedKey(keys::kIndexAccount, account.id()),
+                      seq_bytes);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<AppendResult> EventLog::Append(
@@ -137,6 +164,8 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
       return s;
     }
   }
+  // (key, value) pairs of the `index` family, put in key order below.
+  std::vector<std::pair<std::string, std::string>> index_entries;
   v1::StoredRecord record;
   size_t part = 0;
   int index_in_part = 0;
@@ -156,43 +185,10 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     record.mutable_provenance()->set_index_in_file(index_in_part++);
     record.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
     stored.push_back(Serialize(record));
-    rocksdb::ColumnFamilyHandle* index = families_->index();
-    const std::string seq_bytes = keys::EncodeU64(seq);
     s.Update(FromRocks(
         write.Put(families_->events(), keys::EventKey(seq), stored.back()),
         "batch"));
-    s.Update(
-        FromRocks(write.Put(index, keys::AllByDayKey(StartDay(event), seq), ""),
-                  "batch"));
-    s.Update(FromRocks(
-        write.Put(index,
-                  keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
-                  ""),
-        "batch"));
-    s.Update(FromRocks(
-        write.Put(index, keys::NamedKey(keys::kIndexEventId, event.event_id()),
-                  seq_bytes),
-        "batch"));
-    if (event.has_fund_established()) {
-      s.Update(FromRocks(
-          write.Put(index, keys::NamedKey(keys::kIndexFund, event.fund_id()),
-                    seq_bytes),
-          "batch"));
-    }
-    if (event.has_policy_defined()) {
-      s.Update(FromRocks(
-          write.Put(index,
-                    keys::NamedKey(keys::kIndexPolicy,
-                                   event.policy_defined().policy_id()),
-                    seq_bytes),
-          "batch"));
-    }
-    for (const v1::Account& account : event.accounts_defined().accounts()) {
-      s.Update(FromRocks(
-          write.Put(index, keys::NamedKey(keys::kIndexAccount, account.id()),
-                    seq_bytes),
-          "batch"));
-    }
+    AddIndexEntries(event, seq, &index_entries);
   }
   uint64_t part_start = first_seq;
   for (const BatchPart& batch_part : parts) {
@@ -201,14 +197,19 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
       absl::StatusOr<std::optional<uint64_t>> seen = FindImportedFile(sha);
       if (!seen.ok()) return seen.status();
       if (!seen->has_value()) {
-        s.Update(
-            FromRocks(write.Put(families_->index(),
-                                keys::NamedKey(keys::kIndexImportedFile, sha),
-                                keys::EncodeU64(part_start)),
-                      "batch"));
+        index_entries.emplace_back(
+            keys::NamedKey(keys::kIndexImportedFile, sha),
+            keys::EncodeU64(part_start));
       }
     }
     part_start += batch_part.event_count;
+  }
+  // In key order, each insert into the memtable's skip list starts where the
+  // previous one ended instead of from the top: several times faster for
+  // large batches, whose index keys arrive in effective-date order otherwise.
+  std::sort(index_entries.begin(), index_entries.end());
+  for (const auto& [key, value] : index_entries) {
+    s.Update(FromRocks(write.Put(families_->index(), key, value), "batch"));
   }
   // The Merkle nodes go in the same WriteBatch as the records they cover, so
   // that after a crash the tree and the log can never disagree.

@@ -1,5 +1,8 @@
 #include "core/store/tree_writer.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "core/store/rocks_status.h"
 
@@ -27,6 +30,12 @@ absl::Status AddTreeNodes(const EventLog& log, uint64_t first_seq,
   absl::StatusOr<std::vector<merkle::NodeWrite>> nodes =
       merkle::NodesForAppend(first_seq, leaves, reader);
   if (!nodes.ok()) return nodes.status();
+  // Key order (level, then index) lets each memtable insert continue from
+  // the previous one; see the index entries in event_log_append.cc.
+  std::sort(nodes->begin(), nodes->end(),
+            [](const merkle::NodeWrite& a, const merkle::NodeWrite& b) {
+              return std::pair(a.level, a.index) < std::pair(b.level, b.index);
+            });
   absl::Status s;
   for (const merkle::NodeWrite& node : *nodes) {
     s.Update(FromRocks(write->Put(tree, merkle::NodeKey(node.level, node.index),
