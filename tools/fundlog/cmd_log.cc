@@ -1,5 +1,6 @@
 // init, import, append, show, timeline, demo.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "absl/strings/match.h"
@@ -15,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "tools/fundlog/cli.h"
 #include "tools/fundlog/embedded_data.h"
+#include "tools/fundlog/sie_import_command.h"
 
 namespace fundlog::cli {
 namespace {
@@ -92,6 +94,7 @@ absl::Status InFile(const std::string& file, const absl::Status& status) {
 }
 
 int RunImport(const Args& args, const Context& context) {
+  if (IsSieImport(args)) return RunSieImport(args, context);
   // Parse every file before writing anything: all or nothing across files.
   std::vector<LoadedBatch> batches;
   for (const std::string& path : args.positional()) {
@@ -258,6 +261,54 @@ int RunDemo(const Args& args, const Context& context) {
   return kExitOk;
 }
 
+// Escapes text for an HTML document.
+std::string HtmlEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+int RunReport(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("report", log.status());
+  absl::StatusOr<std::string> report = Report(**log);
+  if (!report.ok()) return Fail("report", report.status());
+  std::optional<std::string> html = args.Get("html");
+  if (!html) {
+    Print(*report);
+    return kExitOk;
+  }
+  std::ofstream file(*html, std::ios::binary | std::ios::trunc);
+  file << "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
+          "<title>fundlog audit report: "
+       << HtmlEscape((*log)->Info().origin) << "</title></head>\n<body><pre>\n"
+       << HtmlEscape(*report) << "</pre></body></html>\n";
+  file.close();
+  if (!file) {
+    return Fail("report",
+                absl::InternalError(absl::StrCat("cannot write ", *html)));
+  }
+  Print(absl::StrCat("wrote the report to ", *html, "\n"));
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Command> LogCommands() {
@@ -271,9 +322,10 @@ std::vector<Command> LogCommands() {
          {"org-number", "N", "its organisation number"}}},
        RunInit},
       {{"import",
-        "import FILE...",
-        "Append batches (.textpb or .json EventBatch), all or nothing.",
-        {},
+        "import FILE... | import FILE.se|.si [--fund F]",
+        "Append batches (.textpb or .json EventBatch) or one SIE 4 file, "
+        "all or nothing.",
+        {{"fund", "F", "SIE: the fund to import into (default sie-ORGNR)"}},
         1,
         -1},
        RunImport},
@@ -295,6 +347,12 @@ std::vector<Command> LogCommands() {
        RunTimeline},
       {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
        RunShow},
+      {{"report",
+        "report [--html FILE]",
+        "The audit report: timeline, year-end table under all views, totals, "
+        "verification and a freshly signed checkpoint.",
+        {{"html", "FILE", "write it as an HTML page to FILE"}}},
+       RunReport},
       {{"demo",
         "demo",
         "The main job: create the log if absent, import the Trelleborg "
