@@ -1,6 +1,8 @@
 // End-to-end tests of balances, totals, corrections and seals: every figure
 // the Trelleborg history must give, read from `balance --json` and
 // `totals --json` as an auditor's tooling would.
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -147,6 +149,20 @@ TEST(TrelleborgReportTest, DemoReportHasYearEndTableAndTotals) {
                             "2022 +0.00 +0.00 – 6 600 000.00 +0.00"));
   EXPECT_THAT(demo.out, HasSubstr("10 000 000.00 (agrees under every view)"));
   EXPECT_THAT(demo.out, HasSubstr("3 400 000.00 (agrees under every view)"));
+}
+
+TEST(TrelleborgReportTest, ReportWritesAnHtmlPageWithEscapedText) {
+  CliHarness cli;
+  ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);
+  RunResult report = cli.Run({"report", "--html", "report.html"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  std::ifstream in(absl::StrCat(cli.dir(), "/report.html"));
+  std::string html((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_THAT(html, HasSubstr("<meta charset=\"utf-8\">"));
+  EXPECT_THAT(html, HasSubstr("Year-end balances of the fund line"));
+  EXPECT_THAT(html, HasSubstr("&quot;min – max&quot;"));
+  EXPECT_THAT(html, HasSubstr("Signed checkpoint"));
 }
 
 // A small log of one fund: accounts, a policy that applies, and a 100.00 kr
