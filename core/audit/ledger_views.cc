@@ -95,13 +95,11 @@ std::string BalancesTable(const std::vector<ledger::AccountRange>& balances) {
   std::string out = absl::StrCat(PadRight("account", 26), " ",
                                  PadRight("name", 40), " balance (kr)\n");
   for (const ledger::AccountRange& account : balances) {
-    absl::StrAppend(&out, PadRight(account.account, 26), " ",
-                    PadRight(account.name, 40), " ",
-                    Range(account.min_ore, account.max_ore),
-                    account.bound_contradicted
-                        ? "  (contradicts a declared bound)"
-                        : "",
-                    "\n");
+    absl::StrAppend(
+        &out, PadRight(account.account, 26), " ", PadRight(account.name, 40),
+        " ", Range(account.min_ore, account.max_ore),
+        account.bound_contradicted ? "  (contradicts a declared bound)" : "",
+        "\n");
   }
   return out;
 }
@@ -143,7 +141,8 @@ std::string StatementText(const ledger::Statement& statement) {
                     Range(movement.min_ore, movement.max_ore), "\n");
   }
   if (statement.movements.empty()) absl::StrAppend(&out, "(none)\n");
-  absl::StrAppendFormat(&out, "\nClosing balances (%d-12-31)\n", statement.year);
+  absl::StrAppendFormat(&out, "\nClosing balances (%d-12-31)\n",
+                        statement.year);
   absl::StrAppend(&out, BalancesTable(statement.closing));
   return out;
 }
@@ -203,7 +202,8 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     }
     fund = *funds.begin();
   }
-  absl::StatusOr<v1::StatementSealed> seal = ledger::ComputeSeal(*records, as_of);
+  absl::StatusOr<v1::StatementSealed> seal =
+      ledger::ComputeSeal(*records, as_of);
   if (!seal.ok()) return seal.status();
   v1::EventBatch batch;
   v1::Event* event = batch.add_events();
@@ -213,10 +213,9 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
   event->mutable_effective()->set_day(FormatDay(as_of));
   event->set_recorded_on(recorded_on);
   event->set_recorded_by(recorded_by);
-  event->mutable_source()->set_title(
-      absl::StrCat("Statement as of ", FormatDay(as_of),
-                   ", computed and sealed by fundlog from records 0..",
-                   log.Size() - 1));
+  event->mutable_source()->set_title(absl::StrCat(
+      "Statement as of ", FormatDay(as_of),
+      ", computed and sealed by fundlog from records 0..", log.Size() - 1));
   event->mutable_source()->set_date(recorded_on);
   *event->mutable_statement_sealed() = *seal;
   return log.Append(batch, records->size());
@@ -237,9 +236,9 @@ absl::StatusOr<uint64_t> AppendSynthetic(EventLog& log, uint64_t seed,
           event->correction().corrected_seq() + offset);
     }
     if (batch.events_size() == kSynthBatchEvents || i + 1 == generated.size()) {
-      absl::StatusOr<AppendResult> appended = log.Append(
-          batch, offset + written,
-          BatchOrigin{absl::StrCat("synthetic-seed-", seed), ""});
+      absl::StatusOr<AppendResult> appended =
+          log.Append(batch, offset + written,
+                     BatchOrigin{absl::StrCat("synthetic-seed-", seed), ""});
       if (!appended.ok()) return appended.status();
       written += batch.events_size();
       batch.Clear();

@@ -28,6 +28,9 @@ namespace fundlog::sie {
 // Longest line the reader accepts, and the most fields on one line.
 inline constexpr size_t kLineBytesMax = 1 << 20;
 inline constexpr size_t kFieldsPerLineMax = 4096;
+// Longest field: as UTF-8 (up to 3 bytes per CP437 byte) it stays below the
+// store's 64 KiB bound on one text field.
+inline constexpr size_t kFieldBytesMax = 16 * 1024;
 
 // CP437 bytes to UTF-8. Never fails: every byte has a character.
 std::string Cp437ToUtf8(absl::string_view cp437);

@@ -62,6 +62,14 @@ absl::Status FundBuckets::Add(const FundPlan& plan, const MoneyFact& fact,
   return absl::OkStatus();
 }
 
+absl::Status FundBuckets::AddZoneSum(FactKind kind, int zone, int64_t amount) {
+  const uint64_t key = (uint64_t{static_cast<uint8_t>(kind)} << 56) |
+                       (uint64_t(zone) << 32) | (uint64_t(zone) << 1) | 1;
+  int64_t& sum = sums_[key];
+  if (!CheckedAdd(sum, amount, &sum)) return Overflow(FactKindName(kind));
+  return absl::OkStatus();
+}
+
 std::vector<Bucket> FundBuckets::Finish() const {
   std::vector<std::pair<uint64_t, int64_t>> sorted(sums_.begin(), sums_.end());
   std::sort(sorted.begin(), sorted.end());

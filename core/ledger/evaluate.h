@@ -47,6 +47,10 @@ class FundBuckets {
   // start after `end`, or give no amount, add nothing. kOutOfRange when a
   // sum of amounts overflows int64.
   absl::Status Add(const FundPlan& plan, const MoneyFact& fact, int64_t end);
+  // Adds `amount` (> 0), the sum of single-day facts of `kind` in `zone`
+  // that are whole by the query's end, as Add of each would. kOutOfRange on
+  // overflow.
+  absl::Status AddZoneSum(FactKind kind, int zone, int64_t amount);
   // The buckets, in a deterministic order.
   std::vector<Bucket> Finish() const;
 

@@ -33,6 +33,7 @@
 #define FUNDLOG_CORE_LEDGER_PROJECTOR_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/ledger/day_index.h"
 #include "core/ledger/facts.h"
 #include "core/ledger/ledger.h"
 #include "fundlog/v1/events.pb.h"
@@ -84,6 +86,15 @@ class Projector {
   // Active (everything known) BalanceAsserted events.
   std::vector<const internal::KeptEvent*> ActiveAssertions() const;
 
+  // Builds prefix sums by effective day (day_index.h) so that later queries
+  // without known_at cost O(facts that are not single-day amounts) plus
+  // O(log n) per fund, kind and zone instead of a pass over every fact.
+  // Worth it for a projector that answers many queries (a server); a
+  // one-shot query does not need it. Answers are the same either way. Needs
+  // exclusion like Add; Add makes the index stale (then it is not used)
+  // until this is called again.
+  void IndexForQueries();
+
   // The state as bytes (format in state_codec.cc) and back. FromState
   // returns kDataLoss for bytes that do not decode.
   std::string SerializeState() const;
@@ -111,6 +122,7 @@ class Projector {
   // corrects; original seq -> its versions in (known_from, seq) order.
   absl::flat_hash_map<uint64_t, uint64_t> correction_root_;
   absl::flat_hash_map<uint64_t, std::vector<internal::Version>> versions_;
+  std::unique_ptr<internal::DayIndex> day_index_;  // derived, never encoded
 };
 
 }  // namespace fundlog::ledger

@@ -37,6 +37,35 @@ absl::StatusOr<bool> ApplyBounds(const QueryContext& context, int policy,
   return feasible;
 }
 
+// Adds what `group`'s facts give `plan`'s zones by `end`: the facts whose
+// interior point lies between consecutive boundaries share a bucket.
+absl::Status AddGroup(const FundPlan& plan, const DayIndex::Group& group,
+                      int64_t end, FundBuckets* buckets) {
+  auto before = [&](int64_t point) {  // facts whose point is < point
+    return static_cast<size_t>(
+        std::lower_bound(
+            group.days.begin(), group.days.end(), point,
+            [](int32_t day, int64_t p) { return InteriorOf(day) < p; }) -
+        group.days.begin());
+  };
+  const size_t whole = before(end + 1);  // points <= end
+  size_t lo = 0;
+  for (size_t z = 0; z <= plan.boundaries.size() && lo < whole; ++z) {
+    const size_t hi = z < plan.boundaries.size()
+                          ? std::min(before(plan.boundaries[z]), whole)
+                          : whole;
+    if (hi > lo) {
+      if (auto s = buckets->AddZoneSum(group.kind, static_cast<int>(z),
+                                       group.prefix[hi] - group.prefix[lo]);
+          !s.ok()) {
+        return s;
+      }
+      lo = hi;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
@@ -84,15 +113,43 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
     if (fund != kNoName && facts.fund != fund) continue;
     if (auto i = plan_of(facts.fund); !i.ok()) return i.status();
   }
-  const std::optional<int32_t> known_at = context.known_at();
-  for (const MoneyFact& fact : context.money()) {
-    if (!fact.known.At(known_at)) continue;
-    if (fund != kNoName && fact.fund != fund) continue;
+  auto add = [&](const MoneyFact& fact) -> absl::Status {
     auto i = plan_of(fact.fund);
     if (!i.ok()) return i.status();
-    if (auto s = buckets[*i].Add(prepared.plans[*i], fact, request.end);
-        !s.ok()) {
-      return s;
+    return buckets[*i].Add(prepared.plans[*i], fact, request.end);
+  };
+  if (const DayIndex* index = context.day_index()) {
+    // Plans in the order a full pass would create them, then the residual
+    // facts one by one, then each indexed group zone by zone.
+    for (const auto& [first, id] : index->first_fact) {
+      if (fund != kNoName && id != fund) continue;
+      if (auto i = plan_of(id); !i.ok()) return i.status();
+    }
+    for (const MoneyFact& fact : index->periods) {
+      if (fund != kNoName && fact.fund != fund) continue;
+      if (auto s = add(fact); !s.ok()) return s;
+    }
+    for (uint32_t m : index->residual) {
+      const MoneyFact& fact = context.money()[m];
+      if (fund != kNoName && fact.fund != fund) continue;
+      if (auto s = add(fact); !s.ok()) return s;
+    }
+    for (const DayIndex::Group& group : index->groups) {
+      if (fund != kNoName && group.fund != fund) continue;
+      auto i = plan_of(group.fund);
+      if (!i.ok()) return i.status();
+      if (auto s =
+              AddGroup(prepared.plans[*i], group, request.end, &buckets[*i]);
+          !s.ok()) {
+        return s;
+      }
+    }
+  } else {
+    const std::optional<int32_t> known_at = context.known_at();
+    for (const MoneyFact& fact : context.money()) {
+      if (!fact.known.At(known_at)) continue;
+      if (fund != kNoName && fact.fund != fund) continue;
+      if (auto s = add(fact); !s.ok()) return s;
     }
   }
   for (const FundBuckets& b : buckets) prepared.buckets.push_back(b.Finish());
@@ -204,6 +261,10 @@ absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
     out.push_back(std::move(range));
   }
   return out;
+}
+
+void Projector::IndexForQueries() {
+  day_index_ = internal::BuildDayIndex(money_, next_seq_);
 }
 
 std::pair<int32_t, int32_t> Projector::EffectiveDayRange() const {

@@ -237,6 +237,8 @@ class EventLog {
   // and it must take no more writes until reopened (and recovered by
   // RocksDB's own WAL replay). Mirrors leveldb's RecordBackgroundError.
   absl::Status poisoned_ ABSL_GUARDED_BY(write_mu_);
+  // Whether this instance appended anything (then it flushes on close).
+  bool wrote_ ABSL_GUARDED_BY(write_mu_) = false;
 };
 
 }  // namespace fundlog

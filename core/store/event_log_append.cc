@@ -235,6 +235,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   }
   info_.size = new_size;
   last_appended_micros_ = last;
+  wrote_ = true;
   return absl::OkStatus();
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/ledger/snapshots.h"
+
 namespace fundlog::cli {
 
 int ExitFor(const absl::Status& status) {
@@ -28,6 +30,16 @@ int Fail(absl::string_view command, const absl::Status& status) {
 absl::StatusOr<std::unique_ptr<EventLog>> OpenLog(const Context& context,
                                                   bool read_only) {
   return EventLog::Open(OpenOptions{context.db, read_only});
+}
+
+void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command) {
+  absl::StatusOr<ledger::SnapshotWrite> snapshot =
+      ledger::RefreshSnapshots(log);
+  if (!snapshot.ok()) {
+    std::cerr << "fundlog " << command
+              << ": appended, but no snapshot written: "
+              << snapshot.status().message() << "\n";
+  }
 }
 
 void Print(absl::string_view text) {

@@ -42,13 +42,20 @@ int Fail(absl::string_view command, const absl::Status& status);
 absl::StatusOr<std::unique_ptr<EventLog>> OpenLog(const Context& context,
                                                   bool read_only);
 
+// After a successful append: takes a ledger snapshot if enough records have
+// accumulated. The events are durable already, so a failure here only makes
+// later queries slower; it is reported on stderr as a warning, not an error.
+void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command);
+
 // Writes `text` to stdout in full.
 void Print(absl::string_view text);
 
 // Each group of commands registers its commands here.
-std::vector<Command> LogCommands();     // init import append show timeline demo
-std::vector<Command> LedgerCommands();  // balance statement totals correct seal rebuild synth
-std::vector<Command> ProofCommands();   // key checkpoint prove consistency verify-proof verify
+std::vector<Command> LogCommands();  // init import append show timeline demo
+std::vector<Command>
+LedgerCommands();  // balance statement totals correct seal rebuild synth
+std::vector<Command>
+ProofCommands();  // key checkpoint prove consistency verify-proof verify
 std::vector<Command> ExportCommands();  // export
 
 }  // namespace fundlog::cli

@@ -1,8 +1,141 @@
-// export: SIE 4, hledger journal and CSV (filled in by the formats issue).
+// export: SIE 4E, hledger journal and CSV files of the log, for auditors.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "core/audit/csv_views.h"
+#include "core/audit/hledger_export.h"
+#include "core/audit/ledger_views.h"
+#include "core/audit/sie_export.h"
 #include "tools/fundlog/cli.h"
 
 namespace fundlog::cli {
+namespace {
 
-std::vector<Command> ExportCommands() { return {}; }
+int Usage(absl::string_view message) {
+  std::cerr << "fundlog export: " << message << "\n";
+  return kExitUsage;
+}
+
+// Writes `bytes` to `path` through a temporary file and a rename, so a
+// reader never sees half an export.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view bytes) {
+  const std::string temp = absl::StrCat(path, ".tmp");
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      return absl::InternalError(absl::StrCat(temp, ": cannot be written"));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat(path, ": cannot be written: ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+// The company an SIE file names: the fund's establishment, else the log's.
+void NameCompany(const EventLog& log,
+                 const std::vector<v1::StoredRecord>& records,
+                 SieExportOptions* options) {
+  const LogInfo info = log.Info();
+  options->company_name = info.org_name;
+  options->org_number = info.org_number;
+  for (const v1::StoredRecord& record : records) {
+    const v1::Event& event = record.event();
+    if (!event.has_fund_established()) continue;
+    if (!options->fund_id.empty() && event.fund_id() != options->fund_id) {
+      continue;
+    }
+    if (options->company_name.empty() || !options->fund_id.empty()) {
+      options->company_name = event.fund_established().name();
+      if (!event.fund_established().org_number().empty()) {
+        options->org_number = event.fund_established().org_number();
+      }
+    }
+  }
+}
+
+int RunExport(const Args& args, const Context& context) {
+  const std::string format = args.Get("format").value_or("");
+  std::optional<std::string> out = args.Get("out");
+  if (!out) return Usage("--out FILE is required");
+  ledger::View view = ledger::View::kReported;
+  if (std::optional<std::string> name = args.Get("view")) {
+    absl::StatusOr<ledger::View> parsed = ledger::ParseView(*name);
+    if (!parsed.ok()) return Usage(parsed.status().message());
+    view = *parsed;
+  }
+  std::optional<int> year;
+  if (std::optional<std::string> text = args.Get("year")) {
+    int parsed = 0;
+    if (!absl::SimpleAtoi(*text, &parsed) || parsed < 1900 || parsed > 9998) {
+      return Usage(absl::StrCat("--year \"", *text, "\": want a year"));
+    }
+    year = parsed;
+  }
+  absl::StatusOr<CsvDialect> dialect =
+      ParseCsvDialect(args.Get("csv-dialect").value_or(""));
+  if (!dialect.ok()) return Usage(dialect.status().message());
+  if (format != "sie" && format != "hledger" && format != "csv") {
+    return Usage("--format must be sie, hledger or csv");
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("export", log.status());
+  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+  if (!records.ok()) return Fail("export", records.status());
+  const std::string fund = args.Get("fund").value_or("");
+  absl::StatusOr<std::string> bytes;
+  if (format == "sie") {
+    SieExportOptions options;
+    options.view = view;
+    options.year = year;
+    options.fund_id = fund;
+    options.generated = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    NameCompany(**log, *records, &options);
+    bytes = ExportSie(*records, options);
+  } else if (format == "hledger") {
+    bytes = ExportHledger(*records, HledgerExportOptions{view, fund});
+  } else {
+    bytes = TimelineCsv(*records, *dialect);
+  }
+  if (!bytes.ok()) return Fail("export", bytes.status());
+  if (absl::Status s = WriteFileAtomically(*out, *bytes); !s.ok()) {
+    return Fail("export", s);
+  }
+  Print(absl::StrCat("wrote ", format, " export of ", records->size(),
+                     " records to ", *out, " (", bytes->size(), " bytes)\n"));
+  return kExitOk;
+}
+
+}  // namespace
+
+std::vector<Command> ExportCommands() {
+  return {
+      {{"export",
+        "export --format sie|hledger|csv [--view V] [--year Y] [--fund F] "
+        "[--csv-dialect sv] --out FILE",
+        "Write the log for auditors' tools: SIE 4E (CP437, #KSUMMA), an "
+        "hledger journal, or the timeline as CSV. Ranges are never written "
+        "as exact figures: see the file's own header.",
+        {{"format", "FMT", "sie, hledger or csv"},
+         {"view", "V", "reported (default), without-change or restated"},
+         {"year", "Y", "SIE: export this year only (#IB, #UB, its #VERs)"},
+         {"fund", "F", "only this fund"},
+         {"csv-dialect", "D", "rfc4180 (default) or sv (Swedish Excel)"},
+         {"out", "FILE", "where to write"}}},
+       RunExport},
+  };
+}
 
 }  // namespace fundlog::cli

@@ -7,14 +7,17 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/audit/csv_views.h"
 #include "core/audit/ledger_views.h"
 #include "core/io/batch_file.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/money.h"
+#include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
 #include "tools/fundlog/cli.h"
+#include "tools/fundlog/csv_flags.h"
 
 namespace fundlog::cli {
 namespace {
@@ -38,8 +41,7 @@ absl::StatusOr<CommonFlags> ReadCommon(const Args& args) {
     absl::StatusOr<ledger::View> parsed = ledger::ParseView(*view);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--view \"", *view,
-          "\": want reported, without-change or restated"));
+          "--view \"", *view, "\": want reported, without-change or restated"));
     }
     flags.view = *parsed;
   }
@@ -63,6 +65,11 @@ int RunBalance(const Args& args, const Context& context) {
   absl::StatusOr<std::vector<ledger::AccountRange>> balances =
       QueryBalances(**log, query);
   if (!balances.ok()) return Fail("balance", balances.status());
+  if (auto csv = ReadCsvFormat(args); !csv.ok() || csv->has_value()) {
+    if (!csv.ok()) return Usage("balance", csv.status().message());
+    Print(BalancesCsv(*balances, **csv));
+    return kExitOk;
+  }
   if (args.Has("json")) {
     Print(BalancesJson(query, *balances));
     return kExitOk;
@@ -71,8 +78,9 @@ int RunBalance(const Args& args, const Context& context) {
       "Balances as of %s%s, view %s%s (kronor; a range where the facts "
       "allow several figures)\n\n",
       FormatDay(**as_of),
-      flags->known_at ? absl::StrCat(", as known on ", FormatDay(*flags->known_at))
-                      : "",
+      flags->known_at
+          ? absl::StrCat(", as known on ", FormatDay(*flags->known_at))
+          : "",
       ledger::ViewName(flags->view),
       flags->fund.empty() ? "" : absl::StrCat(", fund ", flags->fund));
   absl::StrAppend(&out, BalancesTable(*balances));
@@ -91,12 +99,15 @@ int RunStatement(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("statement", log.status());
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
-  if (!records.ok()) return Fail("statement", records.status());
-  absl::StatusOr<ledger::Statement> statement = ledger::YearStatement(
-      *records, ledger::StatementQuery{year, flags->view, flags->known_at,
-                                       flags->fund});
+  absl::StatusOr<ledger::Statement> statement = QueryStatement(
+      **log,
+      ledger::StatementQuery{year, flags->view, flags->known_at, flags->fund});
   if (!statement.ok()) return Fail("statement", statement.status());
+  if (auto csv = ReadCsvFormat(args); !csv.ok() || csv->has_value()) {
+    if (!csv.ok()) return Usage("statement", csv.status().message());
+    Print(StatementCsv(*statement, **csv));
+    return kExitOk;
+  }
   Print(args.Has("json") ? StatementJson(*statement)
                          : StatementText(*statement));
   return kExitOk;
@@ -111,19 +122,25 @@ int RunTotals(const Args& args, const Context& context) {
   if (!to.ok()) return Usage("totals", to.status().message());
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("totals", log.status());
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
-  if (!records.ok()) return Fail("totals", records.status());
   ledger::TotalsQuery query{from->value_or(absl::CivilDay(1000, 1, 1)),
                             to->value_or(absl::CivilDay(9999, 12, 31)),
                             flags->known_at, flags->view, flags->fund};
   absl::StatusOr<std::vector<ledger::KindTotal>> totals =
-      ledger::Totals(*records, query);
+      QueryTotals(**log, query);
   if (!totals.ok()) return Fail("totals", totals.status());
-  Print(args.Has("json") ? TotalsJson(query, *totals) : TotalsText(query, *totals));
+  if (auto csv = ReadCsvFormat(args); !csv.ok() || csv->has_value()) {
+    if (!csv.ok()) return Usage("totals", csv.status().message());
+    Print(TotalsCsv(*totals, **csv));
+    return kExitOk;
+  }
+  Print(args.Has("json") ? TotalsJson(query, *totals)
+                         : TotalsText(query, *totals));
   return kExitOk;
 }
 
-std::string Today() { return FormatDay(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone())); }
+std::string Today() {
+  return FormatDay(absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()));
+}
 
 std::string User() {
   const char* user = std::getenv("USER");
@@ -136,14 +153,17 @@ int RunCorrect(const Args& args, const Context& context) {
     return Usage("correct", "SEQ must be a sequence number");
   }
   std::optional<std::string> reason = args.Get("reason");
-  if (!reason || reason->empty()) return Usage("correct", "--reason is required");
+  if (!reason || reason->empty())
+    return Usage("correct", "--reason is required");
   std::optional<std::string> replacement_file = args.Get("replacement");
   if (replacement_file.has_value() == args.Has("reverse")) {
-    return Usage("correct", "give exactly one of --replacement FILE or --reverse");
+    return Usage("correct",
+                 "give exactly one of --replacement FILE or --reverse");
   }
   absl::StatusOr<std::optional<absl::CivilDay>> recorded_on =
       args.Day("recorded-on");
-  if (!recorded_on.ok()) return Usage("correct", recorded_on.status().message());
+  if (!recorded_on.ok())
+    return Usage("correct", recorded_on.status().message());
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("correct", log.status());
   absl::StatusOr<v1::StoredRecord> original = (*log)->Read(seq);
@@ -183,12 +203,14 @@ int RunCorrect(const Args& args, const Context& context) {
       (*log)->Append(batch, std::nullopt, origin);
   if (!appended.ok()) {
     absl::Status status = appended.status();
-    if (replacement_file && status.code() == absl::StatusCode::kInvalidArgument) {
+    if (replacement_file &&
+        status.code() == absl::StatusCode::kInvalidArgument) {
       status = absl::InvalidArgumentError(
           absl::StrCat(*replacement_file, ": ", status.message()));
     }
     return Fail("correct", status);
   }
+  RefreshSnapshotsAfterAppend(**log, "correct");
   Print(absl::StrCat("appended correction of record ", seq, " as record ",
                      appended->first_seq, " (recorded on ", day, ")\n"));
   return kExitOk;
@@ -200,10 +222,10 @@ int RunSeal(const Args& args, const Context& context) {
   if (!as_of->has_value()) return Usage("seal", "--as-of is required");
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("seal", log.status());
-  absl::StatusOr<AppendResult> sealed =
-      AppendSeal(**log, **as_of, args.Get("fund").value_or(""), Today(),
-                 User());
+  absl::StatusOr<AppendResult> sealed = AppendSeal(
+      **log, **as_of, args.Get("fund").value_or(""), Today(), User());
   if (!sealed.ok()) return Fail("seal", sealed.status());
+  RefreshSnapshotsAfterAppend(**log, "seal");
   Print(absl::StrCat("sealed the statement as of ", FormatDay(**as_of),
                      " as record ", sealed->first_seq, "\n"));
   return kExitOk;
@@ -213,7 +235,8 @@ int RunSynth(const Args& args, const Context& context) {
   absl::StatusOr<std::optional<uint64_t>> events = args.Uint("events");
   absl::StatusOr<std::optional<uint64_t>> funds = args.Uint("funds");
   absl::StatusOr<std::optional<uint64_t>> seed = args.Uint("seed");
-  for (const absl::Status& s : {events.status(), funds.status(), seed.status()}) {
+  for (const absl::Status& s :
+       {events.status(), funds.status(), seed.status()}) {
     if (!s.ok()) return Usage("synth", s.message());
   }
   if (!events->has_value()) return Usage("synth", "--events N is required");
@@ -223,13 +246,44 @@ int RunSynth(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("synth", log.status());
-  absl::StatusOr<uint64_t> written = AppendSynthetic(
-      **log, seed->value_or(1), static_cast<int>(**events),
-      static_cast<int>(fund_count));
+  absl::StatusOr<uint64_t> written =
+      AppendSynthetic(**log, seed->value_or(1), static_cast<int>(**events),
+                      static_cast<int>(fund_count));
   if (!written.ok()) return Fail("synth", written.status());
-  Print(absl::StrCat("appended ", *written,
-                     " SYNTHETIC events (seed ", seed->value_or(1),
-                     "); log size ", (*log)->Size(), "\n"));
+  // The events are appended and durable; a snapshot that cannot be written
+  // only makes later queries slower, so it is a warning, not a failure.
+  absl::StatusOr<ledger::SnapshotWrite> snapshot =
+      ledger::RefreshSnapshots(**log);
+  if (!snapshot.ok()) {
+    std::cerr << "fundlog synth: appended, but no snapshot written: "
+              << snapshot.status().message() << "\n";
+  }
+  Print(absl::StrCat(
+      "appended ", *written, " SYNTHETIC events (seed ", seed->value_or(1),
+      "); log size ", (*log)->Size(), "\n",
+      snapshot.ok() && snapshot->written
+          ? absl::StrCat("wrote a snapshot at size ", snapshot->size, "\n")
+          : ""));
+  return kExitOk;
+}
+
+int RunRebuild(const Args& args, const Context& context) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
+  if (!log.ok()) return Fail("rebuild", log.status());
+  const absl::Time start = absl::Now();
+  absl::StatusOr<ledger::SnapshotWrite> rebuilt =
+      ledger::RebuildSnapshots(**log);
+  if (!rebuilt.ok()) return Fail("rebuild", rebuilt.status());
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::string out = "cleared derived data\n";
+  if (rebuilt->written) {
+    absl::StrAppendFormat(
+        &out, "folded %d records in %.3f s; wrote snapshot %s (%d bytes)\n",
+        rebuilt->folded, seconds, ledger::SnapshotKey(), rebuilt->bytes);
+  } else {
+    absl::StrAppend(&out, "the log is empty; no snapshot written\n");
+  }
+  Print(out);
   return kExitOk;
 }
 
@@ -237,45 +291,78 @@ int RunSynth(const Args& args, const Context& context) {
 
 std::vector<Command> LedgerCommands() {
   const FlagSpec json{"json", "", "one JSON document on stdout"};
-  const FlagSpec view{"view", "V", "reported (default), without-change, restated"};
-  const FlagSpec known_at{"known-at", "D", "count only events recorded on or before D"};
+  const FlagSpec view{"view", "V",
+                      "reported (default), without-change, restated"};
+  const FlagSpec known_at{"known-at", "D",
+                          "count only events recorded on or before D"};
   const FlagSpec fund{"fund", "F", "only this fund"};
   return {
       {{"balance",
-        "balance --as-of D [--known-at D] [--view V] [--fund F] [--json]",
+        "balance --as-of D [--known-at D] [--view V] [--fund F] [--json] "
+        "[--format csv [--csv-dialect sv]]",
         "Per-account balance as of the end of day D: min and max (equal when "
         "exact).",
-        {{"as-of", "D", "the day (end of day)"}, known_at, view, fund, json}},
+        {{"as-of", "D", "the day (end of day)"},
+         known_at,
+         view,
+         fund,
+         json,
+         CsvFormatFlag(),
+         CsvDialectFlag()}},
        RunBalance},
-      {{"statement", "statement --year Y [--view V] [--known-at D] [--fund F] [--json]",
+      {{"statement",
+        "statement --year Y [--view V] [--known-at D] [--fund F] [--json] "
+        "[--format csv [--csv-dialect sv]]",
         "Opening, movements by kind, closing for a calendar year.",
-        {{"year", "Y", "the year"}, view, known_at, fund, json}},
+        {{"year", "Y", "the year"},
+         view,
+         known_at,
+         fund,
+         json,
+         CsvFormatFlag(),
+         CsvDialectFlag()}},
        RunStatement},
-      {{"totals", "totals [--from D] [--to D] [--view V] [--known-at D] [--fund F] [--json]",
+      {{"totals",
+        "totals [--from D] [--to D] [--view V] [--known-at D] [--fund F] "
+        "[--json] [--format csv [--csv-dialect sv]]",
         "Sums by kind over a period (facts wholly inside count exactly).",
         {{"from", "D", "first day (default: the beginning)"},
          {"to", "D", "last day (default: the end)"},
-         view, known_at, fund, json}},
+         view,
+         known_at,
+         fund,
+         json,
+         CsvFormatFlag(),
+         CsvDialectFlag()}},
        RunTotals},
       {{"correct",
         "correct SEQ --reason TEXT (--replacement FILE | --reverse) "
         "[--recorded-on D] [--by NAME] [--source TITLE]",
         "Append a correction of record SEQ; the original stays readable.",
         {{"reason", "TEXT", "why (required)"},
-         {"replacement", "FILE", "a .textpb/.json batch with the corrected event"},
+         {"replacement", "FILE",
+          "a .textpb/.json batch with the corrected event"},
          {"reverse", "", "void the record instead"},
-         {"recorded-on", "D", "when the correction was decided (default: today)"},
+         {"recorded-on", "D",
+          "when the correction was decided (default: today)"},
          {"by", "NAME", "who corrects (default: $USER)"},
          {"source", "TITLE", "the document the correction rests on"}},
         1,
         1},
        RunCorrect},
-      {{"seal", "seal --as-of D [--fund F]",
+      {{"seal",
+        "seal --as-of D [--fund F]",
         "Append a StatementSealed: balances under every view as of D, which "
         "verify replays.",
         {{"as-of", "D", "the day sealed"}, fund}},
        RunSeal},
-      {{"synth", "synth --events N [--funds F] [--seed S]",
+      {{"rebuild",
+        "rebuild",
+        "Throw derived data (snapshots) away and recompute it from the log.",
+        {}},
+       RunRebuild},
+      {{"synth",
+        "synth --events N [--funds F] [--seed S]",
         "Append a reproducible SYNTHETIC history (labelled synthetic).",
         {{"events", "N", "how many events"},
          {"funds", "F", "how many funds (default 3)"},

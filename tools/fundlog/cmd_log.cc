@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/audit/csv_views.h"
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
@@ -15,6 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/fundlog/cli.h"
+#include "tools/fundlog/csv_flags.h"
 #include "tools/fundlog/embedded_data.h"
 #include "tools/fundlog/sie_import_command.h"
 
@@ -138,6 +140,7 @@ int RunImport(const Args& args, const Context& context) {
     }
     return Fail("import", status);
   }
+  RefreshSnapshotsAfterAppend(**log, "import");
   Print(absl::StrCat("imported ", all.events_size(), " events from ",
                      batches.size(), " file(s) as records ",
                      appended->first_seq, "..", appended->new_size - 1,
@@ -170,6 +173,7 @@ int RunAppend(const Args& args, const Context& context) {
       (*log)->Append(loaded->batch, *expected,
                      BatchOrigin{loaded->file_name, loaded->file_sha256});
   if (!appended.ok()) return Fail("append", InFile(*file, appended.status()));
+  RefreshSnapshotsAfterAppend(**log, "append");
   Print(absl::StrCat("appended record ", appended->first_seq, "; log size ",
                      appended->new_size, "\n"));
   return kExitOk;
@@ -222,6 +226,14 @@ int RunTimeline(const Args& args, const Context& context) {
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
       Timeline(**log, query);
   if (!records.ok()) return Fail("timeline", records.status());
+  if (auto csv = ReadCsvFormat(args); !csv.ok() || csv->has_value()) {
+    if (!csv.ok()) {
+      std::cerr << "fundlog timeline: " << csv.status().message() << "\n";
+      return kExitUsage;
+    }
+    Print(TimelineCsv(*records, **csv));
+    return kExitOk;
+  }
   Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
   return kExitOk;
 }
@@ -252,6 +264,7 @@ int RunDemo(const Args& args, const Context& context) {
         (*log)->Append(loaded->batch, std::nullopt,
                        BatchOrigin{loaded->file_name, loaded->file_sha256});
     if (!appended.ok()) return Fail("demo", appended.status());
+    RefreshSnapshotsAfterAppend(**log, "demo");
     Print(absl::StrCat("imported data/", kEmbeddedDataName, ": ",
                        loaded->batch.events_size(), " events\n"));
   }
@@ -337,13 +350,16 @@ std::vector<Command> LogCommands() {
           "refuse unless the log holds exactly N records"}}},
        RunAppend},
       {{"timeline",
-        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json]",
+        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json] "
+        "[--format csv [--csv-dialect sv]]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
          {"from", "D", "only events effective on or after D"},
          {"to", "D", "only events effective on or before D"},
          {"known-at", "D", "only events recorded on or before D"},
-         json}},
+         json,
+         CsvFormatFlag(),
+         CsvDialectFlag()}},
        RunTimeline},
       {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
        RunShow},

@@ -1,0 +1,122 @@
+// Internal to the SIE import: turns tokenized SIE lines into events. See
+// sie_import.h for what each label becomes.
+//
+// Thread-compatible: one Converter per file.
+#ifndef FUNDLOG_CORE_IO_SIE_CONVERT_H_
+#define FUNDLOG_CORE_IO_SIE_CONVERT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "core/io/sie_import.h"
+#include "core/io/sie_text.h"
+
+namespace fundlog::sie::internal {
+
+// "-12.5" -> -1250 öre. kInvalidArgument for anything but an optional sign,
+// digits and at most two decimals, or a value beyond int64 öre.
+absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
+// "20110107" -> 2011-01-07. kInvalidArgument unless 8 digits of a real day.
+absl::StatusOr<absl::CivilDay> ParseSieDay(absl::string_view text);
+// The account type the BAS number ranges imply (see sie_import.h).
+v1::AccountType TypeFromNumber(absl::string_view number);
+// "YYYY-MM-DD".
+std::string DayText(absl::CivilDay day);
+// öre as "-12.50".
+std::string Kronor(int64_t ore);
+// Debit-positive SIE amount to the natural sign of an account of `type`.
+int64_t NaturalSign(v1::AccountType type, int64_t debit_positive);
+
+class Converter {
+ public:
+  Converter(const ImportOptions& options, const BatchSink& sink,
+            ImportSummary* summary);
+
+  // Feeds line number `line_no`. Errors carry no file:line prefix (the
+  // caller adds it) except where they name another line.
+  absl::Status Feed(uint64_t line_no, const Line& line);
+  // After the last line: checks that blocks and #KSUMMA are closed and
+  // emits the remaining events.
+  absl::Status Finish();
+
+  bool in_checksum() const { return checksum_open_ && !checksum_closed_; }
+  void set_checksum_value(uint32_t crc) { crc_ = crc; }
+
+ private:
+  struct AccountInfo {
+    std::string name;
+    v1::AccountType type = v1::ACCOUNT_TYPE_UNSPECIFIED;
+    bool known_before = false;  // defined by the log before this file
+    bool defined = false;       // #KONTO seen in this file
+  };
+  struct Pending {  // an #RTRANS waiting for its twin #TRANS
+    std::string account;
+    int64_t amount = 0;
+  };
+
+  absl::Status Header(const Line& line);
+  absl::Status Balance(const Line& line, bool opening, bool result);
+  absl::Status StartVoucher(uint64_t line_no, const Line& line);
+  absl::Status Row(const Line& line, bool added);
+  absl::Status EndVoucher();
+  absl::Status AddRow(const std::string& number, int64_t amount,
+                      const Line& line);
+  absl::Status Flush(bool force);
+  absl::Status CheckClosing();
+  absl::Status OpeningDifference(v1::Event* opening);
+  void EmitHeader(absl::CivilDay first_day);
+  v1::Event* NewEvent(const std::string& id_suffix);
+  void ResolveFund();
+  std::string AccountId(absl::string_view number) const;
+  AccountInfo* Lookup(absl::string_view number);
+
+  const ImportOptions& options_;
+  const BatchSink& sink_;
+  ImportSummary* summary_;
+
+  std::string fund_id_;
+  std::string company_name_;
+  std::string org_number_;
+  std::string program_;
+  std::optional<absl::CivilDay> generated_;
+  std::optional<absl::CivilDay> year_start_;
+  std::optional<absl::CivilDay> year_end_;
+  bool seen_type_ = false;
+  bool header_emitted_ = false;
+
+  absl::flat_hash_map<std::string, AccountInfo> accounts_;
+  std::vector<std::string> undefined_accounts_;  // #KONTO not yet emitted
+  std::vector<std::pair<std::string, int64_t>> opening_;  // #IB 0
+  bool has_previous_result_ = false;
+  bool opening_known_before_ = false;  // an #IB 0 account the log has
+  int64_t previous_result_ = 0;        // #RES -1 summed, debit positive
+  std::vector<v1::Event> closing_;     // assertions, emitted at the end
+  // Per account number: #IB 0 plus voucher rows (debit positive).
+  absl::flat_hash_map<std::string, int64_t> sums_;
+
+  // The open #VER, if any.
+  bool in_voucher_ = false;
+  bool block_open_ = false;
+  uint64_t voucher_line_ = 0;
+  absl::CivilDay voucher_day_;
+  v1::Event voucher_;
+  int64_t voucher_sum_ = 0;
+  std::optional<Pending> pending_;
+
+  bool checksum_open_ = false;
+  bool checksum_closed_ = false;
+  uint32_t crc_ = 0;
+
+  v1::EventBatch batch_;
+  int batch_vouchers_ = 0;
+  size_t batch_bytes_ = 0;
+};
+
+}  // namespace fundlog::sie::internal
+
+#endif  // FUNDLOG_CORE_IO_SIE_CONVERT_H_

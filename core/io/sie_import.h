@@ -1,0 +1,96 @@
+// SIE 4 import: a streamed SIE file becomes fundlog events, in batches.
+//
+// What each SIE label becomes (SIE 4B, SIE-Gruppen 2008-09-30):
+//   #FNAMN/#ORGNR  a FundEstablished for the fund, unless the log has it;
+//   #KONTO/#KTYP   AccountsDefined, id "<fund>:<number>", number = the SIE
+//                  number. Type from #KTYP (T asset, S liability, K expense,
+//                  I income) or, without it, from the BAS ranges: 1xxx
+//                  asset, 20xx equity, other 2xxx liability, 3xxx income,
+//                  4xxx-9xxx expense, anything else asset. Accounts the log
+//                  already defines are not defined again;
+//   #IB 0          one OpeningBalances at #RAR 0's first day for accounts
+//                  new to the log; for accounts the log already has, a
+//                  BalanceAsserted on the day before (the previous year's
+//                  closing must match);
+//   #UB 0          BalanceAsserted at #RAR 0's last day (natural sign);
+//   #RES 0         likewise, for result accounts new to the log only: our
+//                  ledger has no year-end closing, so a result account that
+//                  an earlier year already used holds more than one year;
+//   #VER { }       a Voucher: effective = voucher date, recorded_on =
+//                  registration date (else the voucher date), rows from
+//                  #TRANS and #RTRANS; a #TRANS that repeats the #RTRANS
+//                  before it (same account and amount) is its twin and is
+//                  not counted twice; #BTRANS (a removed row) is not booked;
+//   #KSUMMA        checked (see sie_text.h); an opening one without a
+//                  closing one means the file was truncated.
+// Types 1-3 hold balances without vouchers and are refused with that reason;
+// #PSALDO, #PBUDGET, #OIB/#OUB and unknown labels are ignored. Amounts are
+// decimal kronor with at most two decimals; dates YYYYMMDD.
+//
+// Thread-safe: free functions.
+#ifndef FUNDLOG_CORE_IO_SIE_IMPORT_H_
+#define FUNDLOG_CORE_IO_SIE_IMPORT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "fundlog/v1/events.pb.h"
+
+namespace fundlog::sie {
+
+// Vouchers per emitted batch: what an import holds in memory at once.
+inline constexpr int kVouchersPerBatchDefault = 2000;
+
+struct ImportOptions {
+  std::string display_name;  // the file as messages name it
+  std::string fund_id;       // empty: "sie-<ORGNR digits>", else "sie"
+  // Funds the log already establishes.
+  absl::flat_hash_set<std::string> known_funds;
+  // Account ids the log already defines.
+  absl::flat_hash_set<std::string> known_accounts;
+  // The file's hex SHA-256 (for event ids and sources); empty on a first,
+  // checking pass.
+  std::string file_sha256;
+  int vouchers_per_batch = kVouchersPerBatchDefault;
+};
+
+struct ImportSummary {
+  int sie_type = 0;
+  std::string fund_id;
+  std::string file_sha256;  // hex SHA-256 of the file's bytes
+  uint64_t bytes = 0;
+  uint64_t lines = 0;
+  uint64_t vouchers = 0;
+  uint64_t rows = 0;
+  uint64_t events = 0;
+  uint64_t skipped_empty_vouchers = 0;  // #VER blocks without rows
+  bool checksum_checked = false;        // the file carried #KSUMMA
+};
+
+// Receives each batch of events, in order. A non-OK status stops the import
+// and is returned unchanged.
+using BatchSink = std::function<absl::Status(v1::EventBatch&&)>;
+
+// Reads the SIE file at `path` line by line and calls `sink` per batch.
+// kInvalidArgument "FILE:LINE: reason" for anything the file gets wrong (a
+// voucher whose rows do not sum to zero names the voucher); kNotFound when
+// the file cannot be read. Batches already passed to `sink` stay passed:
+// callers wanting all-or-nothing run a first pass with a discarding sink.
+absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
+                                          const ImportOptions& options,
+                                          const BatchSink& sink);
+
+// As ReadSieFile, over bytes in memory (for tests and fuzzing).
+absl::StatusOr<ImportSummary> ReadSieBytes(absl::string_view bytes,
+                                           const ImportOptions& options,
+                                           const BatchSink& sink);
+
+// Whether `path` names an SIE file by its extension (.se, .si, any case).
+bool IsSieFileName(absl::string_view path);
+
+}  // namespace fundlog::sie
+
+#endif  // FUNDLOG_CORE_IO_SIE_IMPORT_H_

@@ -1,0 +1,275 @@
+// The Converter's vouchers, balances and batches (see sie_convert.h).
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/io/sie_convert.h"
+#include "core/store/validate.h"
+
+namespace fundlog::sie::internal {
+namespace {
+
+// Rows one voucher may hold, and accounts per AccountsDefined event: both
+// keep an event far below the store's 1 MiB event bound.
+inline constexpr int kVoucherRowsMax = 2000;
+inline constexpr int kAccountsPerEventMax = 2000;
+static_assert(kVouchersPerBatchDefault * 2 < kBatchEventsMax,
+              "a batch holds its vouchers and the header events");
+
+absl::Status Bad(absl::string_view why) {
+  return absl::InvalidArgumentError(why);
+}
+
+const std::string& Text(const Line& line, size_t i) {
+  static const std::string* const kEmpty = new std::string();
+  return i < line.fields.size() && !line.fields[i].is_list ? line.fields[i].text
+                                                           : *kEmpty;
+}
+
+}  // namespace
+
+std::string DayText(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+}
+
+std::string Kronor(int64_t ore) {
+  const uint64_t magnitude = ore < 0 ? 0 - static_cast<uint64_t>(ore) : ore;
+  return absl::StrFormat("%s%d.%02d", ore < 0 ? "-" : "", magnitude / 100,
+                         magnitude % 100);
+}
+
+v1::Event* Converter::NewEvent(const std::string& id_suffix) {
+  ResolveFund();
+  v1::Event* event = batch_.add_events();
+  const std::string sha = options_.file_sha256.empty()
+                              ? std::string("unhashed")
+                              : options_.file_sha256.substr(0, 16);
+  event->set_event_id(absl::StrCat("sie-", sha, "-", id_suffix));
+  event->set_fund_id(fund_id_);
+  v1::Source* source = event->mutable_source();
+  source->set_title(absl::StrCat("SIE file ", options_.display_name));
+  source->set_issuer(program_);
+  source->set_document_sha256(options_.file_sha256);
+  if (generated_) source->set_date(DayText(*generated_));
+  return event;
+}
+
+void Converter::EmitHeader(absl::CivilDay first_day) {
+  if (!header_emitted_) {
+    header_emitted_ = true;
+    if (!options_.known_funds.contains(fund_id_)) {
+      const absl::CivilDay day = year_start_.value_or(first_day);
+      v1::Event* event = NewEvent("fund");
+      event->mutable_effective()->set_day(DayText(day));
+      event->set_recorded_on(DayText(generated_.value_or(day)));
+      event->set_note("the company an SIE file describes, as a fund");
+      v1::FundEstablished* fund = event->mutable_fund_established();
+      fund->set_name(company_name_.empty() ? fund_id_ : company_name_);
+      fund->set_organisation(company_name_);
+      fund->set_org_number(org_number_);
+    }
+  }
+  for (size_t begin = 0; begin < undefined_accounts_.size();
+       begin += kAccountsPerEventMax) {
+    v1::Event* event =
+        NewEvent(absl::StrCat("accounts-", undefined_accounts_[begin]));
+    const absl::CivilDay day = year_start_.value_or(first_day);
+    event->mutable_effective()->set_day(DayText(day));
+    event->set_recorded_on(DayText(generated_.value_or(day)));
+    v1::AccountsDefined* defined = event->mutable_accounts_defined();
+    for (size_t i = begin;
+         i < undefined_accounts_.size() && i < begin + kAccountsPerEventMax;
+         ++i) {
+      const AccountInfo& info = accounts_[undefined_accounts_[i]];
+      v1::Account* account = defined->add_accounts();
+      account->set_id(AccountId(undefined_accounts_[i]));
+      account->set_name(info.name);
+      account->set_type(info.type);
+      account->set_number(undefined_accounts_[i]);
+      account->set_number_note(
+          absl::StrCat("account number from SIE file ", options_.display_name));
+    }
+  }
+  undefined_accounts_.clear();
+}
+
+absl::Status Converter::Balance(const Line& line, bool opening, bool result) {
+  if (result && Text(line, 0) == "-1") {
+    absl::StatusOr<int64_t> amount = ParseAmount(Text(line, 2));
+    if (!amount.ok()) return amount.status();
+    has_previous_result_ = true;
+    if (__builtin_add_overflow(previous_result_, *amount, &previous_result_)) {
+      return Bad("#RES -1 overflows 64-bit öre");
+    }
+    return absl::OkStatus();
+  }
+  if (Text(line, 0) != "0") return absl::OkStatus();  // other years: not ours
+  const std::string& number = Text(line, 1);
+  if (Lookup(number) == nullptr) {
+    return Bad(absl::StrCat("unknown account \"", number.substr(0, 64),
+                            "\" (no #KONTO defines it)"));
+  }
+  absl::StatusOr<int64_t> amount = ParseAmount(Text(line, 2));
+  if (!amount.ok()) return amount.status();
+  if (opening) {
+    opening_.emplace_back(number, *amount);
+    if (__builtin_add_overflow(sums_[number], *amount, &sums_[number])) {
+      return Bad(absl::StrCat("account ", number, " overflows 64-bit öre"));
+    }
+  } else {
+    // Kept as a row until the end, when #RAR 0 is surely known.
+    v1::Event event;
+    event.set_note(result ? "#RES" : "#UB");
+    v1::BalanceAsserted* asserted = event.mutable_balance_asserted();
+    asserted->set_account(number);
+    asserted->set_amount_ore(*amount);
+    closing_.push_back(std::move(event));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Converter::StartVoucher(uint64_t line_no, const Line& line) {
+  absl::StatusOr<absl::CivilDay> day = ParseSieDay(Text(line, 2));
+  if (!day.ok()) return day.status();
+  std::optional<absl::CivilDay> registered;
+  if (!Text(line, 4).empty()) {
+    absl::StatusOr<absl::CivilDay> reg = ParseSieDay(Text(line, 4));
+    if (!reg.ok()) return reg.status();
+    registered = *reg;
+  }
+  in_voucher_ = true;
+  voucher_line_ = line_no;
+  voucher_day_ = *day;
+  voucher_sum_ = 0;
+  pending_.reset();
+  voucher_.Clear();
+  voucher_.mutable_effective()->set_day(DayText(*day));
+  voucher_.set_recorded_on(DayText(registered.value_or(*day)));
+  v1::Voucher* voucher = voucher_.mutable_voucher();
+  voucher->set_series(Text(line, 0));
+  voucher->set_number(Text(line, 1));
+  voucher->set_text(Text(line, 3));
+  voucher->set_signature(Text(line, 5));
+  return absl::OkStatus();
+}
+
+absl::Status Converter::Row(const Line& line, bool added) {
+  const bool has_list = line.fields.size() > 1 && line.fields[1].is_list;
+  const size_t at = has_list ? 2 : 1;
+  const std::string& number = Text(line, 0);
+  absl::StatusOr<int64_t> amount = ParseAmount(Text(line, at));
+  if (!amount.ok()) return amount.status();
+  if (!added && pending_ && pending_->account == number &&
+      pending_->amount == *amount) {
+    pending_.reset();  // the #TRANS twin of an #RTRANS: already booked
+    return absl::OkStatus();
+  }
+  pending_.reset();
+  if (added) pending_ = Pending{number, *amount};
+  return AddRow(number, *amount, line);
+}
+
+absl::Status Converter::AddRow(const std::string& number, int64_t amount,
+                               const Line& line) {
+  if (Lookup(number) == nullptr) {
+    return Bad(absl::StrCat("unknown account \"", number.substr(0, 64),
+                            "\": no #KONTO in the file defines it and the ",
+                            "log does not hold it"));
+  }
+  v1::Voucher* voucher = voucher_.mutable_voucher();
+  if (voucher->rows_size() >= kVoucherRowsMax) {
+    return Bad(
+        absl::StrCat("more than ", kVoucherRowsMax, " rows in one #VER"));
+  }
+  const bool has_list = line.fields.size() > 1 && line.fields[1].is_list;
+  const size_t at = has_list ? 2 : 1;
+  v1::VoucherRow* row = voucher->add_rows();
+  row->set_account(AccountId(number));
+  row->set_amount_ore(amount);
+  if (has_list) {
+    const std::vector<std::string>& items = line.fields[1].items;
+    if (items.size() % 2 != 0)
+      return Bad("object list has an odd number of words");
+    for (size_t i = 0; i + 1 < items.size(); i += 2) {
+      (*row->mutable_objects())[items[i]] = items[i + 1];
+    }
+  }
+  if (!Text(line, at + 1).empty()) {
+    absl::StatusOr<absl::CivilDay> day = ParseSieDay(Text(line, at + 1));
+    if (!day.ok()) return day.status();
+    row->set_transaction_date(DayText(*day));
+  }
+  row->set_text(Text(line, at + 2));
+  if (__builtin_add_overflow(voucher_sum_, amount, &voucher_sum_)) {
+    return Bad("the voucher's rows overflow 64-bit öre");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Converter::EndVoucher() {
+  in_voucher_ = false;
+  block_open_ = false;
+  pending_.reset();
+  const v1::Voucher& voucher = voucher_.voucher();
+  const std::string name = absl::StrCat(
+      "#VER ", voucher.series().empty() ? "\"\"" : voucher.series(), " ",
+      voucher.number().empty() ? "\"\"" : voucher.number(), " (line ",
+      voucher_line_, ")");
+  if (voucher_sum_ != 0) {
+    return Bad(absl::StrCat(name, ": rows sum to ", Kronor(voucher_sum_),
+                            " kr, not 0"));
+  }
+  bool all_zero = true;
+  for (const auto& row : voucher.rows()) all_zero &= row.amount_ore() == 0;
+  if (voucher.rows_size() < 2) {
+    if (!all_zero) return Bad(absl::StrCat(name, ": a voucher needs two rows"));
+    ++summary_->skipped_empty_vouchers;
+    return absl::OkStatus();
+  }
+  EmitHeader(voucher_day_);
+  v1::Event* event = NewEvent(absl::StrCat("L", voucher_line_));
+  const std::string id = event->event_id();
+  v1::Source source = event->source();
+  event->Swap(&voucher_);
+  event->set_event_id(id);
+  event->set_fund_id(fund_id_);
+  source.set_reference(name);
+  source.set_passage(absl::StrCat("line ", voucher_line_));
+  *event->mutable_source() = std::move(source);
+  if (!year_end_ || voucher_day_ <= *year_end_) {
+    for (const auto& row : event->voucher().rows()) {
+      const std::string number = row.account().substr(fund_id_.size() + 1);
+      if (__builtin_add_overflow(sums_[number], row.amount_ore(),
+                                 &sums_[number])) {
+        return Bad(
+            absl::StrCat(name, ": account ", number, " overflows 64-bit öre"));
+      }
+    }
+  }
+  const size_t bytes = event->ByteSizeLong();
+  if (bytes > kEventBytesMax) {
+    return Bad(absl::StrCat(name, ": ", bytes, " bytes as an event, over the ",
+                            kEventBytesMax, " an event may hold"));
+  }
+  batch_bytes_ += bytes;
+  ++summary_->vouchers;
+  summary_->rows += event->voucher().rows_size();
+  ++batch_vouchers_;
+  return Flush(false);
+}
+
+absl::Status Converter::Flush(bool force) {
+  if (batch_.events_size() == 0) return absl::OkStatus();
+  if (!force && batch_vouchers_ < options_.vouchers_per_batch &&
+      batch_bytes_ < kBatchBytesMax / 4) {
+    return absl::OkStatus();
+  }
+  summary_->events += batch_.events_size();
+  batch_vouchers_ = 0;
+  batch_bytes_ = 0;
+  v1::EventBatch out;
+  out.Swap(&batch_);
+  return sink_ ? sink_(std::move(out)) : absl::OkStatus();
+}
+
+}  // namespace fundlog::sie::internal

@@ -1,0 +1,85 @@
+// Projector snapshots in the log's `derived` family, so a query folds a
+// snapshot plus the records after it instead of the whole log.
+//
+// A snapshot is derived data: it is used only while the Merkle root it was
+// taken at still equals the log's root at that size, and it is ignored (the
+// query falls back to a full replay) when it is missing, undecodable, larger
+// than the log, or its root no longer matches. Answers with and without a
+// snapshot are identical; rebuild throws derived data away and recomputes it.
+// The key grammar and value format are written down in snapshots.cc.
+//
+// Policy: one snapshot, the newest, is kept (a query only ever resumes from
+// the newest valid one, and each holds the whole state). Commands that write
+// call RefreshSnapshots after appending; it writes a new snapshot once at
+// least `every_events` records lie past the current one, so a query folds at
+// most that many records on top of the snapshot.
+//
+// Thread safety: free functions; concurrent calls on one log are safe for
+// readers, and writers rely on the EventLog's own serialisation (a snapshot
+// is one Put, so a reader sees the old or the new one, never a mix).
+#ifndef FUNDLOG_CORE_LEDGER_SNAPSHOTS_H_
+#define FUNDLOG_CORE_LEDGER_SNAPSHOTS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/ledger/projector.h"
+#include "core/store/event_log.h"
+
+namespace fundlog::ledger {
+
+// Records a query may fold past the newest snapshot before a writing
+// command takes a new one.
+inline constexpr uint64_t kSnapshotEveryEvents = 50'000;
+
+struct SnapshotOptions {
+  uint64_t every_events = kSnapshotEveryEvents;  // >= 1
+};
+
+// A projector of the whole log, and how it was obtained.
+struct LoadedProjector {
+  Projector projector;
+  uint64_t snapshot_size = 0;  // records the snapshot covered; 0: none used
+  uint64_t tail_events = 0;    // records folded after it
+  // Why a stored snapshot was not used (empty when one was, or none exists):
+  // e.g. "root mismatch at size 20000".
+  std::string ignored;
+};
+
+// Folds the log's records 0..Size()-1, resuming from the newest valid
+// snapshot when there is one. Never writes. Errors: storage errors pass
+// through (kDataLoss for a damaged record or tree); a record Projector::Add
+// rejects fails the load with Add's status, exactly as a full replay does.
+absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log);
+
+// What a snapshot write did.
+struct SnapshotWrite {
+  bool written = false;
+  uint64_t size = 0;    // records the snapshot covers (when written)
+  uint64_t bytes = 0;   // stored value size
+  uint64_t folded = 0;  // records folded to make it
+  std::string ignored;  // as LoadedProjector::ignored
+};
+
+// Writes a snapshot at the log's current size when at least
+// options.every_events records lie past the newest valid snapshot (or none
+// is valid and the log holds that many). The log must be open for writing
+// (kFailedPrecondition otherwise); errors as LoadProjector plus write errors.
+absl::StatusOr<SnapshotWrite> RefreshSnapshots(
+    EventLog& log, const SnapshotOptions& options = {});
+
+// Writes a snapshot at the log's current size unconditionally (nothing for
+// an empty log). Errors as RefreshSnapshots.
+absl::StatusOr<SnapshotWrite> WriteSnapshot(EventLog& log);
+
+// Deletes all derived data, then folds the whole log and writes a snapshot
+// at its size. Errors as RefreshSnapshots.
+absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
+
+// The derived key of the snapshot (format in snapshots.cc).
+std::string SnapshotKey();
+
+}  // namespace fundlog::ledger
+
+#endif  // FUNDLOG_CORE_LEDGER_SNAPSHOTS_H_

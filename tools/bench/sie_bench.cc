@@ -1,0 +1,170 @@
+// SIE import throughput, shaped like db_bench: named workloads on one seeded
+// synthetic SIE 4E file (labelled synthetic in its #PROSA and #FNAMN), a
+// stats line per workload, and the floor measured in the same run.
+//
+//   read    the floor: read the file in 1 MiB chunks and SHA-256 it
+//   parse   the import's checking pass: tokenize, CP437, #KSUMMA, vouchers
+//           into events, every check, nothing written
+//   import  what `fundlog import FILE.se` does: the checking pass, then the
+//           same again appending batches of 2000 vouchers to a fresh log
+//
+// Each workload runs in a child process, so its peak RSS is its own: that
+// it stays flat as the file grows shows memory holds one voucher batch, not
+// the file. Usage: sie_bench [--mb N ...] (default: 10 and 100).
+#include <openssl/evp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/io/sie_import.h"
+#include "core/io/sie_synth.h"
+#include "core/store/event_log.h"
+#include "tools/bench/bench_util.h"
+
+namespace fundlog::bench {
+namespace {
+
+constexpr uint64_t kSeed = 20111103;
+// Bytes a synthetic voucher takes, measured: to aim a file at N MB.
+constexpr uint64_t kBytesPerVoucher = 150;
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since)
+      .count();
+}
+
+long PeakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+absl::Status ReadFloor(const std::string& path) {
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return absl::NotFoundError(path);
+  EVP_MD_CTX* sha = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(sha, EVP_sha256(), nullptr);
+  std::string chunk(1 << 20, '\0');
+  size_t got = 0;
+  while ((got = std::fread(chunk.data(), 1, chunk.size(), file)) > 0) {
+    EVP_DigestUpdate(sha, chunk.data(), got);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(sha, digest, &size);
+  EVP_MD_CTX_free(sha);
+  std::fclose(file);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Parse(const std::string& path) {
+  sie::ImportOptions options;
+  options.display_name = path;
+  absl::StatusOr<sie::ImportSummary> done =
+      sie::ReadSieFile(path, options, nullptr);
+  if (!done.ok()) return done.status();
+  return done->vouchers;
+}
+
+absl::StatusOr<uint64_t> Import(const std::string& path,
+                                const std::string& log_dir) {
+  absl::StatusOr<std::unique_ptr<EventLog>> log =
+      EventLog::Create(CreateOptions{.path = log_dir, .origin = "bench"});
+  if (!log.ok()) return log.status();
+  sie::ImportOptions options;
+  options.display_name = path;
+  absl::StatusOr<sie::ImportSummary> checked =
+      sie::ReadSieFile(path, options, nullptr);
+  if (!checked.ok()) return checked.status();
+  options.file_sha256 = checked->file_sha256;
+  const BatchOrigin origin{"synthetic.se", checked->file_sha256};
+  absl::StatusOr<sie::ImportSummary> done = sie::ReadSieFile(
+      path, options, [&](v1::EventBatch&& batch) -> absl::Status {
+        return (*log)->Append(batch, (*log)->Size(), origin).status();
+      });
+  if (!done.ok()) return done.status();
+  return done->vouchers;
+}
+
+// Runs one workload in a child and prints its stats line.
+void Run(const char* name, const std::string& path, uint64_t bytes,
+         const std::string& scratch) {
+  std::fflush(stdout);
+  const pid_t child = fork();
+  if (child != 0) {
+    int status = 0;
+    waitpid(child, &status, 0);
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<uint64_t> vouchers = 0;
+  if (std::strcmp(name, "read") == 0) {
+    absl::Status s = ReadFloor(path);
+    if (!s.ok()) vouchers = s;
+  } else if (std::strcmp(name, "parse") == 0) {
+    vouchers = Parse(path);
+  } else {
+    vouchers = Import(path, absl::StrCat(scratch, "/log-", bytes));
+  }
+  const double seconds = Seconds(start);
+  if (!vouchers.ok()) {
+    std::printf("%-7s FAILED: %s\n", name,
+                std::string(vouchers.status().message()).c_str());
+    std::_Exit(1);
+  }
+  std::printf(
+      "%-7s %8.1f MB %8.2f s %8.1f MB/s %10.0f vouchers/s  peak RSS %6ld MB\n",
+      name, bytes / 1e6, seconds, bytes / 1e6 / seconds, *vouchers / seconds,
+      PeakRssKb() / 1024);
+  std::fflush(stdout);
+  std::_Exit(0);
+}
+
+}  // namespace
+}  // namespace fundlog::bench
+
+int main(int argc, char** argv) {
+  using namespace fundlog;
+  std::vector<uint64_t> sizes_mb;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--mb") == 0)
+      sizes_mb.push_back(std::atoll(argv[i + 1]));
+  }
+  if (sizes_mb.empty()) sizes_mb = {10, 100};
+  bench::PrintHeader();
+  bench::ScratchDir scratch;
+  for (uint64_t mb : sizes_mb) {
+    const std::string path =
+        absl::StrCat(scratch.path(), "/synthetic-", mb, ".se");
+    FILE* file = std::fopen(path.c_str(), "wb");
+    uint64_t bytes = 0;
+    const uint64_t vouchers = mb * 1'000'000 / bench::kBytesPerVoucher;
+    const auto start = std::chrono::steady_clock::now();
+    sie::GenerateSyntheticSie(
+        {bench::kSeed, vouchers, 2020}, [&](absl::string_view piece) {
+          std::fwrite(piece.data(), 1, piece.size(), file);
+          bytes += piece.size();
+        });
+    std::fclose(file);
+    std::printf(
+        "\nsynthetic SIE 4E, seed %llu: %llu vouchers, %.1f MB, generated in "
+        "%.1f s\n",
+        static_cast<unsigned long long>(bench::kSeed),
+        static_cast<unsigned long long>(vouchers), bytes / 1e6,
+        bench::Seconds(start));
+    for (const char* workload : {"read", "parse", "import"}) {
+      bench::Run(workload, path, bytes, scratch.path());
+    }
+    std::remove(path.c_str());
+  }
+  return 0;
+}
