@@ -97,6 +97,12 @@ absl::Status InFile(const std::string& file, const absl::Status& status) {
 
 int RunImport(const Args& args, const Context& context) {
   if (IsSieImport(args)) return RunSieImport(args, context);
+  if (args.Has("fund")) {
+    // Batch files name each event's fund themselves.
+    std::cerr << "fundlog import: --fund applies to SIE files only; the "
+                 "events of a .textpb/.json batch carry their own fund_id\n";
+    return kExitUsage;
+  }
   // Parse every file before writing anything: all or nothing across files.
   std::vector<LoadedBatch> batches;
   for (const std::string& path : args.positional()) {
