@@ -29,8 +29,12 @@ std::string Overview(const std::vector<Command>& commands) {
       "A verifiable, bitemporal, event-sourced ledger for earmarked public "
       "funds.\n\ncommands:\n";
   for (const Command& command : commands) {
-    absl::StrAppendFormat(&out, "  %-14s %s\n", command.spec.name,
-                          command.spec.summary);
+    // The first sentence; `fundlog COMMAND --help` has the rest.
+    absl::string_view summary = command.spec.summary;
+    if (size_t end = summary.find(". "); end != absl::string_view::npos) {
+      summary = summary.substr(0, end + 1);
+    }
+    absl::StrAppendFormat(&out, "  %-14s %s\n", command.spec.name, summary);
   }
   absl::StrAppend(&out,
                   "\n`fundlog COMMAND --help` describes a command. The log "
