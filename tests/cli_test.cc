@@ -16,7 +16,8 @@ using ::testing::HasSubstr;
 constexpr char kOrigin[] = "test.example/fund";
 
 // A valid two-event batch; tests break one field of it at a time.
-// clang-format off: the bad cases below edit this text by exact lines.
+// The bad cases below edit this text by exact lines: keep its layout.
+// clang-format off
 constexpr char kGoodBatch[] = R"pb(
 events {
   event_id: "est"

@@ -101,7 +101,8 @@ class Generator {
     // Every event belongs to a fund, so the accounts all funds share are
     // defined under the first fund, once it is established.
     EstablishFund(0, start);
-    v1::AccountsDefined* shared = Append(0, start, 0).mutable_accounts_defined();
+    v1::AccountsDefined* shared =
+        Append(0, start, 0).mutable_accounts_defined();
     Account(shared, "equity", v1::EQUITY);
     Account(shared, "costs", v1::EXPENSE);
     Account(shared, "bank", v1::ASSET);
