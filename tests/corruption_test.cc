@@ -583,5 +583,42 @@ TEST_F(CorruptionTest, CheckpointWithAlteredSizeIsRefused) {
   EXPECT_THAT(verdict.err, HasSubstr("altered-cp"));
 }
 
+// The index is derived data: lost entries change what the log can find,
+// and `rebuild` derives them again from the records, answers unchanged.
+TEST_F(CorruptionTest, LostIndexEntriesAreRebuiltFromTheRecords) {
+  const std::string timeline_before = cli_.Run({"timeline", "--json"}).out;
+  {
+    RawLog raw(LogPath());
+    raw.Delete("index",
+               keys::NamedKey(keys::kIndexEventId, "allocation-kf-2011"));
+    for (uint64_t seq = 0; seq < kDemoRecords; ++seq) {
+      for (const char* day :
+           {"2011-01-01", "2011-11-03", "2011-12-31", "2015-01-01",
+            "2016-01-01", "2017-01-01", "2021-11-03"}) {
+        raw.Delete("index", keys::AllByDayKey(day, seq));
+      }
+    }
+  }
+  EXPECT_NE(cli_.Run({"timeline", "--json"}).out, timeline_before);
+  RunResult rebuilt = cli_.Run({"rebuild"});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_THAT(rebuilt.out, HasSubstr("rebuilt the index from 14 records"));
+  EXPECT_EQ(cli_.Run({"timeline", "--json"}).out, timeline_before);
+  // Uniqueness of event ids holds again.
+  std::string duplicate = R"pb(events {
+                                 event_id: "allocation-kf-2011"
+                                 fund_id: "social-investeringsfond"
+                                 effective { day: "2012-01-01" }
+                                 recorded_on: "2012-01-01"
+                                 source { title: "T" }
+                                 allocation { amount_ore: 1 }
+                               })pb";
+  RunResult refused =
+      cli_.Run({"import", cli_.WriteFile("dup.textpb", duplicate)});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("already in the log"));
+  EXPECT_EQ(Verify().exit_code, 0);
+}
+
 }  // namespace
 }  // namespace fundlog::testing

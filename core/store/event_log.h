@@ -182,6 +182,13 @@ class EventLog {
   absl::StatusOr<std::optional<uint64_t>> FindImportedFile(
       absl::string_view file_sha256) const;
 
+  // Throws the `index` family away and derives it again from the records
+  // (the index is derived data: every entry follows from a record). Returns
+  // the number of entries written. kFailedPrecondition when read-only or
+  // poisoned; kDataLoss when a record is missing or unreadable (the index is
+  // then left empty of nothing: it is rebuilt only from a whole log).
+  absl::StatusOr<uint64_t> RebuildIndex();
+
   // Derived data (snapshots, projections): rebuildable, never trusted over
   // the log. Written without touching `events`.
   absl::StatusOr<std::optional<std::string>> GetDerived(

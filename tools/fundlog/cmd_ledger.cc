@@ -270,12 +270,16 @@ int RunSynth(const Args& args, const Context& context) {
 int RunRebuild(const Args& args, const Context& context) {
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("rebuild", log.status());
+  absl::StatusOr<uint64_t> index = (*log)->RebuildIndex();
+  if (!index.ok()) return Fail("rebuild", index.status());
+  std::string out = absl::StrCat("rebuilt the index from ", (*log)->Size(),
+                                 " records: ", *index, " entries\n");
   const absl::Time start = absl::Now();
   absl::StatusOr<ledger::SnapshotWrite> rebuilt =
       ledger::RebuildSnapshots(**log);
   if (!rebuilt.ok()) return Fail("rebuild", rebuilt.status());
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::string out = "cleared derived data\n";
+  absl::StrAppend(&out, "cleared derived data\n");
   if (rebuilt->written) {
     absl::StrAppendFormat(
         &out, "folded %d records in %.3f s; wrote snapshot %s (%d bytes)\n",
@@ -358,7 +362,9 @@ std::vector<Command> LedgerCommands() {
        RunSeal},
       {{"rebuild",
         "rebuild",
-        "Throw derived data (snapshots) away and recompute it from the log.",
+        "Throw derived data (the index and ledger snapshots) away and derive "
+        "it "
+        "again from the log.",
         {}},
        RunRebuild},
       {{"synth",
