@@ -2,15 +2,29 @@
 // known_at can sum without visiting them one by one.
 //
 // Such a query counts every fact version whose known interval is open-ended.
-// A policy-kind fact with an amount and a single effective day lands, in a
-// fund's plan, in bucket (kind, zone, zone, whole) where zone is the number
-// of plan boundaries before its day's interior point; so per (fund, kind)
-// the facts sorted by day and a prefix sum of their amounts give each zone's
-// bucket with two binary searches. Facts over periods are copied into one
-// contiguous list visited as before; vouchers stay a list of indexes (their
-// rows keep seq order); facts without an amount add nothing but their fund.
-// Amounts are > 0, so a bucket sum overflows exactly when the facts' running
-// sum would; an index whose prefix sums overflow is not built.
+// A policy-kind fact with an amount lands, in a fund's plan, in bucket
+// (kind, zone of its first day, zone of its last day capped at the query's
+// day, whole by then). Zones are cut by plan boundaries, which never fall on
+// a fact's interior point, so a boundary acts as the gap after one day.
+//
+// Single-day facts: per (fund, kind) the distinct days and prefix sums of the
+// amounts, so each zone's bucket costs two binary searches.
+//
+// Period facts (several days or open): per (fund, kind) prefix sums by first
+// day and by last day, and, for each "gap" day g near a policy change or
+// transition of the fund (where a plan boundary can fall), the facts that
+// cross it (first day <= g < last day) summed by last day. With those, every
+// bucket is a sum of O(1) two-dimensional dominance counts (see
+// AddPeriodGroup in queries.cc). A plan boundary at a gap the index does not
+// hold (a statement's window marker, a transition ordered just before the
+// query's day) costs a visit of the facts that lie wholly between it and a
+// later cut, from the group's facts kept sorted by first day.
+//
+// The sums are indexed by distinct day, so they grow with the span of days
+// and the number of transitions, not with the number of facts; the copy of
+// the period facts and the voucher list still grow with the log.
+// Amounts are > 0, so a bucket sum overflows only when the group's total
+// would; an index whose group totals overflow is not built.
 #ifndef FUNDLOG_CORE_LEDGER_DAY_INDEX_H_
 #define FUNDLOG_CORE_LEDGER_DAY_INDEX_H_
 
@@ -19,21 +33,43 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/ledger/facts.h"
 
 namespace fundlog::ledger::internal {
+
+// Amounts by distinct day: sums[i] is the total of days[0..i).
+struct DaySums {
+  std::vector<int32_t> days;  // ascending, distinct
+  std::vector<int64_t> sums;  // days.size() + 1 entries, sums[0] == 0
+  // Total of the amounts on days <= `day`.
+  int64_t UpTo(int64_t day) const;
+  int64_t Total() const { return sums.back(); }
+};
 
 struct DayIndex {
   struct Group {
     uint32_t fund = kNoName;
     FactKind kind = FactKind::kAllocation;
-    std::vector<int32_t> days;    // ascending
-    std::vector<int64_t> prefix;  // prefix[i]: sum of the first i amounts
+    std::vector<int32_t> days;    // ascending, distinct
+    std::vector<int64_t> prefix;  // prefix[i]: sum of days[0..i)
   };
-  uint64_t size = 0;          // Projector::size() it was built at
-  std::vector<Group> groups;  // by (fund, kind)
-  // Policy-kind facts with an amount over several days, copied so a query
-  // reads them sequentially rather than scattered among all facts.
+  struct PeriodGroup {
+    uint32_t fund = kNoName;
+    FactKind kind = FactKind::kAllocation;
+    DaySums by_first;  // by from_day
+    DaySums by_last;   // by to_day; open periods (kDayOpen) last
+    // Gap day -> the facts with from_day <= gap < to_day, by to_day.
+    absl::flat_hash_map<int32_t, DaySums> crossing;
+    // This group's facts in `periods`: [begin, end), by from_day.
+    size_t begin = 0;
+    size_t end = 0;
+  };
+  uint64_t size = 0;                       // Projector::size() it was built at
+  std::vector<Group> groups;               // by (fund, kind)
+  std::vector<PeriodGroup> period_groups;  // by (fund, kind)
+  // Policy-kind facts with an amount over several days, by (fund, kind,
+  // from_day).
   std::vector<MoneyFact> periods;
   std::vector<uint32_t> residual;  // vouchers: money_ indexes, ascending
   // Each fund's first open-ended fact (money_ index), ascending: the order
@@ -41,9 +77,12 @@ struct DayIndex {
   std::vector<std::pair<uint32_t, uint32_t>> first_fact;  // (index, fund)
 };
 
-// Builds the index over `money`; nullptr when a prefix sum overflows.
-std::unique_ptr<DayIndex> BuildDayIndex(const std::vector<MoneyFact>& money,
-                                        uint64_t size);
+// Builds the index over `money`, with crossing sums at `gaps` (per fund, the
+// days after which a plan boundary may fall); nullptr when a sum overflows.
+std::unique_ptr<DayIndex> BuildDayIndex(
+    const std::vector<MoneyFact>& money,
+    const absl::flat_hash_map<uint32_t, std::vector<int32_t>>& gaps,
+    uint64_t size);
 
 }  // namespace fundlog::ledger::internal
 

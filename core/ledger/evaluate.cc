@@ -63,8 +63,14 @@ absl::Status FundBuckets::Add(const FundPlan& plan, const MoneyFact& fact,
 }
 
 absl::Status FundBuckets::AddZoneSum(FactKind kind, int zone, int64_t amount) {
+  return AddSum(kind, zone, zone, true, amount);
+}
+
+absl::Status FundBuckets::AddSum(FactKind kind, int zone_from, int zone_to,
+                                 bool full, int64_t amount) {
   const uint64_t key = (uint64_t{static_cast<uint8_t>(kind)} << 56) |
-                       (uint64_t(zone) << 32) | (uint64_t(zone) << 1) | 1;
+                       (uint64_t(zone_from) << 32) | (uint64_t(zone_to) << 1) |
+                       (full ? 1 : 0);
   int64_t& sum = sums_[key];
   if (!CheckedAdd(sum, amount, &sum)) return Overflow(FactKindName(kind));
   return absl::OkStatus();

@@ -51,6 +51,10 @@ class FundBuckets {
   // that are whole by the query's end, as Add of each would. kOutOfRange on
   // overflow.
   absl::Status AddZoneSum(FactKind kind, int zone, int64_t amount);
+  // Adds `amount` (> 0), the sum of policy-kind facts of `kind` that would
+  // each land in bucket (zone_from, zone_to, full). kOutOfRange on overflow.
+  absl::Status AddSum(FactKind kind, int zone_from, int zone_to, bool full,
+                      int64_t amount);
   // The buckets, in a deterministic order.
   std::vector<Bucket> Finish() const;
 

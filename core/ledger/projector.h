@@ -87,8 +87,10 @@ class Projector {
   std::vector<const internal::KeptEvent*> ActiveAssertions() const;
 
   // Builds prefix sums by effective day (day_index.h) so that later queries
-  // without known_at cost O(facts that are not single-day amounts) plus
-  // O(log n) per fund, kind and zone instead of a pass over every fact.
+  // without known_at cost O(vouchers) plus O(log n) per fund, kind and pair
+  // of zones instead of a pass over every fact (plus, at a plan boundary the
+  // index did not foresee, the period facts lying wholly between it and the
+  // next one).
   // Worth it for a projector that answers many queries (a server); a
   // one-shot query does not need it. Answers are the same either way. Needs
   // exclusion like Add; Add makes the index stale (then it is not used)

@@ -66,6 +66,88 @@ absl::Status AddGroup(const FundPlan& plan, const DayIndex::Group& group,
   return absl::OkStatus();
 }
 
+// floor(a / 3) for either sign.
+int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
+
+// Adds what `group`'s period facts (`periods`, by first day) give `plan`'s
+// zones by `end`. Let the cuts be c[0] = none, c[1..m] the gap days of the
+// boundaries before the last counted day's interior point (zone z holds
+// first days in (c[z], c[z+1]]), c[m+1] that last day. With H(i, j) the sum
+// of facts whose first day <= c[i] and last day <= c[j]: a fact whole by
+// `end` in zones (i, j) adds to bucket (i, j, whole), the rest to (i, m, not
+// whole), and each bucket is a difference of H and first-day sums. When
+// c[i] < c[j], H(i, j) is the first-day sum up to c[i] less the facts that
+// cross c[i] and end after c[j], from the crossing sums at c[i]; at a gap
+// without them (a boundary the index did not foresee, such as a statement's
+// window marker), the last-day sum up to c[j] less the facts that lie wholly
+// in (c[i], c[j]], visited one by one.
+absl::Status AddPeriodGroup(const FundPlan& plan,
+                            const DayIndex::PeriodGroup& group,
+                            const std::vector<MoneyFact>& periods, int64_t end,
+                            FundBuckets* buckets) {
+  const int64_t last_day = FloorDiv3(end - 1);
+  std::vector<int64_t> cut = {0};
+  std::vector<const DaySums*> crossing = {nullptr};
+  for (int64_t boundary : plan.boundaries) {
+    if (boundary >= 3 * last_day + 1) break;
+    const int64_t gap = FloorDiv3(boundary - 2);
+    const DaySums* across = nullptr;
+    if (gap >= std::numeric_limits<int32_t>::min() &&
+        gap <= std::numeric_limits<int32_t>::max()) {
+      auto it = group.crossing.find(static_cast<int32_t>(gap));
+      if (it != group.crossing.end()) across = &it->second;
+    }
+    cut.push_back(gap);
+    crossing.push_back(across);
+  }
+  const int m = static_cast<int>(cut.size()) - 1;
+  cut.push_back(last_day);
+  auto within = [&](int64_t after, int64_t upto) {  // wholly in (after, upto]
+    auto it = std::partition_point(
+        periods.begin() + group.begin, periods.begin() + group.end,
+        [&](const MoneyFact& fact) { return fact.from_day <= after; });
+    int64_t sum = 0;
+    for (; it != periods.begin() + group.end && it->from_day <= upto; ++it) {
+      if (it->to_day <= upto) sum += it->amount;
+    }
+    return sum;
+  };
+  const int n = m + 2;
+  std::vector<int64_t> h(n * n, 0);
+  for (int i = 1; i < n; ++i) {
+    for (int j = 1; j < n; ++j) {
+      int64_t& value = h[i * n + j];
+      if (cut[j] <= cut[i]) {
+        value = group.by_last.UpTo(cut[j]);
+      } else if (crossing[i] != nullptr) {
+        value = group.by_first.UpTo(cut[i]) -
+                (crossing[i]->Total() - crossing[i]->UpTo(cut[j]));
+      } else {
+        value = group.by_last.UpTo(cut[j]) - within(cut[i], cut[j]);
+      }
+    }
+  }
+  auto add = [&](int from, int to, bool whole, int64_t amount) {
+    return amount == 0 ? absl::OkStatus()
+                       : buckets->AddSum(group.kind, from, to, whole, amount);
+  };
+  auto first_upto = [&](int i) {
+    return i == 0 ? 0 : group.by_first.UpTo(cut[i]);
+  };
+  auto at = [&](int i, int j) { return h[i * n + j]; };
+  for (int i = 0; i <= m; ++i) {
+    for (int j = i; j <= m; ++j) {
+      const int64_t whole =
+          (at(i + 1, j + 1) - at(i, j + 1)) - (at(i + 1, j) - at(i, j));
+      if (auto s = add(i, j, true, whole); !s.ok()) return s;
+    }
+    const int64_t open =
+        (first_upto(i + 1) - first_upto(i)) - (at(i + 1, m + 1) - at(i, m + 1));
+    if (auto s = add(i, m, false, open); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
@@ -125,9 +207,15 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       if (fund != kNoName && id != fund) continue;
       if (auto i = plan_of(id); !i.ok()) return i.status();
     }
-    for (const MoneyFact& fact : index->periods) {
-      if (fund != kNoName && fact.fund != fund) continue;
-      if (auto s = add(fact); !s.ok()) return s;
+    for (const DayIndex::PeriodGroup& group : index->period_groups) {
+      if (fund != kNoName && group.fund != fund) continue;
+      auto i = plan_of(group.fund);
+      if (!i.ok()) return i.status();
+      if (auto s = AddPeriodGroup(prepared.plans[*i], group, index->periods,
+                                  request.end, &buckets[*i]);
+          !s.ok()) {
+        return s;
+      }
     }
     for (uint32_t m : index->residual) {
       const MoneyFact& fact = context.money()[m];
@@ -264,7 +352,31 @@ absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
 }
 
 void Projector::IndexForQueries() {
-  day_index_ = internal::BuildDayIndex(money_, next_seq_);
+  // Plan boundaries lie at the start or end of a transition's window day,
+  // moved by at most a day or so where transitions are ordered on one day;
+  // a boundary outside these gaps only makes a query visit period facts.
+  absl::flat_hash_map<uint32_t, std::vector<int32_t>> gaps;
+  auto near = [&](uint32_t fund, int32_t day) {
+    if (day == internal::kDayOpen) return;
+    for (int32_t d = day - 2; d <= day + 2; ++d) gaps[fund].push_back(d);
+  };
+  for (const internal::KeptEvent& kept : kept_) {
+    if (!kept.event.has_policy_changed() || !kept.known.At(std::nullopt)) {
+      continue;
+    }
+    near(kept.fund, kept.from_day);
+    near(kept.fund, kept.to_day);
+  }
+  for (const internal::Transition& t : transitions_) {
+    if (!t.known.At(std::nullopt)) continue;
+    near(t.fund, t.from_day);
+    near(t.fund, t.to_day);
+  }
+  for (auto& [fund, days] : gaps) {
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+  }
+  day_index_ = internal::BuildDayIndex(money_, gaps, next_seq_);
 }
 
 std::pair<int32_t, int32_t> Projector::EffectiveDayRange() const {
