@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/ledger/ledger.h"
+#include "core/ledger/random.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/ledger/test_events.h"
@@ -35,22 +36,6 @@ class TempDir {
 
  private:
   std::string path_;
-};
-
-// splitmix64, for reproducible random queries.
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % n); }
-
- private:
-  uint64_t state_;
 };
 
 // A log holding GenerateSynthetic(seed, events, funds), appended in batches.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/ledger/random.h"
 #include "core/store/dates.h"
 
 namespace fundlog::ledger {
@@ -14,28 +15,6 @@ constexpr int kFirstYear = 2000;
 constexpr int kYears = 20;
 constexpr int64_t kAppendedAtBaseMicros = 1'700'000'000'000'000;
 constexpr int kCloseOutsPerFundMax = 2;  // untied, besides the tied one
-
-// splitmix64: small, fast, and the same on every platform (unlike the
-// standard distributions).
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi].
-  int64_t Between(int64_t lo, int64_t hi) {
-    return lo +
-           static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-  bool Percent(int p) { return Between(0, 99) < p; }
-
- private:
-  uint64_t state_;
-};
 
 class Generator {
  public:
