@@ -14,7 +14,7 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string Jsisie(const std::string& name) {
-  return absl::StrCat(FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie/", name);
+  return absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/", name);
 }
 
 std::string Slurp(const std::string& path) {

@@ -1,4 +1,4 @@
-// SIE 4 import against the real files of testdata/sie/jsisie: each is
+// SIE 4 import against the real files of tests/data/sie/jsisie: each is
 // imported or refused with a reason, and for each imported file that states
 // #UB/#RES our balances at the year's end equal the file's own figures.
 #include "core/io/sie_import.h"
@@ -25,7 +25,7 @@ using ::testing::HasSubstr;
 std::vector<std::string> JsisieFiles() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(
-           absl::StrCat(FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie"))) {
+           absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie"))) {
     if (IsSieFileName(entry.path().string())) {
       files.push_back(entry.path().string());
     }
@@ -72,8 +72,8 @@ TEST(SieJsisie, EveryFileIsImportedOrRefusedWithAReason) {
 
 TEST(SieJsisie, UnbalancedVoucherIsRefusedNamingIt) {
   const std::string path = absl::StrCat(
-      FUNDLOG_SHARED_DIR,
-      "/testdata/sie/jsisie/transaktioner_ovnbolag-bad-balance.se");
+      FUNDLOG_TEST_DATA_DIR,
+      "/sie/jsisie/transaktioner_ovnbolag-bad-balance.se");
   absl::StatusOr<Imported> got = ImportForTest(path, "bad.se");
   ASSERT_FALSE(got.ok());
   EXPECT_THAT(got.status().message(), HasSubstr("bad.se:3910:"));
@@ -83,7 +83,7 @@ TEST(SieJsisie, UnbalancedVoucherIsRefusedNamingIt) {
 
 TEST(SieJsisie, GoodTwinOfTheBadFileImports) {
   const std::string path = absl::StrCat(
-      FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie/transaktioner_ovnbolag.se");
+      FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/transaktioner_ovnbolag.se");
   absl::StatusOr<Imported> got = ImportForTest(path, "good.se");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->summary.vouchers, 163u);
@@ -91,8 +91,8 @@ TEST(SieJsisie, GoodTwinOfTheBadFileImports) {
 
 TEST(SieJsisie, ChecksumOfRealFilesIsVerified) {
   const std::string path =
-      absl::StrCat(FUNDLOG_SHARED_DIR,
-                   "/testdata/sie/jsisie/Bokslut%20Norstedts%20SIE%204E.se");
+      absl::StrCat(FUNDLOG_TEST_DATA_DIR,
+                   "/sie/jsisie/Bokslut%20Norstedts%20SIE%204E.se");
   absl::StatusOr<Imported> got = ImportForTest(path, "norstedts.se");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_TRUE(got->summary.checksum_checked);
@@ -102,7 +102,7 @@ TEST(SieJsisie, ChecksumOfRealFilesIsVerified) {
 // holds the company's chart; the 4I file alone is refused.
 TEST(SieJsisie, FourIFileImportsWhereTheLogHasTheAccounts) {
   const std::string dir =
-      absl::StrCat(FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie/");
+      absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/");
   absl::StatusOr<Imported> chart =
       ImportForTest(absl::StrCat(dir, "BL0001_typ4.SE"), "BL0001_typ4.SE");
   ASSERT_TRUE(chart.ok()) << chart.status();

@@ -19,7 +19,7 @@ using ::testing::HasSubstr;
 
 std::string Real(const std::string& name) {
   absl::StatusOr<std::string> bytes = ReadFileBytes(
-      absl::StrCat(FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie/", name), 1 << 24);
+      absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/", name), 1 << 24);
   EXPECT_TRUE(bytes.ok());
   return bytes.ok() ? *bytes : std::string();
 }

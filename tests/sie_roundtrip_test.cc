@@ -97,7 +97,7 @@ TEST(SieRoundTrip, JsisieFilesKeepTheirBalances) {
         "typ4.se", "BL0001_typ4.SE", "MAMUT_SIE4_EXPORT.SE"}) {
     SCOPED_TRACE(name);
     absl::StatusOr<Imported> got = ImportForTest(
-        absl::StrCat(FUNDLOG_SHARED_DIR, "/testdata/sie/jsisie/", name), name);
+        absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/", name), name);
     ASSERT_TRUE(got.ok()) << got.status();
     ExpectRoundTrip(got->records, absl::CivilDay(2100, 1, 1), 10);
   }

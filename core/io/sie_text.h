@@ -10,7 +10,7 @@
 // #KSUMMA: CRC-32 (the ISO-HDLC / zlib polynomial) over the bytes of every
 // label and field content between the opening and the closing #KSUMMA, with
 // separators, quotes, braces and line ends left out, in file order. Checked
-// against the real files that carry it (testdata/sie/jsisie).
+// against the real files that carry it (tests/data/sie/jsisie).
 //
 // Thread-safe: free functions.
 #ifndef FUNDLOG_CORE_IO_SIE_TEXT_H_

@@ -1,5 +1,5 @@
 // Conformance with the shared RFC 6962 test data (transparency-dev/merkle's
-// vectors and probe files, in ../shared/testdata/rfc6962/).
+// vectors and probe files, copied into tests/data/rfc6962/).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +17,7 @@ namespace fundlog::merkle {
 namespace {
 
 const std::filesystem::path kDataDir =
-    std::filesystem::path(FUNDLOG_SHARED_DIR) / "testdata" / "rfc6962";
+    std::filesystem::path(FUNDLOG_TEST_DATA_DIR) / "rfc6962";
 
 absl::StatusOr<json::Value> ReadJson(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
