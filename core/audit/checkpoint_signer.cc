@@ -1,6 +1,9 @@
 #include "core/audit/checkpoint_signer.h"
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/audit/signing_key.h"
 #include "core/io/batch_file.h"
 #include "core/store/tree_writer.h"
@@ -10,11 +13,43 @@ namespace {
 
 constexpr size_t kNoteFileBytesMax = 1 << 20;
 
+std::string KeyIdText(uint32_t key_id) {
+  return absl::StrFormat("%08x", key_id);
+}
+
+// The log's key is the one whose verifier key `meta` holds: a checkpoint
+// signed by any other key would be refused by every verifier of this log,
+// and would vouch for this log under another log's name.
+absl::Status CheckKeyIsTheLogs(const EventLog& log,
+                               const merkle::SigningKey& key) {
+  const std::string path =
+      (std::filesystem::path(log.path()) / kSigningKeyFile).string();
+  absl::StatusOr<merkle::VerifierKey> expected =
+      merkle::ParseVerifierKey(log.Info().verifier_key);
+  if (!expected.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the log's verifier key is unreadable (", expected.status().message(),
+        "); refusing to sign with ", path));
+  }
+  const merkle::VerifierKey actual = merkle::VerifierKeyOf(key);
+  if (actual.name != expected->name || actual.key_id != expected->key_id ||
+      actual.public_key != expected->public_key) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, " holds key ", actual.name, "+", KeyIdText(actual.key_id),
+        ", but the log's verifier key (in meta) is ", expected->name, "+",
+        KeyIdText(expected->key_id),
+        ": it is not this log's signing key; refusing to sign (restore the "
+        "log's own signing.key)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size) {
   absl::StatusOr<merkle::SigningKey> key = LoadSigningKey(log.path());
   if (!key.ok()) return key.status();
+  if (absl::Status s = CheckKeyIsTheLogs(log, *key); !s.ok()) return s;
   LogNodeReader reader(log);
   absl::StatusOr<merkle::Hash> root = merkle::RootAt(size, reader);
   if (!root.ok()) return root.status();

@@ -15,7 +15,9 @@ namespace fundlog {
 // A C2SP signed note of the log's tree of `size` records (≤ Size()), signed
 // with DIR/signing.key. The root is remembered first, so the log never signs
 // two checkpoints of one size with different roots (kFailedPrecondition).
-// kNotFound when the key file is missing; kDataLoss when the tree is broken.
+// kNotFound when the key file is missing; kFailedPrecondition (nothing
+// remembered, nothing signed) when DIR/signing.key is not the key whose
+// verifier key the log's meta holds; kDataLoss when the tree is broken.
 absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size);
 
 // Reads and opens a checkpoint file with `key`. kInvalidArgument naming the

@@ -1,6 +1,7 @@
 #include "core/audit/integrity.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/audit/tree_rebuilder.h"
 #include "core/store/tree_writer.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
@@ -8,93 +9,11 @@
 namespace fundlog {
 namespace {
 
-// Recomputes the tree from leaves in order, as a stack of complete subtrees,
-// comparing every completed node with the stored one. A subtree that
-// includes a damaged leaf is "tainted": its mismatch is a consequence of a
-// finding already made, so it is not reported again.
-class TreeRebuilder {
- public:
-  TreeRebuilder(const EventLog& log, std::vector<Finding>* findings)
-      : log_(log), findings_(findings) {}
-
-  // Adds leaf `index`; `tainted` when the leaf itself is damaged.
-  absl::Status Push(uint64_t index, const merkle::Hash& leaf, bool tainted) {
-    stack_.push_back({leaf, 0, index, tainted});
-    while (stack_.size() >= 2 &&
-           stack_[stack_.size() - 2].level == stack_.back().level) {
-      Node right = stack_.back();
-      stack_.pop_back();
-      Node& left = stack_.back();
-      left.hash = merkle::NodeHash(left.hash, right.hash);
-      left.level += 1;
-      left.index /= 2;
-      left.tainted = left.tainted || right.tainted;
-      if (absl::Status s = Compare(left); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
-
-  // The root of the leaves pushed so far (RFC 6962: fold right to left).
-  merkle::Hash Root() const {
-    if (stack_.empty()) return merkle::EmptyRoot();
-    merkle::Hash root = stack_.back().hash;
-    for (size_t i = stack_.size() - 1; i-- > 0;) {
-      root = merkle::NodeHash(stack_[i].hash, root);
-    }
-    return root;
-  }
-
- private:
-  struct Node {
-    merkle::Hash hash;
-    int level;
-    uint64_t index;
-    bool tainted;
-  };
-
-  absl::Status Compare(const Node& node) {
-    if (node.tainted) return absl::OkStatus();
-    absl::StatusOr<merkle::Hash> stored = Stored(node.level, node.index);
-    const uint64_t first = node.index << node.level;
-    const uint64_t last = first + (uint64_t{1} << node.level) - 1;
-    if (!stored.ok()) {
-      if (stored.status().code() != absl::StatusCode::kDataLoss) {
-        return stored.status();
-      }
-      findings_->push_back(
-          {first, "data_loss",
-           absl::StrCat("Merkle node level ", node.level, " index ", node.index,
-                        " (records ", first, "..", last,
-                        "): ", stored.status().message())});
-    } else if (*stored != node.hash) {
-      findings_->push_back(
-          {first, "data_loss",
-           absl::StrCat("stored Merkle node level ", node.level, " index ",
-                        node.index, " (records ", first, "..", last,
-                        ") disagrees with the records")});
-    }
-    return absl::OkStatus();
-  }
-
-  // Nodes of each level complete in index order, so each level is read by
-  // one sequential cursor.
-  absl::StatusOr<merkle::Hash> Stored(int level, uint64_t index) {
-    while (cursors_.size() <= static_cast<size_t>(level)) {
-      cursors_.push_back(
-          log_.NewTreeLevelCursor(static_cast<int>(cursors_.size())));
-    }
-    absl::StatusOr<std::optional<std::string>> value =
-        cursors_[level]->Get(index);
-    if (!value.ok()) return value.status();
-    if (!value->has_value()) return merkle::MissingNodeError(level, index);
-    return merkle::DecodeNodeValue(level, index, **value);
-  }
-
-  const EventLog& log_;
-  std::vector<std::unique_ptr<TreeLevelCursor>> cursors_;
-  std::vector<Finding>* findings_;
-  std::vector<Node> stack_;
-};
+// A run of missing records longer than this is not walked leaf by leaf
+// (each step reads the stored leaf node, so that the root stays right when
+// only a record went): its subtrees are pushed whole. Verification's time
+// and memory thus follow what is stored, never a damaged stored size.
+constexpr uint64_t kMissingRunWalkedMax = uint64_t{1} << 16;
 
 // The `seq` field of stored record bytes, read without parsing the rest
 // (integrity needs only this; the ledger checks parse every record anyway).
@@ -121,7 +40,8 @@ std::optional<uint64_t> StoredSeq(absl::string_view bytes) {
 }  // namespace
 
 absl::StatusOr<IntegrityReport> CheckIntegrity(
-    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
+    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
+    const RecordObserver& observe) {
   IntegrityReport report;
   report.tree_size = log.Size();
   std::vector<Finding>& findings = report.findings;
@@ -136,24 +56,57 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
   std::optional<merkle::Hash> root_at_checkpoint;
   if (checkpoint && checkpoint->size == 0)
     root_at_checkpoint = merkle::EmptyRoot();
-  uint64_t next = 0;  // the next sequence number expected
-  // A missing record's leaf comes from the stored level-0 node, if any, so
-  // that one gap does not hide the state of the rest of the tree.
-  auto push = [&](uint64_t seq, const merkle::Hash& leaf,
-                  bool tainted) -> absl::Status {
-    if (absl::Status s = tree.Push(seq, leaf, tainted); !s.ok()) return s;
-    if (checkpoint && seq + 1 == checkpoint->size)
+  auto at_checkpoint = [&](uint64_t pushed) {
+    if (checkpoint && pushed == checkpoint->size)
       root_at_checkpoint = tree.Root();
-    return absl::OkStatus();
   };
-  auto missing = [&](uint64_t seq) -> absl::Status {
-    findings.push_back(
-        {seq, "data_loss",
-         absl::StrCat(
-             "record ", seq, " is missing from the log",
-             seq + 1 == report.tree_size ? " (the log is truncated)" : "")});
-    absl::StatusOr<merkle::Hash> stored = stored_leaf_at(seq);
-    return push(seq, stored.ok() ? *stored : merkle::Hash{}, true);
+  uint64_t next = 0;    // the next sequence number expected
+  uint64_t stored = 0;  // records found below the log's size
+  // Records [first, end) are missing. A short run takes each leaf from the
+  // stored level-0 node, if any, so that one gap does not hide the state of
+  // the rest of the tree; a long one is pushed as unknown subtrees.
+  auto missing = [&](uint64_t first, uint64_t end) -> absl::Status {
+    const bool trailing = end == report.tree_size;
+    absl::StatusOr<merkle::Hash> first_leaf = stored_leaf_at(first);
+    std::string detail =
+        end - first == 1
+            ? absl::StrCat("record ", first, " is missing from the log")
+            : absl::StrCat("records ", first, "..", end - 1,
+                           " are missing from the log");
+    if (trailing && first_leaf.ok()) {
+      absl::StrAppend(&detail,
+                      " (the log is truncated: the tree still holds the "
+                      "leaf of record ",
+                      first, ")");
+    } else if (trailing) {
+      detail = absl::StrCat("the stored size claims ", report.tree_size,
+                            " records but only ", stored, " are stored (",
+                            detail, ")");
+    }
+    findings.push_back({first, "data_loss", std::move(detail)});
+    if (end - first > kMissingRunWalkedMax) {
+      const uint64_t split =
+          checkpoint && checkpoint->size > first && checkpoint->size < end
+              ? checkpoint->size
+              : end;
+      if (absl::Status s = tree.PushUnknownRun(first, split - first); !s.ok())
+        return s;
+      at_checkpoint(split);
+      if (absl::Status s = tree.PushUnknownRun(split, end - split); !s.ok())
+        return s;
+      at_checkpoint(end);
+      return absl::OkStatus();
+    }
+    for (uint64_t seq = first; seq < end; ++seq) {
+      absl::StatusOr<merkle::Hash> leaf = stored_leaf_at(seq);
+      if (absl::Status s =
+              tree.Push(seq, leaf.ok() ? *leaf : merkle::Hash{}, true);
+          !s.ok()) {
+        return s;
+      }
+      at_checkpoint(seq + 1);
+    }
+    return absl::OkStatus();
   };
   absl::Status scanned = log.ScanStored([&](uint64_t seq,
                                             absl::string_view bytes) {
@@ -164,10 +117,11 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
                         report.tree_size)});
       return absl::OkStatus();
     }
-    for (; next < seq; ++next) {
-      if (absl::Status s = missing(next); !s.ok()) return s;
+    if (next < seq) {
+      if (absl::Status s = missing(next, seq); !s.ok()) return s;
     }
     next = seq + 1;
+    ++stored;
     const merkle::Hash leaf =
         merkle::LeafHash(std::string_view(bytes.data(), bytes.size()));
     bool tainted = false;
@@ -177,7 +131,10 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
                                        " is unreadable or does not carry its "
                                        "own sequence number")});
       tainted = true;
+    } else if (observe) {
+      if (absl::Status s = observe(seq, bytes); !s.ok()) return s;
     }
+    std::optional<merkle::Hash> disputed;
     absl::StatusOr<merkle::Hash> stored_leaf = stored_leaf_at(seq);
     if (!stored_leaf.ok()) {
       if (stored_leaf.status().code() != absl::StatusCode::kDataLoss) {
@@ -188,18 +145,19 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
                                        ": ", stored_leaf.status().message())});
       tainted = true;
     } else if (*stored_leaf != leaf) {
-      findings.push_back({seq, "data_loss",
-                          absl::StrCat("record ", seq,
-                                       " was changed in place: its leaf hash "
-                                       "no longer matches the Merkle tree")});
-      tainted = true;
+      disputed = *stored_leaf;  // the tree settles who changed
     }
-    return push(seq, leaf, tainted);
+    if (absl::Status s = tree.Push(seq, leaf, tainted, disputed); !s.ok()) {
+      return s;
+    }
+    at_checkpoint(seq + 1);
+    return absl::OkStatus();
   });
   if (!scanned.ok()) return scanned;
-  for (; next < report.tree_size; ++next) {
-    if (absl::Status s = missing(next); !s.ok()) return s;
+  if (next < report.tree_size) {
+    if (absl::Status s = missing(next, report.tree_size); !s.ok()) return s;
   }
+  tree.Finish();
   report.root = tree.Root();
   if (checkpoint) {
     if (checkpoint->size > report.tree_size) {

@@ -7,6 +7,7 @@
 #define FUNDLOG_CORE_AUDIT_INTEGRITY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,14 +33,25 @@ struct IntegrityReport {
   std::vector<Finding> findings;
 };
 
+// Called with each record that carries its own seq, in seq order, during the
+// one scan of the records, so that other checks need not read them again.
+// A non-OK status stops the scan and is returned.
+using RecordObserver =
+    std::function<absl::Status(uint64_t seq, absl::string_view bytes)>;
+
 // Reports, as "data_loss" findings: a record changed in place (its leaf no
-// longer matches the tree), a record missing from the middle or the end
-// (truncation), a record that does not parse or carries the wrong seq, a
-// record stored beyond the log's size, a stored node that disagrees with the
-// records, and, given `checkpoint`, a checkpoint the log no longer extends.
-// Non-OK only when the storage itself cannot be read.
+// longer matches the tree, whose stored nodes still agree with each other),
+// a stored leaf node changed (the record and the nodes above agree), records
+// missing from the middle (one finding per run) or the end (truncation; or a
+// stored size claiming more records than are stored), a record that does not
+// parse or carries the wrong seq, a record stored beyond the log's size, a
+// stored node that disagrees with the records, and, given `checkpoint`, a
+// checkpoint the log no longer extends. Time and memory follow the records
+// and nodes actually stored, not the stored size. Non-OK only when the
+// storage itself cannot be read (or `observe` fails).
 absl::StatusOr<IntegrityReport> CheckIntegrity(
-    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint);
+    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
+    const RecordObserver& observe = nullptr);
 
 }  // namespace fundlog
 

@@ -8,6 +8,7 @@
 #include "core/audit/ledger_views.h"
 #include "core/audit/report_ledger.h"
 #include "core/audit/timeline.h"
+#include "core/audit/verify_log.h"
 #include "core/merkle/merkle.h"
 
 namespace fundlog {
@@ -27,7 +28,7 @@ std::string TrimLineEnds(absl::string_view text) {
 // Verification, the tree and a freshly signed checkpoint: what an auditor
 // keeps to check later that nothing changed.
 absl::StatusOr<std::string> IntegritySection(EventLog& log) {
-  absl::StatusOr<IntegrityReport> integrity = CheckIntegrity(log, std::nullopt);
+  absl::StatusOr<IntegrityReport> integrity = VerifyLog(log, std::nullopt);
   if (!integrity.ok()) return integrity.status();
   std::string out = "Integrity\n\n";
   if (integrity->findings.empty()) {

@@ -1,5 +1,6 @@
 // Snapshots in the `derived` family give the answers a full replay gives,
 // and a snapshot the log no longer vouches for is ignored.
+#include <openssl/sha.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -351,11 +352,38 @@ TEST_F(StoredSnapshot, SnapshotCoveringMoreThanTheLogIsIgnored) {
   ExpectIgnored("covers 2500 records; the log holds 2000");
 }
 
+// The header: magic 4, version 1, size 8, root 32, SHA-256 of the state 32.
+constexpr size_t kStateHashAt = 4 + 1 + 8 + 32;
+constexpr size_t kStateAt = kStateHashAt + SHA256_DIGEST_LENGTH;
+
+// Writes the SHA-256 of the state into the header, as a forger would.
+void Rehash(std::string* value) {
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(value->data()) + kStateAt,
+         value->size() - kStateAt, hash);
+  value->replace(kStateHashAt, SHA256_DIGEST_LENGTH,
+                 reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH);
+}
+
 TEST_F(StoredSnapshot, UndecodableStateIsIgnored) {
   std::string value = Value();
   value.resize(value.size() / 2);
+  Rehash(&value);
   Store(value);
   ExpectIgnored("state does not decode");
+}
+
+// A changed byte may still decode, into other figures: the state's SHA-256
+// catches it before a query uses it.
+TEST_F(StoredSnapshot, ChangedStateByteIsCaughtByItsHash) {
+  const std::string value = Value();
+  for (size_t at = kStateAt; at < value.size();
+       at += (value.size() - kStateAt) / 7) {
+    std::string damaged = value;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x04);
+    Store(damaged);
+    ExpectIgnored("the state at size 1200 does not match its SHA-256");
+  }
 }
 
 TEST_F(StoredSnapshot, ForeignBytesAreIgnored) {

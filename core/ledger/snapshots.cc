@@ -13,12 +13,19 @@
 //   format version (1 byte, kSnapshotFormatVersion)
 //   log size the state covers (8 bytes, big-endian u64, >= 1)
 //   Merkle root of the log at that size (32 bytes, RFC 6962)
+//   SHA-256 of the state bytes that follow (32 bytes)
 //   Projector::SerializeState() bytes (format in state_codec.cc)
 // A value that is too short, has another magic or version, covers more
-// records than the log holds, or whose root differs from the log's root at
-// that size is ignored, never repaired: derived data is not trusted over the
-// log, and rebuild recomputes it.
+// records than the log holds, whose root differs from the log's root at
+// that size, or whose state bytes do not hash to the stored SHA-256 is
+// ignored, never repaired: derived data is not trusted over the log, and
+// rebuild recomputes it. The root binds the snapshot to the records it was
+// taken from; the SHA-256 binds the state to the header, so that a changed
+// byte in the state (which might still decode, into other figures) is
+// caught before a query uses it. Version 1 (no SHA-256) is ignored.
 #include "core/ledger/snapshots.h"
+
+#include <openssl/sha.h>
 
 #include <optional>
 #include <utility>
@@ -35,14 +42,22 @@ namespace {
 constexpr absl::string_view kSnapshotKey = "projector/newest";
 constexpr absl::string_view kHeaderKey = "projector/newest-header";
 constexpr absl::string_view kSnapshotMagic = "FLSN";
-constexpr uint8_t kSnapshotFormatVersion = 1;
+constexpr uint8_t kSnapshotFormatVersion = 2;
 constexpr size_t kMagicBytes = 4;
 constexpr size_t kVersionBytes = 1;
 constexpr size_t kSizeBytes = 8;
 constexpr size_t kRootBytes = merkle::kHashBytes;
+constexpr size_t kStateHashBytes = SHA256_DIGEST_LENGTH;
 constexpr size_t kHeaderBytes =
-    kMagicBytes + kVersionBytes + kSizeBytes + kRootBytes;
-static_assert(kHeaderBytes == 45, "the header layout is part of the format");
+    kMagicBytes + kVersionBytes + kSizeBytes + kRootBytes + kStateHashBytes;
+static_assert(kHeaderBytes == 77, "the header layout is part of the format");
+
+std::string StateHash(absl::string_view state) {
+  std::string out(kStateHashBytes, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
 
 void AppendU64BigEndian(uint64_t value, std::string* out) {
   for (int shift = 56; shift >= 0; shift -= 8) {
@@ -67,7 +82,8 @@ absl::StatusOr<merkle::Hash> RootOf(const EventLog& log, uint64_t size) {
 // bytes still need decoding.
 struct Trusted {
   uint64_t size = 0;
-  absl::string_view state;
+  absl::string_view state_sha256;
+  absl::string_view state;  // empty when only the header was read
 };
 
 // Checks `value_untrusted` against `log` (of `log_size` records). A reason
@@ -99,7 +115,31 @@ absl::StatusOr<std::pair<std::optional<Trusted>, std::string>> Check(
                         root->size())) {
     return Result{std::nullopt, absl::StrCat("root mismatch at size ", size)};
   }
-  return Result{Trusted{size, value_untrusted.substr(kHeaderBytes)}, ""};
+  return Result{Trusted{size,
+                        value_untrusted.substr(kHeaderBytes - kStateHashBytes,
+                                               kStateHashBytes),
+                        value_untrusted.substr(kHeaderBytes)},
+                ""};
+}
+
+// The state of a snapshot whose header checked out, once its bytes match
+// their SHA-256 and decode into a state of the size the header gives. A
+// reason to ignore it comes back as kDataLoss.
+absl::StatusOr<Projector> Restore(const Trusted& trusted) {
+  if (StateHash(trusted.state) != trusted.state_sha256) {
+    return absl::DataLossError(absl::StrCat("the state at size ", trusted.size,
+                                            " does not match its SHA-256"));
+  }
+  absl::StatusOr<Projector> restored = Projector::FromState(trusted.state);
+  if (!restored.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("state does not decode: ", restored.status().message()));
+  }
+  if (restored->size() != trusted.size) {
+    return absl::DataLossError(absl::StrCat("state covers ", restored->size(),
+                                            " records, header ", trusted.size));
+  }
+  return restored;
 }
 
 // Folds records projector->size() .. to-1. (Reading and parsing on a second
@@ -121,7 +161,9 @@ absl::StatusOr<SnapshotWrite> Put(EventLog& log, const Projector& projector,
   value.push_back(static_cast<char>(kSnapshotFormatVersion));
   AppendU64BigEndian(projector.size(), &value);
   value.append(reinterpret_cast<const char*>(root->data()), root->size());
-  value += projector.SerializeState();
+  const std::string state = projector.SerializeState();
+  value += StateHash(state);
+  value += state;
   if (absl::Status s = log.PutDerived(kSnapshotKey, value); !s.ok()) return s;
   if (absl::Status s = log.PutDerived(
           kHeaderKey, absl::string_view(value).substr(0, kHeaderBytes));
@@ -148,13 +190,9 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
     if (!checked.ok()) return checked.status();
     loaded.ignored = std::move(checked->second);
     if (const std::optional<Trusted>& trusted = checked->first) {
-      absl::StatusOr<Projector> restored = Projector::FromState(trusted->state);
+      absl::StatusOr<Projector> restored = Restore(*trusted);
       if (!restored.ok()) {
-        loaded.ignored = absl::StrCat("state does not decode: ",
-                                      restored.status().message());
-      } else if (restored->size() != trusted->size) {
-        loaded.ignored = absl::StrCat("state covers ", restored->size(),
-                                      " records, header ", trusted->size);
+        loaded.ignored = std::string(restored.status().message());
       } else {
         loaded.projector = *std::move(restored);
         loaded.snapshot_size = trusted->size;
@@ -167,6 +205,46 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   }
   loaded.tail_events = log_size - loaded.snapshot_size;
   return loaded;
+}
+
+absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
+  absl::StatusOr<std::optional<std::string>> stored =
+      log.GetDerived(kSnapshotKey);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::string();
+  absl::string_view value = **stored;
+  if (value.size() > kMagicBytes &&
+      value.substr(0, kMagicBytes) == kSnapshotMagic &&
+      static_cast<uint8_t>(value[kMagicBytes]) < kSnapshotFormatVersion) {
+    return std::string();  // an older format, which queries ignore
+  }
+  auto checked = Check(log, log.Size(), value);
+  if (!checked.ok()) return checked.status();
+  if (!checked->first) {
+    return absl::StrCat("the ledger snapshot is ignored by queries (",
+                        checked->second, ")");
+  }
+  absl::StatusOr<Projector> restored = Restore(*checked->first);
+  if (!restored.ok()) {
+    return absl::StrCat("the ledger snapshot is damaged (",
+                        restored.status().message(),
+                        "); queries replay the records instead");
+  }
+  Projector replayed;
+  absl::Status folded =
+      log.Scan(0, checked->first->size, [&](const v1::StoredRecord& record) {
+        // A malformed event counts but adds nothing, in the snapshot too.
+        absl::Status added = replayed.Add(record);
+        return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
+      });
+  if (absl::IsDataLoss(folded)) return std::string();
+  if (!folded.ok()) return folded;
+  if (restored->SerializeState() != replayed.SerializeState()) {
+    return absl::StrCat("the ledger snapshot at size ", checked->first->size,
+                        " differs from a replay of the records it covers, "
+                        "although its SHA-256 matches");
+  }
+  return std::string();
 }
 
 absl::StatusOr<SnapshotWrite> RefreshSnapshots(EventLog& log,

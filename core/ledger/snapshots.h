@@ -77,6 +77,15 @@ absl::StatusOr<SnapshotWrite> WriteSnapshot(EventLog& log);
 // at its size. Errors as RefreshSnapshots.
 absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
 
+// For verify: whether the stored snapshot is what a replay of the records
+// it covers gives. Returns "" when there is no snapshot, when it matches, or
+// when the records it covers cannot be replayed (damage that the integrity
+// check names); otherwise why it cannot be trusted (a changed byte that its
+// SHA-256 catches, a header that no longer fits the log, or a state that
+// differs from the replay although its hash matches). Never writes. Storage
+// errors other than damage pass through.
+absl::StatusOr<std::string> AuditSnapshot(const EventLog& log);
+
 // The derived key of the snapshot (format in snapshots.cc).
 std::string SnapshotKey();
 

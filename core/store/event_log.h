@@ -209,6 +209,15 @@ class EventLog {
   absl::StatusOr<std::optional<std::string>> GetIndexEntry(
       absl::string_view key) const;
 
+  // Calls `visit(key, value)` for every entry of the `index` family in key
+  // order, with one consistent view of it; stops early with the status
+  // `visit` returns if not OK. kDataLoss when RocksDB finds the family's
+  // files damaged (a checksum mismatch). For verification, which compares
+  // the whole stored index with the records.
+  using IndexVisitor =
+      std::function<absl::Status(absl::string_view, absl::string_view)>;
+  absl::Status ScanIndex(const IndexVisitor& visit) const;
+
   // The `tree` family, for the Merkle layer: the stored hash of a complete
   // subtree, or nullopt when absent.
   absl::StatusOr<std::optional<std::string>> GetTreeNode(

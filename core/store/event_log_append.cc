@@ -9,6 +9,7 @@
 #include "core/store/dates.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
+#include "core/store/index_entries.h"
 #include "core/store/key_format.h"
 #include "core/store/rocks_status.h"
 #include "core/store/tree_writer.h"
@@ -25,12 +26,6 @@ int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// The effective start day, the key of the by-day indexes.
-const std::string& StartDay(const v1::Event& event) {
-  return event.effective().has_period() ? event.effective().period().from()
-                                        : event.effective().day();
 }
 
 std::string Serialize(const v1::StoredRecord& record) {
@@ -73,30 +68,6 @@ class IndexContext : public ValidationContext {
   const EventLog& log_;
   const uint64_t size_;
 };
-
-// The `index` entries of one event (key grammar in key_format.h).
-void AddIndexEntries(const v1::Event& event, uint64_t seq,
-                     std::vector<std::pair<std::string, std::string>>* out) {
-  const std::string seq_bytes = keys::EncodeU64(seq);
-  out->emplace_back(keys::AllByDayKey(StartDay(event), seq), "");
-  out->emplace_back(keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
-                    "");
-  out->emplace_back(keys::NamedKey(keys::kIndexEventId, event.event_id()),
-                    seq_bytes);
-  if (event.has_fund_established()) {
-    out->emplace_back(keys::NamedKey(keys::kIndexFund, event.fund_id()),
-                      seq_bytes);
-  }
-  if (event.has_policy_defined()) {
-    out->emplace_back(
-        keys::NamedKey(keys::kIndexPolicy, event.policy_defined().policy_id()),
-        seq_bytes);
-  }
-  for (const v1::Account& account : event.accounts_defined().accounts()) {
-    out->emplace_back(keys::NamedKey(keys::kIndexAccount, account.id()),
-                      seq_bytes);
-  }
-}
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/integrity.h"
 #include "core/audit/ledger_views.h"
+#include "core/audit/verify_log.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/ledger.h"
 #include "tools/fundlog/verify_command.h"
@@ -16,9 +17,10 @@ CommandSpec VerifySpec() {
   return {"verify",
           "verify [--checkpoint FILE] [--json]",
           "Re-read every record, recompute the Merkle tree, check an older "
-          "checkpoint; then debits = credits under every view, declared "
-          "bounds, balance assertions and sealed statements. Exit 1 on any "
-          "finding.",
+          "checkpoint; check the index and the ledger snapshot against the "
+          "records, event ids unique, corrections pointing backwards; then "
+          "debits = credits under every view, declared bounds, balance "
+          "assertions and sealed statements. Exit 1 on any finding.",
           {{"checkpoint", "FILE", "an older checkpoint the log must extend"},
            {"json", "", "one JSON document on stdout"}}};
 }
@@ -32,12 +34,12 @@ int RunVerify(const Args& args, const Context& context) {
     if (!opened.ok()) return Fail("verify", opened.status());
     checkpoint = *opened;
   }
-  absl::StatusOr<IntegrityReport> report = CheckIntegrity(**log, checkpoint);
+  absl::StatusOr<IntegrityReport> report = VerifyLog(**log, checkpoint);
   if (!report.ok()) return Fail("verify", report.status());
   // The ledger's invariants need every record readable; with data loss the
   // integrity findings already say what is wrong.
   int assertions = 0;
-  if (report->findings.empty()) {
+  if (!HasDataLoss(*report)) {
     absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
     if (!records.ok()) return Fail("verify", records.status());
     ledger::LedgerCheck check = ledger::CheckLedger(*records);
@@ -78,7 +80,8 @@ int RunVerify(const Args& args, const Context& context) {
     }
     absl::StrAppend(
         &out, ok ? absl::StrCat("verified: every record and tree "
-                                "node, debits = credits under "
+                                "node, the index and the ledger "
+                                "snapshot, debits = credits under "
                                 "every view, bounds, ",
                                 assertions,
                                 " balance assertion(s) and every "

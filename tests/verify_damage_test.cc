@@ -1,0 +1,232 @@
+// `verify` sees everything the store promises: each test damages its own
+// copy of one pristine log (the Trelleborg history made by `fundlog demo`,
+// 14 records) with the raw RocksDB API, as a disk fault or someone with
+// write access would, and expects `fundlog verify --json` to name what is
+// damaged and exit 1. Damage to derived data (the index, the ledger
+// snapshot) must never change an answer either.
+#include <openssl/sha.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/merkle/merkle.h"
+#include "core/store/key_format.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/cli_harness.h"
+#include "tests/raw_log.h"
+#include "tests/verify_damage_fixture.h"
+
+namespace fundlog::testing {
+namespace {
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::Each;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::Optional;
+
+// The value of the ledger snapshot, which `rebuild` writes.
+std::string SnapshotValue(RawLog& raw) {
+  return raw.Get("derived", "projector/newest");
+}
+
+constexpr size_t kSnapshotHeaderBytes = 77;
+
+// A flipped bit anywhere in the snapshot's state is caught by its SHA-256:
+// queries replay the records and answer exactly as before; verify names it.
+TEST_F(VerifyDamageTest, FlippedBitInTheSnapshotNeverChangesABalance) {
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  const std::string balances = Balances();
+  std::string value;
+  {
+    RawLog raw(LogPath());
+    value = SnapshotValue(raw);
+  }
+  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64);
+  const size_t state = value.size() - kSnapshotHeaderBytes;
+  for (size_t i = 1; i <= 8; ++i) {
+    const size_t at = kSnapshotHeaderBytes + state * i / 9;
+    std::string damaged = value;
+    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
+    {
+      RawLog raw(LogPath());
+      raw.Put("derived", "projector/newest", damaged);
+    }
+    EXPECT_EQ(Balances(), balances) << "bit flipped at byte " << at;
+    Verdict verdict = Verify();
+    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+    EXPECT_THAT(verdict.findings,
+                Contains(FindingAbout(std::nullopt, "derived_mismatch",
+                                      "does not match its SHA-256")))
+        << "bit flipped at byte " << at;
+  }
+}
+
+// A snapshot whose hash was recomputed over changed state passes the hash
+// check, so verify compares it with a replay of the records.
+TEST_F(VerifyDamageTest, SnapshotRehashedAfterAChangeDiffersFromTheReplay) {
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  std::string value;
+  {
+    RawLog raw(LogPath());
+    value = SnapshotValue(raw);
+  }
+  // The last byte of the state ends the last varint of the last chain; +1
+  // in its low bits keeps it a valid encoding of another number.
+  value.back() = static_cast<char>(value.back() ^ 0x02);
+  const std::string state = value.substr(kSnapshotHeaderBytes);
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         hash);
+  value.replace(
+      kSnapshotHeaderBytes - SHA256_DIGEST_LENGTH, SHA256_DIGEST_LENGTH,
+      std::string(reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH));
+  {
+    RawLog raw(LogPath());
+    raw.Put("derived", "projector/newest", value);
+  }
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(Field(&Finding::kind, "derived_mismatch")));
+}
+
+// Runs `fundlog verify --json` with its address space capped at 2 GiB and
+// at most 60 s, so that a verify whose memory follows a damaged stored size
+// fails fast instead of exhausting the machine.
+RunResult VerifyBounded(const CliHarness& cli) {
+  const std::string out = absl::StrCat(cli.dir(), "/.bounded-out");
+  const std::string err = absl::StrCat(cli.dir(), "/.bounded-err");
+  const std::string command = absl::StrCat(
+      "cd '", cli.dir(), "' && ulimit -v 2097152 && timeout 60 '",
+      FUNDLOG_BINARY, "' verify --json >'", out, "' 2>'", err, "'");
+  const int status = std::system(command.c_str());
+  RunResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream out_file(out), err_file(err);
+  result.out.assign(std::istreambuf_iterator<char>(out_file), {});
+  result.err.assign(std::istreambuf_iterator<char>(err_file), {});
+  return result;
+}
+
+TEST_F(VerifyDamageTest, SizeInflatedToTheMaximumIsNamedPromptly) {
+  {
+    RawLog raw(LogPath());
+    raw.Put("meta", std::string(keys::kMetaSize),
+            keys::EncodeU64(~uint64_t{0}));
+  }
+  Verdict verdict = ParseVerdict(VerifyBounded(cli_));
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(FindingAbout(kDemoRecords, "data_loss",
+                                    "the stored size claims "
+                                    "18446744073709551615 records but only "
+                                    "14 are stored")));
+}
+
+TEST_F(VerifyDamageTest, InflatedSizeIsNotCalledTruncation) {
+  {
+    RawLog raw(LogPath());
+    raw.Put("meta", std::string(keys::kMetaSize), keys::EncodeU64(1000));
+  }
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(FindingAbout(kDemoRecords, "data_loss",
+                                    "the stored size claims 1000 records but "
+                                    "only 14 are stored (records 14..999 are "
+                                    "missing from the log)")));
+  EXPECT_THAT(verdict.findings,
+              Each(Field(&Finding::detail, Not(HasSubstr("truncated")))));
+}
+
+// A changed leaf node of the tree, its record intact: the stored node above
+// agrees with the record, so the tree node is blamed, not the record.
+TEST_F(VerifyDamageTest, ChangedTreeLeafIsBlamedOnTheTreeNode) {
+  {
+    RawLog raw(LogPath());
+    std::string leaf = raw.Get("tree", merkle::NodeKey(0, 3));
+    ASSERT_EQ(leaf.size(), merkle::kHashBytes);
+    leaf[7] = static_cast<char>(leaf[7] ^ 0x01);
+    raw.Put("tree", merkle::NodeKey(0, 3), leaf);
+  }
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(FindingAbout(3, "data_loss",
+                                    "the stored Merkle tree node of record 3 "
+                                    "(level 0) disagrees with the record")));
+  EXPECT_THAT(
+      verdict.findings,
+      Each(Field(&Finding::detail, Not(HasSubstr("changed in place")))));
+}
+
+// Appends a valid reversal of record 5, then rewrites it in place with
+// `edit` and writes its leaf node again, as an old log or a forger would
+// hold it: the tree stays consistent, so only the correction check speaks.
+template <typename Edit>
+void RewriteCorrection(const CliHarness& cli, const std::string& log_path,
+                       Edit edit) {
+  RunResult corrected = cli.Run({"correct", "5", "--reverse", "--reason",
+                                 "test", "--recorded-on", "2022-01-01"});
+  ASSERT_EQ(corrected.exit_code, 0) << corrected.err;
+  RawLog raw(log_path);
+  v1::StoredRecord record;
+  ASSERT_TRUE(
+      record.ParseFromString(raw.Get("events", keys::EventKey(kDemoRecords))));
+  edit(record);
+  const std::string bytes = record.SerializeAsString();
+  raw.Put("events", keys::EventKey(kDemoRecords), bytes);
+  const merkle::Hash leaf = merkle::LeafHash(bytes);
+  // With 15 records the last leaf is a complete subtree of its own.
+  raw.Put("tree", merkle::NodeKey(0, kDemoRecords),
+          std::string(leaf.begin(), leaf.end()));
+}
+
+TEST_F(VerifyDamageTest, CorrectionRecordedBeforeItsOriginalIsNamed) {
+  RewriteCorrection(cli_, LogPath(), [](v1::StoredRecord& record) {
+    record.mutable_event()->set_recorded_on("2020-01-01");
+  });
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(FindingAbout(kDemoRecords, "correction_order",
+                                    "record 14 corrects record 5 but was "
+                                    "recorded on 2020-01-01, before the record "
+                                    "it corrects (2021-11-03)")));
+  EXPECT_THAT(verdict.findings, Each(Field(&Finding::kind, Not("data_loss"))));
+}
+
+TEST_F(VerifyDamageTest, CorrectionOfALaterRecordIsNamed) {
+  RewriteCorrection(cli_, LogPath(), [](v1::StoredRecord& record) {
+    record.mutable_event()->mutable_correction()->set_corrected_seq(
+        kDemoRecords);
+  });
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              Contains(FindingAbout(kDemoRecords, "correction_order",
+                                    "record 14 corrects record 14, which is "
+                                    "not earlier")));
+}
+
+TEST_F(VerifyDamageTest, UntouchedLogWithASnapshotVerifiesClean) {
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 0) << verdict.err;
+  EXPECT_THAT(verdict.findings, IsEmpty());
+}
+
+}  // namespace
+}  // namespace fundlog::testing
