@@ -1,6 +1,5 @@
 // Appending to the log, and the `index`/`derived`/`tree` family accessors.
 #include <algorithm>
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -10,40 +9,18 @@
 #include "core/store/event_log.h"
 #include "core/store/families.h"
 #include "core/store/key_format.h"
+#include "core/store/record_entries.h"
 #include "core/store/rocks_status.h"
 #include "core/store/tree_writer.h"
 #include "core/store/validate.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
 namespace fundlog {
 namespace {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The effective start day, the key of the by-day indexes.
-const std::string& StartDay(const v1::Event& event) {
-  return event.effective().has_period() ? event.effective().period().from()
-                                        : event.effective().day();
-}
-
-std::string Serialize(const v1::StoredRecord& record) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  // Deterministic map order, so the same record always yields the same bytes
-  // on this build. Verification never depends on it: it hashes stored bytes.
-  coded.SetSerializationDeterministic(true);
-  record.SerializeWithCachedSizes(&coded);
-  coded.Trim();
-  return bytes;
-}
+using internal::AddIndexEntries;
+using internal::NowMicros;
 
 // Answers validation's questions from the `index` family.
 class IndexContext : public ValidationContext {
@@ -73,30 +50,6 @@ class IndexContext : public ValidationContext {
   const EventLog& log_;
   const uint64_t size_;
 };
-
-// The `index` entries of one event (key grammar in key_format.h).
-void AddIndexEntries(const v1::Event& event, uint64_t seq,
-                     std::vector<std::pair<std::string, std::string>>* out) {
-  const std::string seq_bytes = keys::EncodeU64(seq);
-  out->emplace_back(keys::AllByDayKey(StartDay(event), seq), "");
-  out->emplace_back(keys::FundByDayKey(event.fund_id(), StartDay(event), seq),
-                    "");
-  out->emplace_back(keys::NamedKey(keys::kIndexEventId, event.event_id()),
-                    seq_bytes);
-  if (event.has_fund_established()) {
-    out->emplace_back(keys::NamedKey(keys::kIndexFund, event.fund_id()),
-                      seq_bytes);
-  }
-  if (event.has_policy_defined()) {
-    out->emplace_back(
-        keys::NamedKey(keys::kIndexPolicy, event.policy_defined().policy_id()),
-        seq_bytes);
-  }
-  for (const v1::Account& account : event.accounts_defined().accounts()) {
-    out->emplace_back(keys::NamedKey(keys::kIndexAccount, account.id()),
-                      seq_bytes);
-  }
-}
 
 }  // namespace
 
@@ -184,8 +137,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     record.mutable_provenance()->set_file_name(origin.file_name);
     record.mutable_provenance()->set_file_sha256(origin.file_sha256);
     record.mutable_provenance()->set_index_in_file(index_in_part++);
-    record.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
-    stored.push_back(Serialize(record));
+    stored.push_back(internal::SerializeRecord(record));
     s.Update(FromRocks(
         write.Put(families_->events(), keys::EventKey(seq), stored.back()),
         "batch"));
