@@ -193,13 +193,15 @@ TEST_F(IngestTest, SessionTreeEqualsTheTreeOfItsRecords) {
   ASSERT_TRUE(committed.ok()) << committed.status();
   EXPECT_EQ(committed->new_size, 16u);
   std::vector<merkle::Hash> leaves;
-  ASSERT_TRUE((*log)
-                  ->ScanRaw(0, 16,
-                            [&](uint64_t seq, absl::string_view bytes) {
-                              leaves.push_back(merkle::LeafHash(bytes));
-                              return absl::OkStatus();
-                            })
-                  .ok());
+  ASSERT_TRUE(
+      (*log)
+          ->ScanRaw(0, 16,
+                    [&](uint64_t seq, absl::string_view bytes) {
+                      leaves.push_back(merkle::LeafHash(
+                          std::string_view(bytes.data(), bytes.size())));
+                      return absl::OkStatus();
+                    })
+          .ok());
   merkle::MemoryNodeStore expected;
   auto nodes = merkle::NodesForAppend(0, leaves, expected);
   ASSERT_TRUE(nodes.ok());
