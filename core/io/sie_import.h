@@ -41,7 +41,8 @@
 
 namespace fundlog::sie {
 
-// Vouchers per emitted batch: what an import holds in memory at once.
+// Vouchers per emitted batch: what the converter holds at once (core/ingest
+// stages each batch into one session; docs/ingest.md).
 inline constexpr int kVouchersPerBatchDefault = 2000;
 
 struct ImportOptions {
