@@ -34,7 +34,7 @@ class WriteBatch;
 namespace fundlog {
 
 // The encoded size one session may reach (records, index entries and tree
-// nodes of the whole import): about 3.5 million SIE vouchers.
+// nodes of the whole import): about 3 million SIE vouchers.
 inline constexpr size_t kAppendSessionBytesMax = size_t{2} << 30;
 
 class AppendSession {
