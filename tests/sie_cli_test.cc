@@ -1,9 +1,11 @@
 // The SIE, hledger and CSV paths of the command line, end to end.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "core/io/sie_synth.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli_harness.h"
@@ -52,6 +54,79 @@ TEST(SieCli, ImportVerifyExportReimport) {
   EXPECT_EQ(second.Run({"verify"}).exit_code, 0);
   EXPECT_EQ(cli.Run({"balance", "--as-of", "2011-12-31", "--json"}).out,
             second.Run({"balance", "--as-of", "2011-12-31", "--json"}).out);
+}
+
+// A synthetic SIE file of `vouchers` vouchers in the harness's directory.
+std::string SyntheticSie(const CliHarness& cli, const std::string& name,
+                         uint64_t vouchers) {
+  std::string text;
+  sie::GenerateSyntheticSie({7, vouchers, 2020}, [&](absl::string_view piece) {
+    text.append(piece.data(), piece.size());
+  });
+  return cli.WriteFile(name, text);
+}
+
+double IndexInFile(const CliHarness& cli, uint64_t seq) {
+  RunResult shown = cli.Run({"show", absl::StrCat(seq), "--json"});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  const google::protobuf::Struct record = ParseJson(shown.out);
+  const auto& provenance = record.fields().at("provenance").struct_value();
+  auto it = provenance.fields().find("index_in_file");
+  return it == provenance.fields().end() ? 0 : it->second.number_value();
+}
+
+// Records of a 2500-voucher file come in two batches of vouchers; the
+// numbering within the file runs on across them.
+TEST(SieCli, IndexInFileIsContinuousAcrossBatches) {
+  CliHarness cli;
+  ASSERT_EQ(cli.Run({"init", "--origin", "t/sie"}).exit_code, 0);
+  const std::string path = SyntheticSie(cli, "big.se", 2500);
+  RunResult imported = cli.Run({"import", path});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("2500 vouchers"));
+  for (uint64_t seq : {0, 1, 2000, 2100, 2400}) {
+    EXPECT_EQ(IndexInFile(cli, seq), static_cast<double>(seq)) << seq;
+  }
+  EXPECT_EQ(cli.Run({"verify"}).exit_code, 0);
+}
+
+TEST(SieCli, SameFileGivenTwiceInOneImportSaysSo) {
+  CliHarness cli;
+  ASSERT_EQ(cli.Run({"init", "--origin", "t/twice"}).exit_code, 0);
+  const std::string verified = cli.Run({"verify"}).out;
+  const std::string batch = TrelleborgDataPath();
+  const std::string copy = cli.WriteFile("copy.textpb", Slurp(batch));
+  const std::string sie = SyntheticSie(cli, "s.se", 10);
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"import", batch, batch},
+                                             {"import", batch, copy},
+                                             {"import", sie, sie}}) {
+    RunResult twice = cli.Run(args);
+    EXPECT_EQ(twice.exit_code, 1) << args.back();
+    EXPECT_THAT(twice.err, HasSubstr("given twice in this import"));
+    EXPECT_THAT(twice.err, ::testing::Not(HasSubstr("already imported")));
+    EXPECT_THAT(twice.err, HasSubstr("nothing written"));
+    EXPECT_EQ(cli.Run({"verify"}).out, verified);
+  }
+}
+
+// Reading fails after the file opened (a directory named like an SIE file
+// opens, and its first read fails with EISDIR): an I/O error, not rejected
+// input.
+TEST(SieCli, ReadErrorInSieFileIsAnIoError) {
+  CliHarness cli;
+  ASSERT_EQ(cli.Run({"init", "--origin", "t/io"}).exit_code, 0);
+  const std::string verified = cli.Run({"verify"}).out;
+  const std::string dir = absl::StrCat(cli.dir(), "/unreadable.se");
+  std::filesystem::create_directory(dir);
+  RunResult failed = cli.Run({"import", dir});
+  EXPECT_EQ(failed.exit_code, 3) << failed.err;
+  EXPECT_THAT(failed.err, HasSubstr("I/O error"));
+  EXPECT_THAT(failed.err, HasSubstr("unreadable.se"));
+  EXPECT_EQ(cli.Run({"verify"}).out, verified);
+  // A missing file is the user's mistake: rejected input.
+  EXPECT_EQ(cli.Run({"import", absl::StrCat(cli.dir(), "/none.se")}).exit_code,
+            1);
 }
 
 TEST(SieCli, HledgerAndCsvExports) {

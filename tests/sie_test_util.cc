@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "core/io/batch_file.h"
+#include "core/io/sha256_stream.h"
 #include "core/ledger/ledger.h"
 #include "core/store/dates.h"
 #include "core/store/validate.h"
@@ -83,7 +83,9 @@ absl::StatusOr<Imported> ImportBytesForTest(
     absl::string_view bytes, const std::string& display_name,
     const std::vector<v1::StoredRecord>& prior) {
   ImportOptions options = OptionsAfter(prior, display_name);
-  options.file_sha256 = Sha256Hex(bytes);
+  absl::StatusOr<std::string> sha = Sha256HexOf(bytes);
+  if (!sha.ok()) return sha.status();
+  options.file_sha256 = *std::move(sha);
   return Collect(prior, options, [&](const BatchSink& sink) {
     return ReadSieBytes(bytes, options, sink);
   });

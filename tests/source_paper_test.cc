@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "core/io/batch_file.h"
+#include "core/io/sha256_stream.h"
 #include "gtest/gtest.h"
 #include "tests/cli_harness.h"
 
@@ -68,12 +69,13 @@ std::vector<std::string> Quotations(absl::string_view passage) {
 TEST(SourcePaper, EveryEventStatesTheHashOfThePaperInTheRepository) {
   const std::string paper = Paper();
   ASSERT_FALSE(paper.empty());
-  const std::string hash = Sha256Hex(paper);
+  auto hash = Sha256HexOf(paper);
+  ASSERT_TRUE(hash.ok()) << hash.status();
   auto loaded = LoadBatchFile(testing::TrelleborgDataPath());
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_GT(loaded->batch.events_size(), 0);
   for (const auto& event : loaded->batch.events()) {
-    EXPECT_EQ(event.source().document_sha256(), hash) << event.event_id();
+    EXPECT_EQ(event.source().document_sha256(), *hash) << event.event_id();
     EXPECT_EQ(event.source().reference(), "KS 2021/568") << event.event_id();
   }
 }

@@ -1,14 +1,12 @@
 #include "core/io/batch_file.h"
 
-#include <openssl/sha.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/io/sha256_stream.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -37,14 +35,6 @@ std::string Extension(absl::string_view name) {
 
 }  // namespace
 
-std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
-
 absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
                                           size_t bytes_max) {
   std::error_code error;
@@ -71,7 +61,9 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
   LoadedBatch loaded;
   loaded.file_name =
       std::filesystem::path(std::string(display_name)).filename().string();
-  loaded.file_sha256 = Sha256Hex(contents);
+  absl::StatusOr<std::string> sha = Sha256HexOf(contents);
+  if (!sha.ok()) return sha.status();
+  loaded.file_sha256 = *std::move(sha);
   const std::string extension = Extension(display_name);
   if (extension == ".textpb" || extension == ".txtpb" ||
       extension == ".pbtxt") {

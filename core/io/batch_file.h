@@ -24,7 +24,8 @@ struct LoadedBatch {
 
 // Parses `contents` (named `display_name` in messages) by the format its
 // name's extension says. kInvalidArgument naming the file, line and column
-// on a syntax error or an unknown extension.
+// on a syntax error or an unknown extension; kInternal when the file's
+// SHA-256 cannot be computed.
 absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
                                        absl::string_view contents);
 
@@ -35,9 +36,6 @@ absl::StatusOr<LoadedBatch> LoadBatchFile(const std::string& path);
 // Reads a whole file. kNotFound / kInvalidArgument (too large) naming it.
 absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
                                           size_t bytes_max);
-
-// Hex SHA-256 of `bytes`.
-std::string Sha256Hex(absl::string_view bytes);
 
 }  // namespace fundlog
 

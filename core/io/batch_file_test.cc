@@ -1,5 +1,6 @@
 #include "core/io/batch_file.h"
 
+#include "core/io/sha256_stream.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -30,8 +31,22 @@ TEST(BatchFileTest, JsonAndTextGiveTheSameBatch) {
 }
 
 TEST(BatchFileTest, Sha256MatchesKnownVector) {
-  EXPECT_EQ(Sha256Hex("abc"),
+  absl::StatusOr<std::string> hex = Sha256HexOf("abc");
+  ASSERT_TRUE(hex.ok()) << hex.status();
+  EXPECT_EQ(*hex,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// A digest OpenSSL refuses to start is an error, not an empty or garbage
+// hash (which would give a file a wrong identity).
+TEST(BatchFileTest, FailedDigestIsAnErrorNotAHash) {
+  absl::StatusOr<Sha256Stream> stream = Sha256Stream::StartWith(nullptr);
+  EXPECT_EQ(stream.status().code(), absl::StatusCode::kInternal);
+  absl::StatusOr<Sha256Stream> good = Sha256Stream::Start();
+  ASSERT_TRUE(good.ok()) << good.status();
+  ASSERT_TRUE(good->FinishHex().ok());
+  EXPECT_EQ(good->FinishHex().status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(good->Update("x").code(), absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -2,14 +2,16 @@
 // held whole, so memory stays at one line plus one batch of vouchers.
 #include "core/io/sie_import.h"
 
-#include <openssl/evp.h>
-
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/io/sha256_stream.h"
 #include "core/io/sie_convert.h"
 #include "core/io/sie_text.h"
 
@@ -25,14 +27,19 @@ class LineFeeder {
              ImportSummary* summary)
       : options_(options),
         summary_(summary),
-        converter_(options, sink, summary),
-        sha_(EVP_MD_CTX_new()) {
-    EVP_DigestInit_ex(sha_.get(), EVP_sha256(), nullptr);
+        converter_(options, sink, summary) {}
+
+  // Before the first Bytes: kInternal when the digest cannot start.
+  absl::Status Start() {
+    absl::StatusOr<Sha256Stream> sha = Sha256Stream::Start();
+    if (!sha.ok()) return sha.status();
+    sha_.emplace(*std::move(sha));
+    return absl::OkStatus();
   }
 
   // Feeds a chunk of the file; lines may span chunks.
   absl::Status Bytes(absl::string_view chunk) {
-    EVP_DigestUpdate(sha_.get(), chunk.data(), chunk.size());
+    if (absl::Status s = sha_->Update(chunk); !s.ok()) return s;
     summary_->bytes += chunk.size();
     while (!chunk.empty()) {
       const size_t end = chunk.find('\n');
@@ -65,14 +72,9 @@ class LineFeeder {
       if (auto s = OneLine(partial_); !s.ok()) return s;
       partial_.clear();
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(sha_.get(), digest, &size);
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < size; ++i) {
-      summary_->file_sha256.push_back(kHex[digest[i] >> 4]);
-      summary_->file_sha256.push_back(kHex[digest[i] & 15]);
-    }
+    absl::StatusOr<std::string> sha = sha_->FinishHex();
+    if (!sha.ok()) return sha.status();
+    summary_->file_sha256 = *std::move(sha);
     return Where(summary_->lines, converter_.Finish());
   }
 
@@ -96,14 +98,10 @@ class LineFeeder {
         options_.display_name, ":", line_no, ": ", status.message()));
   }
 
-  struct CtxFree {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-  };
-
   const ImportOptions& options_;
   ImportSummary* summary_;
   internal::Converter converter_;
-  std::unique_ptr<EVP_MD_CTX, CtxFree> sha_;
+  std::optional<Sha256Stream> sha_;
   std::string partial_;
   Line line_;
   uint32_t crc_ = 0;
@@ -116,6 +114,7 @@ absl::StatusOr<ImportSummary> ReadSieBytes(absl::string_view bytes,
                                            const BatchSink& sink) {
   ImportSummary summary;
   LineFeeder feeder(options, sink, &summary);
+  if (auto s = feeder.Start(); !s.ok()) return s;
   if (auto s = feeder.Bytes(bytes); !s.ok()) return s;
   if (auto s = feeder.End(); !s.ok()) return s;
   return summary;
@@ -127,10 +126,12 @@ absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
                                              &std::fclose);
   if (file == nullptr) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot be read"));
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot be read: ", std::strerror(errno)));
   }
   ImportSummary summary;
   LineFeeder feeder(options, sink, &summary);
+  if (auto s = feeder.Start(); !s.ok()) return s;
   std::string chunk(kReadChunkBytes, '\0');
   while (true) {
     const size_t got = std::fread(chunk.data(), 1, chunk.size(), file.get());
@@ -142,8 +143,12 @@ absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
     }
     if (got < chunk.size()) break;
   }
+  // The file opened but reading it failed: the disk's or the OS's failure,
+  // not the file's content, so not a rejected input.
   if (std::ferror(file.get())) {
-    return absl::NotFoundError(absl::StrCat(path, ": read error"));
+    return absl::InternalError(absl::StrCat(path, ": I/O error after ",
+                                            summary.bytes,
+                                            " bytes: ", std::strerror(errno)));
   }
   if (auto s = feeder.End(); !s.ok()) return s;
   return summary;

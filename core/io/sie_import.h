@@ -41,7 +41,8 @@
 
 namespace fundlog::sie {
 
-// Vouchers per emitted batch: what an import holds in memory at once.
+// Vouchers per emitted batch: what the converter holds at once (core/ingest
+// stages each batch into one session; docs/ingest.md).
 inline constexpr int kVouchersPerBatchDefault = 2000;
 
 struct ImportOptions {
@@ -77,8 +78,9 @@ using BatchSink = std::function<absl::Status(v1::EventBatch&&)>;
 // Reads the SIE file at `path` line by line and calls `sink` per batch.
 // kInvalidArgument "FILE:LINE: reason" for anything the file gets wrong (a
 // voucher whose rows do not sum to zero names the voucher); kNotFound when
-// the file cannot be read. Batches already passed to `sink` stay passed:
-// callers wanting all-or-nothing run a first pass with a discarding sink.
+// the file cannot be opened; kInternal when reading it fails after it opened
+// (an I/O error) or the SHA-256 digest fails. Batches already passed to
+// `sink` stay passed: core/ingest stages them in one transaction.
 absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
                                           const ImportOptions& options,
                                           const BatchSink& sink);

@@ -32,6 +32,8 @@ class Env;
 
 namespace fundlog {
 
+class AppendSession;
+
 // The log's private signing key, in the log directory (mode 0600).
 inline constexpr char kSigningKeyFile[] = "signing.key";
 
@@ -142,6 +144,14 @@ class EventLog {
       const v1::EventBatch& batch, std::optional<uint64_t> expected_size,
       const std::vector<BatchPart>& parts);
 
+  // Starts an append of many parts that commits as one (an import of a file
+  // too large for one batch): see append_session.h. Nothing is written until
+  // the session's Commit. kAborted when `expected_size` is set and differs
+  // from Size(); kFailedPrecondition when read-only or poisoned. The session
+  // must not outlive this log.
+  absl::StatusOr<std::unique_ptr<AppendSession>> BeginAppend(
+      std::optional<uint64_t> expected_size);
+
   // The exact stored bytes of record `seq` (the Merkle leaf data).
   // kNotFound when seq >= Size(); kDataLoss when the record is missing.
   absl::StatusOr<std::string> ReadRaw(uint64_t seq) const;
@@ -224,6 +234,7 @@ class EventLog {
       absl::string_view key) const;
 
  private:
+  friend class AppendSession;
   struct Families;
   EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
            std::unique_ptr<Families> families, LogInfo info,
@@ -240,6 +251,9 @@ class EventLog {
                            const std::vector<BatchPart>& parts,
                            uint64_t first_seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The session's staged write, checked and made durable in one synced
+  // WriteBatch (append_session.cc).
+  absl::StatusOr<AppendResult> CommitSession(AppendSession& session);
 
   const std::string path_;
   std::unique_ptr<rocksdb::DB> db_;

@@ -1,6 +1,5 @@
 // Appending to the log, and the `index`/`derived`/`tree` family accessors.
 #include <algorithm>
-#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -11,34 +10,17 @@
 #include "core/store/families.h"
 #include "core/store/index_entries.h"
 #include "core/store/key_format.h"
+#include "core/store/record_entries.h"
 #include "core/store/rocks_status.h"
 #include "core/store/tree_writer.h"
 #include "core/store/validate.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
 namespace fundlog {
 namespace {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Serialize(const v1::StoredRecord& record) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  // Deterministic map order, so the same record always yields the same bytes
-  // on this build. Verification never depends on it: it hashes stored bytes.
-  coded.SetSerializationDeterministic(true);
-  record.SerializeWithCachedSizes(&coded);
-  coded.Trim();
-  return bytes;
-}
+using internal::NowMicros;
 
 // Answers validation's questions from the `index` family.
 class IndexContext : public ValidationContext {
@@ -155,8 +137,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     record.mutable_provenance()->set_file_name(origin.file_name);
     record.mutable_provenance()->set_file_sha256(origin.file_sha256);
     record.mutable_provenance()->set_index_in_file(index_in_part++);
-    record.ByteSizeLong();  // caches sizes for SerializeWithCachedSizes
-    stored.push_back(Serialize(record));
+    stored.push_back(internal::SerializeRecord(record));
     s.Update(FromRocks(
         write.Put(families_->events(), keys::EventKey(seq), stored.back()),
         "batch"));

@@ -5,12 +5,14 @@
 //   read    the floor: read the file in 1 MiB chunks and SHA-256 it
 //   parse   the import's checking pass: tokenize, CP437, #KSUMMA, vouchers
 //           into events, every check, nothing written
-//   import  what `fundlog import FILE.se` does: the checking pass, then the
-//           same again appending batches of 2000 vouchers to a fresh log
+//   import  what `fundlog import FILE.se` does (core/ingest): the checking
+//           pass, then the same again staging batches of 2000 vouchers into
+//           one AppendSession, committed to a fresh log in one write
 //
-// Each workload runs in a child process, so its peak RSS is its own: that
-// it stays flat as the file grows shows memory holds one voucher batch, not
-// the file. Usage: sie_bench [--mb N ...] (default: 10 and 100).
+// Each workload runs in a child process, so its peak RSS is its own: parse
+// stays flat as the file grows (one voucher batch in memory); import grows
+// with the file, since the whole import is one WriteBatch (docs/ingest.md).
+// Usage: sie_bench [--mb N ...] (default: 10 and 100).
 #include <openssl/evp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/ingest/ingest.h"
 #include "core/io/sie_import.h"
 #include "core/io/sie_synth.h"
 #include "core/store/event_log.h"
@@ -80,19 +83,10 @@ absl::StatusOr<uint64_t> Import(const std::string& path,
   absl::StatusOr<std::unique_ptr<EventLog>> log =
       EventLog::Create(CreateOptions{.path = log_dir, .origin = "bench"});
   if (!log.ok()) return log.status();
-  sie::ImportOptions options;
-  options.display_name = path;
-  absl::StatusOr<sie::ImportSummary> checked =
-      sie::ReadSieFile(path, options, nullptr);
-  if (!checked.ok()) return checked.status();
-  options.file_sha256 = checked->file_sha256;
-  const BatchOrigin origin{"synthetic.se", checked->file_sha256};
-  absl::StatusOr<sie::ImportSummary> done = sie::ReadSieFile(
-      path, options, [&](v1::EventBatch&& batch) -> absl::Status {
-        return (*log)->Append(batch, (*log)->Size(), origin).status();
-      });
+  absl::StatusOr<ingest::ImportResult> done =
+      ingest::ImportFiles(**log, {{path}});
   if (!done.ok()) return done.status();
-  return done->vouchers;
+  return done->sie->vouchers;
 }
 
 // Runs one workload in a child and prints its stats line.

@@ -3,14 +3,14 @@
 #include <fstream>
 #include <iostream>
 
-#include "absl/strings/match.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "core/audit/csv_views.h"
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
+#include "core/ingest/ingest.h"
 #include "core/io/batch_file.h"
 #include "core/merkle/checkpoint.h"
 #include "google/protobuf/text_format.h"
@@ -18,7 +18,6 @@
 #include "tools/fundlog/cli.h"
 #include "tools/fundlog/csv_flags.h"
 #include "tools/fundlog/embedded_data.h"
-#include "tools/fundlog/sie_import_command.h"
 
 namespace fundlog::cli {
 namespace {
@@ -66,91 +65,58 @@ int RunInit(const Args& args, const Context& context) {
   return kExitOk;
 }
 
-// Rewrites a validation error "event N ..." about a batch joined from
-// several files as "FILE: event K ...", K counted within that file.
-std::string InFileOfEvent(const std::vector<std::string>& paths,
-                          const std::vector<BatchPart>& parts,
-                          absl::string_view message) {
-  constexpr absl::string_view kEvent = "event ";
-  const size_t number_end = message.find(' ', kEvent.size());
-  int index = 0;
-  if (!absl::StartsWith(message, kEvent) || number_end == message.npos ||
-      !absl::SimpleAtoi(
-          message.substr(kEvent.size(), number_end - kEvent.size()), &index)) {
-    return absl::StrCat(absl::StrJoin(paths, ", "), ": ", message);
-  }
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (index < parts[i].event_count) {
-      return absl::StrCat(paths[i], ": event ", index,
-                          message.substr(number_end));
-    }
-    index -= parts[i].event_count;
-  }
-  return std::string(message);
-}
-
 // Prefixes a validation error with the file it came from.
 absl::Status InFile(const std::string& file, const absl::Status& status) {
   if (status.code() != absl::StatusCode::kInvalidArgument) return status;
   return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
 }
 
+// What an import wrote, in one line.
+std::string ImportedText(const ingest::ImportRequest& request,
+                         const ingest::ImportResult& result) {
+  const std::string records =
+      absl::StrCat("records ", result.first_seq, "..", result.new_size - 1,
+                   "; log size ", result.new_size);
+  if (!result.sie.has_value()) {
+    return absl::StrCat("imported ", result.events, " events from ",
+                        result.files, " file(s) as ", records, "\n");
+  }
+  const sie::ImportSummary& sie = *result.sie;
+  return absl::StrCat("imported SIE type ", sie.sie_type, " ", request.paths[0],
+                      " into fund ", sie.fund_id, ": ", sie.vouchers,
+                      " vouchers, ", result.events, " events as ", records,
+                      sie.checksum_checked ? "; #KSUMMA verified" : "",
+                      sie.skipped_empty_vouchers > 0
+                          ? absl::StrCat("; ", sie.skipped_empty_vouchers,
+                                         " #VER without rows skipped")
+                          : "",
+                      "\n");
+}
+
 int RunImport(const Args& args, const Context& context) {
-  if (IsSieImport(args)) return RunSieImport(args, context);
-  if (args.Has("fund")) {
-    // Batch files name each event's fund themselves.
+  ingest::ImportRequest request;
+  request.paths = args.positional();
+  request.sie_fund_id = args.Get("fund").value_or("");
+  const bool sie = ingest::IsSieRequest(request);
+  if (args.Has("fund") && !sie) {
     std::cerr << "fundlog import: --fund applies to SIE files only; the "
                  "events of a .textpb/.json batch carry their own fund_id\n";
     return kExitUsage;
   }
-  // Parse every file before writing anything: all or nothing across files.
-  std::vector<LoadedBatch> batches;
-  for (const std::string& path : args.positional()) {
-    absl::StatusOr<LoadedBatch> loaded = LoadBatchFile(path);
-    if (!loaded.ok()) return Fail("import", loaded.status());
-    batches.push_back(std::move(*loaded));
+  if (sie && absl::flat_hash_set<std::string>(request.paths.begin(),
+                                              request.paths.end())
+                     .size() > 1) {
+    std::cerr << "fundlog import: an SIE file is imported alone, one per "
+                 "import\n";
+    return kExitUsage;
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("import", log.status());
-  // All files go in one batch, so that the import is all or nothing across
-  // them; each run of events keeps its own file as provenance.
-  v1::EventBatch all;
-  std::vector<BatchPart> parts;
-  for (size_t i = 0; i < batches.size(); ++i) {
-    const LoadedBatch& loaded = batches[i];
-    const std::string& path = args.positional()[i];
-    absl::StatusOr<std::optional<uint64_t>> seen =
-        (*log)->FindImportedFile(loaded.file_sha256);
-    if (!seen.ok()) return Fail("import", seen.status());
-    for (size_t j = 0; j < i && !seen->has_value(); ++j) {
-      if (batches[j].file_sha256 == loaded.file_sha256) *seen = 0;
-    }
-    if (seen->has_value()) {
-      return Fail("import", absl::AlreadyExistsError(absl::StrCat(
-                                path,
-                                ": already imported (identical content); "
-                                "nothing written")));
-    }
-    parts.push_back(BatchPart{{loaded.file_name, loaded.file_sha256},
-                              loaded.batch.events_size()});
-    all.mutable_events()->MergeFrom(loaded.batch.events());
-  }
-  absl::StatusOr<AppendResult> appended =
-      (*log)->AppendParts(all, std::nullopt, parts);
-  if (!appended.ok()) {
-    absl::Status status = appended.status();
-    if (status.code() == absl::StatusCode::kInvalidArgument) {
-      status = absl::InvalidArgumentError(absl::StrCat(
-          InFileOfEvent(args.positional(), parts, status.message()),
-          "; nothing written"));
-    }
-    return Fail("import", status);
-  }
+  absl::StatusOr<ingest::ImportResult> result =
+      ingest::ImportFiles(**log, request);
+  if (!result.ok()) return Fail("import", result.status());
   RefreshSnapshotsAfterAppend(**log, "import");
-  Print(absl::StrCat("imported ", all.events_size(), " events from ",
-                     batches.size(), " file(s) as records ",
-                     appended->first_seq, "..", appended->new_size - 1,
-                     "; log size ", appended->new_size, "\n"));
+  Print(ImportedText(request, *result));
   return kExitOk;
 }
 

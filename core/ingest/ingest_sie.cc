@@ -1,0 +1,89 @@
+// One SIE file, in two streamed passes over it. The first checks the whole
+// file and computes its SHA-256, which the second needs before its first
+// event (event ids and sources carry it). The second reads the file again,
+// stages each batch of vouchers into one AppendSession and hashes again:
+// the session is committed only when both digests agree, so the bytes
+// appended are the bytes checked. See docs/ingest.md.
+#include <filesystem>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/ingest/internal.h"
+#include "core/store/append_session.h"
+
+namespace fundlog::ingest::internal {
+namespace {
+
+// The funds and accounts the log already defines: what the import must not
+// define again.
+absl::Status KnownNames(const EventLog& log, sie::ImportOptions* options) {
+  return log.Scan(0, log.Size(), [&](const v1::StoredRecord& record) {
+    const v1::Event& event = record.event();
+    if (event.has_fund_established()) {
+      options->known_funds.insert(event.fund_id());
+    }
+    for (const v1::Account& account : event.accounts_defined().accounts()) {
+      options->known_accounts.insert(account.id());
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
+                                           const std::string& path,
+                                           const std::string& fund_id,
+                                           const ImportHooks& hooks) {
+  sie::ImportOptions options;
+  options.display_name = path;
+  options.fund_id = fund_id;
+  if (absl::Status s = KnownNames(log, &options); !s.ok()) return s;
+  // Pass 1: check everything, stage nothing.
+  absl::StatusOr<sie::ImportSummary> checked =
+      sie::ReadSieFile(path, options, nullptr);
+  if (!checked.ok()) return NothingWritten(checked.status());
+  absl::StatusOr<std::optional<uint64_t>> seen =
+      log.FindImportedFile(checked->file_sha256);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        path, ": already imported (identical content, from record ", **seen,
+        "); nothing written"));
+  }
+  if (hooks.after_check) hooks.after_check();
+  // Pass 2: the same events, now carrying the file's hash, staged batch by
+  // batch into one session.
+  absl::StatusOr<std::unique_ptr<AppendSession>> session =
+      log.BeginAppend(std::nullopt);
+  if (!session.ok()) return NothingWritten(session.status());
+  options.file_sha256 = checked->file_sha256;
+  const BatchOrigin origin{std::filesystem::path(path).filename().string(),
+                           checked->file_sha256};
+  absl::StatusOr<sie::ImportSummary> staged = sie::ReadSieFile(
+      path, options, [&](v1::EventBatch&& batch) -> absl::Status {
+        absl::Status s = (*session)->Add(batch, origin);
+        if (s.code() == absl::StatusCode::kInvalidArgument) {
+          s = absl::InvalidArgumentError(absl::StrCat(path, ": ", s.message()));
+        }
+        if (s.ok() && hooks.after_part) {
+          hooks.after_part((*session)->staged_events());
+        }
+        return s;
+      });
+  if (!staged.ok()) return NothingWritten(staged.status());
+  if (staged->file_sha256 != checked->file_sha256) {
+    return absl::AbortedError(absl::StrCat(
+        path, ": the file changed while it was imported (SHA-256 ",
+        checked->file_sha256, " when checked, ", staged->file_sha256,
+        " when read again); nothing written"));
+  }
+  absl::StatusOr<AppendResult> committed = CommitImport(**session);
+  if (!committed.ok()) return committed.status();
+  return ImportResult{committed->first_seq, committed->new_size,
+                      committed->new_size - committed->first_seq, 1,
+                      *std::move(staged)};
+}
+
+}  // namespace fundlog::ingest::internal

@@ -1,0 +1,312 @@
+// The append session (append_session.h) and the EventLog methods that open
+// and commit one.
+#include "core/store/append_session.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/store/families.h"
+#include "core/store/index_entries.h"
+#include "core/store/key_format.h"
+#include "core/store/record_entries.h"
+#include "core/store/rocks_status.h"
+#include "core/store/tree_writer.h"
+#include "core/store/validate.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace fundlog {
+namespace {
+
+// Answers validation's questions from the staged parts, then the log.
+class SessionContext : public ValidationContext {
+ public:
+  SessionContext(const EventLog& log,
+                 const absl::flat_hash_set<std::string>& staged, uint64_t size)
+      : log_(log), staged_(staged), size_(size) {}
+  uint64_t Size() const override { return size_; }
+  absl::StatusOr<bool> HasEventId(absl::string_view id) const override {
+    return Has(keys::kIndexEventId, id);
+  }
+  absl::StatusOr<bool> HasFund(absl::string_view fund_id) const override {
+    return Has(keys::kIndexFund, fund_id);
+  }
+  absl::StatusOr<bool> HasPolicy(absl::string_view policy_id) const override {
+    return Has(keys::kIndexPolicy, policy_id);
+  }
+  absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
+    return Has(keys::kIndexAccount, account);
+  }
+
+ private:
+  absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
+    const std::string key = keys::NamedKey(kind, name);
+    if (staged_.contains(key)) return true;
+    absl::StatusOr<std::optional<std::string>> value = log_.GetIndexEntry(key);
+    if (!value.ok()) return value.status();
+    return value->has_value();
+  }
+  const EventLog& log_;
+  const absl::flat_hash_set<std::string>& staged_;
+  const uint64_t size_;
+};
+
+// Staged frontier nodes first, then the log's own tree.
+class FrontierReader : public merkle::NodeReader {
+ public:
+  FrontierReader(
+      const EventLog& log,
+      const absl::flat_hash_map<std::pair<int, uint64_t>, merkle::Hash>& nodes)
+      : base_(log), nodes_(nodes) {}
+  absl::StatusOr<merkle::Hash> GetNode(int level,
+                                       uint64_t index) const override {
+    auto it = nodes_.find(std::pair(level, index));
+    if (it != nodes_.end()) return it->second;
+    return base_.GetNode(level, index);
+  }
+
+ private:
+  LogNodeReader base_;
+  const absl::flat_hash_map<std::pair<int, uint64_t>, merkle::Hash>& nodes_;
+};
+
+// ValidateBatch counts "event N" within the part; the session's contract
+// counts from the file's first event, as index_in_file does.
+absl::Status CountedInFile(const absl::Status& status, uint32_t offset) {
+  constexpr absl::string_view kEvent = "event ";
+  absl::string_view message = status.message();
+  const size_t end = message.find(' ', kEvent.size());
+  uint64_t index = 0;
+  if (status.code() != absl::StatusCode::kInvalidArgument || offset == 0 ||
+      !absl::StartsWith(message, kEvent) || end == message.npos ||
+      !absl::SimpleAtoi(message.substr(kEvent.size(), end - kEvent.size()),
+                        &index)) {
+    return status;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(kEvent, index + offset, message.substr(end)));
+}
+
+}  // namespace
+
+AppendSession::AppendSession(EventLog& log, uint64_t first_seq,
+                             int64_t first_appended_at)
+    : log_(log),
+      first_seq_(first_seq),
+      first_appended_at_(first_appended_at),
+      write_(std::make_unique<rocksdb::WriteBatch>()) {}
+
+AppendSession::~AppendSession() = default;
+
+size_t AppendSession::staged_bytes() const { return write_->GetDataSize(); }
+
+absl::Status AppendSession::Add(const v1::EventBatch& part,
+                                const BatchOrigin& origin) {
+  if (committed_) {
+    return absl::FailedPreconditionError("the session is already committed");
+  }
+  if (!spoiled_.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the session failed before and takes no more parts (",
+                     spoiled_.message(), ")"));
+  }
+  absl::Status s = Stage(part, origin);
+  if (s.ok() && write_->GetDataSize() > kAppendSessionBytesMax) {
+    s = absl::InvalidArgumentError(
+        absl::StrCat("the import encodes to more than ", kAppendSessionBytesMax,
+                     " bytes, the limit of one import; split it"));
+  }
+  if (!s.ok()) {
+    spoiled_ = s;
+    write_->Clear();  // nothing of it will be written: free it now
+  }
+  return s;
+}
+
+absl::Status AppendSession::Stage(const v1::EventBatch& part,
+                                  const BatchOrigin& origin) {
+  const uint64_t first = first_seq_ + staged_;
+  uint32_t& index_in_file =
+      next_index_[absl::StrCat(origin.file_name, "\n", origin.file_sha256)];
+  if (absl::Status s =
+          ValidateBatch(part, SessionContext(log_, staged_names_, first));
+      !s.ok()) {
+    return CountedInFile(s, index_in_file);
+  }
+  const EventLog::Families& families = *log_.families_;
+  absl::Status s;
+  std::vector<std::pair<std::string, std::string>> index_entries;
+  std::vector<merkle::Hash> leaves;
+  leaves.reserve(part.events_size());
+  v1::StoredRecord record;
+  for (int i = 0; i < part.events_size(); ++i) {
+    const uint64_t seq = first + i;
+    record.set_seq(seq);
+    record.set_appended_at_micros(first_appended_at_ +
+                                  static_cast<int64_t>(seq - first_seq_));
+    *record.mutable_event() = part.events(i);
+    record.mutable_provenance()->set_file_name(origin.file_name);
+    record.mutable_provenance()->set_file_sha256(origin.file_sha256);
+    record.mutable_provenance()->set_index_in_file(index_in_file++);
+    const std::string stored = internal::SerializeRecord(record);
+    leaves.push_back(merkle::LeafHash(stored));
+    s.Update(FromRocks(
+        write_->Put(families.events(), keys::EventKey(seq), stored), "stage"));
+    AddIndexEntries(part.events(i), seq, &index_entries);
+  }
+  // Key order per part, as in Append (each memtable insert continues from
+  // the previous one).
+  std::sort(index_entries.begin(), index_entries.end());
+  for (const auto& [key, value] : index_entries) {
+    if (!value.empty()) staged_names_.insert(key);  // a named entry
+    s.Update(FromRocks(write_->Put(families.index(), key, value), "stage"));
+  }
+  if (!s.ok()) return s;
+  if (!origin.file_sha256.empty() &&
+      std::none_of(files_.begin(), files_.end(), [&](const auto& file) {
+        return file.first == origin.file_sha256;
+      })) {
+    files_.emplace_back(origin.file_sha256, first);
+  }
+  if (absl::Status t = StageTreeNodes(leaves); !t.ok()) return t;
+  staged_ += part.events_size();
+  return absl::OkStatus();
+}
+
+absl::Status AppendSession::StageTreeNodes(
+    const std::vector<merkle::Hash>& leaves) {
+  const uint64_t old_size = first_seq_ + staged_;
+  absl::StatusOr<std::vector<merkle::NodeWrite>> nodes =
+      merkle::NodesForAppend(old_size, leaves, FrontierReader(log_, frontier_));
+  if (!nodes.ok()) return nodes.status();
+  std::sort(nodes->begin(), nodes->end(),
+            [](const merkle::NodeWrite& a, const merkle::NodeWrite& b) {
+              return std::pair(a.level, a.index) < std::pair(b.level, b.index);
+            });
+  absl::Status s;
+  for (const merkle::NodeWrite& node : *nodes) {
+    s.Update(FromRocks(write_->Put(log_.families_->tree(),
+                                   merkle::NodeKey(node.level, node.index),
+                                   merkle::EncodeNodeValue(node.hash)),
+                       "stage"));
+    frontier_[std::pair(node.level, node.index)] = node.hash;
+  }
+  // Keep only the roots that decompose the new size: node (L, size/2^L - 1)
+  // for each bit L set in it.
+  const uint64_t new_size = old_size + leaves.size();
+  absl::erase_if(frontier_, [&](const auto& entry) {
+    const auto [level, index] = entry.first;
+    return ((new_size >> level) & 1) == 0 || index != (new_size >> level) - 1;
+  });
+  return s;
+}
+
+absl::StatusOr<AppendResult> AppendSession::Commit() {
+  if (committed_) {
+    return absl::FailedPreconditionError("the session is already committed");
+  }
+  if (!spoiled_.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the session failed and commits nothing (", spoiled_.message(), ")"));
+  }
+  if (staged_ == 0) {
+    return absl::InvalidArgumentError("the import holds no events");
+  }
+  absl::StatusOr<AppendResult> result = log_.CommitSession(*this);
+  committed_ = result.ok();
+  write_->Clear();
+  if (!result.ok()) spoiled_ = result.status();
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<AppendSession>> EventLog::BeginAppend(
+    std::optional<uint64_t> expected_size) {
+  absl::MutexLock lock(&write_mu_);
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  if (!poisoned_.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "an earlier write failed; reopen the log before appending (",
+        poisoned_.message(), ")"));
+  }
+  if (expected_size.has_value() && *expected_size != info_.size) {
+    return absl::AbortedError(absl::StrCat(
+        "the log holds ", info_.size, " records, not the expected ",
+        *expected_size, "; nothing written"));
+  }
+  const int64_t first_appended_at =
+      std::max(internal::NowMicros(), last_appended_micros_ + 1);
+  return std::unique_ptr<AppendSession>(
+      new AppendSession(*this, info_.size, first_appended_at));
+}
+
+absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
+  absl::MutexLock lock(&write_mu_);
+  if (!poisoned_.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "an earlier write failed; reopen the log before appending (",
+        poisoned_.message(), ")"));
+  }
+  const uint64_t first_seq = session.first_seq_;
+  if (info_.size != first_seq) {
+    return absl::AbortedError(
+        absl::StrCat("the log grew from ", first_seq, " to ", info_.size,
+                     " records while the import was staged; nothing written"));
+  }
+  {  // As in Append: records are written once.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
+    it->Seek(keys::EventKey(first_seq));
+    if (it->Valid()) {
+      return absl::DataLossError(absl::StrCat(
+          "a record already exists at or after the next sequence number ",
+          first_seq, "; refusing to overwrite it"));
+    }
+    if (absl::Status s = FromRocks(it->status(), "seek events"); !s.ok()) {
+      return s;
+    }
+  }
+  rocksdb::WriteBatch& write = *session.write_;
+  absl::Status s;
+  for (const auto& [sha, first] : session.files_) {
+    absl::StatusOr<std::optional<uint64_t>> seen = FindImportedFile(sha);
+    if (!seen.ok()) return seen.status();
+    if (seen->has_value()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "a file with SHA-256 ", sha, " is already imported (from record ",
+          **seen, "); nothing written"));
+    }
+    s.Update(FromRocks(write.Put(families_->index(),
+                                 keys::NamedKey(keys::kIndexImportedFile, sha),
+                                 keys::EncodeU64(first)),
+                       "commit"));
+  }
+  const uint64_t new_size = first_seq + session.staged_;
+  const int64_t last =
+      session.first_appended_at_ + static_cast<int64_t>(session.staged_) - 1;
+  s.Update(FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaSize),
+                               keys::EncodeU64(new_size)),
+                     "commit"));
+  s.Update(
+      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
+                          keys::EncodeU64(static_cast<uint64_t>(last))),
+                "commit"));
+  if (!s.ok()) return s;
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  if (absl::Status written = FromRocks(db_->Write(options, &write), "import");
+      !written.ok()) {
+    // As in Append: the state on disk is unknown until reopen.
+    poisoned_ = written;
+    return absl::InternalError(written.message());
+  }
+  info_.size = new_size;
+  last_appended_micros_ = last;
+  wrote_ = true;
+  return AppendResult{first_seq, new_size};
+}
+
+}  // namespace fundlog

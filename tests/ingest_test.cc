@@ -1,0 +1,222 @@
+// core/ingest: an import is one transaction. Failures injected between the
+// checking and the staging pass, and into the write itself, leave the log
+// exactly as it was; a session of many parts builds the same tree as its
+// records imply.
+#include "core/ingest/ingest.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "core/io/sie_synth.h"
+#include "core/merkle/merkle.h"
+#include "core/store/append_session.h"
+#include "core/store/tree_writer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
+
+namespace fundlog {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Fails every write and sync of files opened for writing while `failing`
+// (as in core/store/poison_test.cc).
+class FailingFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingFileSystem(std::atomic<bool>* failing)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
+  const char* Name() const override { return "FailingFileSystem"; }
+  rocksdb::IOStatus NewWritableFile(
+      const std::string& name, const rocksdb::FileOptions& options,
+      std::unique_ptr<rocksdb::FSWritableFile>* out,
+      rocksdb::IODebugContext* debug) override {
+    std::unique_ptr<rocksdb::FSWritableFile> file;
+    rocksdb::IOStatus s =
+        target()->NewWritableFile(name, options, &file, debug);
+    if (s.ok()) *out = std::make_unique<File>(std::move(file), failing_);
+    return s;
+  }
+
+ private:
+  class File : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> file,
+         std::atomic<bool>* failing)
+        : FSWritableFileOwnerWrapper(std::move(file)), failing_(failing) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data,
+                             const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* debug) override {
+      if (*failing_) return rocksdb::IOStatus::IOError("injected write fault");
+      return FSWritableFileOwnerWrapper::Append(data, options, debug);
+    }
+    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* debug) override {
+      if (*failing_) return rocksdb::IOStatus::IOError("injected sync fault");
+      return FSWritableFileOwnerWrapper::Sync(options, debug);
+    }
+
+   private:
+    std::atomic<bool>* failing_;
+  };
+  std::atomic<bool>* failing_;
+};
+
+class IngestTest : public ::testing::Test {
+ protected:
+  IngestTest()
+      : dir_((std::filesystem::temp_directory_path() /
+              absl::StrCat("fundlog-ingest-", getpid(), "-",
+                           ::testing::UnitTest::GetInstance()
+                               ->current_test_info()
+                               ->name()))
+                 .string()) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  ~IngestTest() override { std::filesystem::remove_all(dir_); }
+
+  // A synthetic SIE file of `vouchers` vouchers (more than one batch of
+  // 2000 when over it).
+  std::string WriteSie(const std::string& name, uint64_t seed,
+                       uint64_t vouchers) {
+    const std::string path = absl::StrCat(dir_, "/", name);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    sie::GenerateSyntheticSie({seed, vouchers, 2020},
+                              [&](absl::string_view piece) {
+                                out.write(piece.data(), piece.size());
+                              });
+    return path;
+  }
+
+  std::string LogDir() const { return absl::StrCat(dir_, "/log"); }
+
+  std::string dir_;
+};
+
+TEST_F(IngestTest, FileChangedBetweenCheckAndAppendWritesNothing) {
+  auto log = EventLog::Create(CreateOptions{.path = LogDir(), .origin = "t"});
+  ASSERT_TRUE(log.ok()) << log.status();
+  const std::string path = WriteSie("a.se", 1, 2500);
+  ingest::ImportHooks hooks;
+  hooks.after_check = [&] { WriteSie("a.se", 2, 2500); };
+  auto result = ingest::ImportFiles(**log, {{path}}, hooks);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted)
+      << result.status();
+  EXPECT_THAT(result.status().message(), HasSubstr("changed"));
+  EXPECT_THAT(result.status().message(), HasSubstr("nothing written"));
+  EXPECT_EQ((*log)->Size(), 0u);
+  // The file as it now is imports whole.
+  auto again = ingest::ImportFiles(**log, {{path}});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->first_seq, 0u);
+  EXPECT_EQ(again->sie->vouchers, 2500u);
+}
+
+TEST_F(IngestTest,
+       FailedWriteAfterLaterBatchLeavesLogAsBeforeAndReimportWorks) {
+  std::atomic<bool> failing{false};
+  auto file_system = std::make_shared<FailingFileSystem>(&failing);
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(file_system);
+  const std::string path = WriteSie("b.se", 3, 4500);  // three batches
+  {
+    auto log = EventLog::Create(
+        CreateOptions{.path = LogDir(), .origin = "t", .env = env.get()});
+    ASSERT_TRUE(log.ok()) << log.status();
+    ingest::ImportHooks hooks;
+    int parts = 0;
+    // The disk fails once the second batch is staged.
+    hooks.after_part = [&](uint64_t) { failing = ++parts >= 2; };
+    auto result = ingest::ImportFiles(**log, {{path}}, hooks);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal)
+        << result.status();
+    EXPECT_GE(parts, 3);
+    EXPECT_EQ((*log)->Size(), 0u);
+    failing = false;
+  }
+  auto reopened = EventLog::Open(OpenOptions{LogDir()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->Size(), 0u) << "no batch of the import survives";
+  auto again = ingest::ImportFiles(**reopened, {{path}});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->sie->vouchers, 4500u);
+}
+
+v1::EventBatch Allocations(const std::string& prefix, int count) {
+  v1::EventBatch batch;
+  for (int i = 0; i < count; ++i) {
+    v1::Event* event = batch.add_events();
+    event->set_event_id(absl::StrCat(prefix, i));
+    event->set_fund_id("f");
+    event->mutable_effective()->set_day("2020-01-01");
+    event->set_recorded_on("2020-01-01");
+    event->mutable_source()->set_title("test");
+    if (prefix == "est") {
+      event->mutable_fund_established()->set_name("f");
+    } else {
+      event->mutable_allocation()->set_amount_ore(1 + i);
+    }
+  }
+  return batch;
+}
+
+TEST_F(IngestTest, SessionTreeEqualsTheTreeOfItsRecords) {
+  auto log = EventLog::Create(CreateOptions{.path = LogDir(), .origin = "t"});
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_TRUE((*log)->Append(Allocations("est", 1), 0).ok());
+  ASSERT_TRUE((*log)->Append(Allocations("pre", 2), 1).ok());
+  auto session = (*log)->BeginAppend(3);
+  ASSERT_TRUE(session.ok()) << session.status();
+  const BatchOrigin origin{"f.textpb", std::string(64, 'a')};
+  for (auto [prefix, count] : {std::pair{"a", 5}, {"b", 7}, {"c", 1}}) {
+    ASSERT_TRUE((*session)->Add(Allocations(prefix, count), origin).ok());
+  }
+  // A later part sees the ids of the earlier ones.
+  absl::Status duplicate = (*session)->Add(Allocations("b", 1), origin);
+  EXPECT_THAT(duplicate.message(), HasSubstr("event 13"));
+  auto spoiled = (*session)->Commit();
+  EXPECT_EQ(spoiled.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*log)->Size(), 3u);
+
+  session = (*log)->BeginAppend(3);
+  ASSERT_TRUE(session.ok());
+  for (auto [prefix, count] : {std::pair{"a", 5}, {"b", 7}, {"c", 1}}) {
+    ASSERT_TRUE((*session)->Add(Allocations(prefix, count), origin).ok());
+  }
+  auto committed = (*session)->Commit();
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  EXPECT_EQ(committed->new_size, 16u);
+  std::vector<merkle::Hash> leaves;
+  ASSERT_TRUE(
+      (*log)
+          ->ScanRaw(0, 16,
+                    [&](uint64_t seq, absl::string_view bytes) {
+                      leaves.push_back(merkle::LeafHash(
+                          std::string_view(bytes.data(), bytes.size())));
+                      return absl::OkStatus();
+                    })
+          .ok());
+  merkle::MemoryNodeStore expected;
+  auto nodes = merkle::NodesForAppend(0, leaves, expected);
+  ASSERT_TRUE(nodes.ok());
+  ASSERT_TRUE(expected.Apply(*nodes).ok());
+  auto want = merkle::RootAt(16, expected);
+  auto got = merkle::RootAt(16, LogNodeReader(**log));
+  ASSERT_TRUE(want.ok() && got.ok()) << got.status();
+  EXPECT_EQ(*want, *got);
+  auto last = (*log)->Read(15);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->provenance().index_in_file(), 12u);
+  auto mark = (*log)->FindImportedFile(origin.file_sha256);
+  ASSERT_TRUE(mark.ok() && mark->has_value());
+  EXPECT_EQ(**mark, 3u);
+}
+
+}  // namespace
+}  // namespace fundlog
