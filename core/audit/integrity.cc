@@ -14,7 +14,7 @@ namespace {
 // finding already made, so it is not reported again.
 class TreeRebuilder {
  public:
-  TreeRebuilder(const EventLog& log, std::vector<Finding>* findings)
+  TreeRebuilder(const LogView& log, std::vector<Finding>* findings)
       : log_(log), findings_(findings) {}
 
   // Adds leaf `index`; `tainted` when the leaf itself is damaged.
@@ -90,7 +90,7 @@ class TreeRebuilder {
     return merkle::DecodeNodeValue(level, index, **value);
   }
 
-  const EventLog& log_;
+  const LogView& log_;
   std::vector<std::unique_ptr<TreeLevelCursor>> cursors_;
   std::vector<Finding>* findings_;
   std::vector<Node> stack_;
@@ -122,11 +122,15 @@ std::optional<uint64_t> StoredSeq(absl::string_view bytes) {
 
 absl::StatusOr<IntegrityReport> CheckIntegrity(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
+  // One view for the size, the records and the tree, so that an append
+  // running beside this check is either wholly seen or not at all.
+  absl::StatusOr<LogView> view = log.NewView();
+  if (!view.ok()) return view.status();
   IntegrityReport report;
-  report.tree_size = log.Size();
+  report.tree_size = view->Size();
   std::vector<Finding>& findings = report.findings;
-  TreeRebuilder tree(log, &findings);
-  std::unique_ptr<TreeLevelCursor> leaves = log.NewTreeLevelCursor(0);
+  TreeRebuilder tree(*view, &findings);
+  std::unique_ptr<TreeLevelCursor> leaves = view->NewTreeLevelCursor(0);
   auto stored_leaf_at = [&](uint64_t seq) -> absl::StatusOr<merkle::Hash> {
     absl::StatusOr<std::optional<std::string>> value = leaves->Get(seq);
     if (!value.ok()) return value.status();
@@ -155,8 +159,8 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
     absl::StatusOr<merkle::Hash> stored = stored_leaf_at(seq);
     return push(seq, stored.ok() ? *stored : merkle::Hash{}, true);
   };
-  absl::Status scanned = log.ScanStored([&](uint64_t seq,
-                                            absl::string_view bytes) {
+  absl::Status scanned = view->ScanStored([&](uint64_t seq,
+                                              absl::string_view bytes) {
     if (seq >= report.tree_size) {
       findings.push_back(
           {seq, "data_loss",
