@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdarg>
@@ -21,6 +22,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/listener.h"
+#include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 
@@ -39,6 +41,12 @@ constexpr uint64_t kFlushOnCloseBytesMin = 8 << 20;
 // that short-lived writers (one `fundlog append` each) still merge their
 // small table files instead of leaving one set per process.
 constexpr auto kCloseCompactionWaitMax = std::chrono::seconds(30);
+// RocksDB moves a table file whose keys overlap no other down a level
+// without rewriting it ("trivial move"): the events family, whose keys only
+// grow, would keep one tiny file per writer process for ever. A closing
+// writer merges a family's small files once there are this many.
+constexpr uint64_t kSmallTableBytes = 4 << 20;
+constexpr size_t kSmallTablesMax = 4;
 
 // Readers keep no info LOG: opening one would rotate the writer's LOG.
 class NullLogger : public rocksdb::Logger {
@@ -66,6 +74,26 @@ class FilesChangedListener : public rocksdb::EventListener {
 
 enum class Mode { kCreate, kWrite, kRead };
 
+// Merges the small table files of `family` into one (see kSmallTablesMax).
+// Best effort: a failure leaves the files as they were.
+void MergeSmallTables(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(family, &meta);
+  std::vector<std::string> small;
+  int deepest = 0;
+  for (const rocksdb::LevelMetaData& level : meta.levels) {
+    for (const rocksdb::SstFileMetaData& file : level.files) {
+      if (file.size < kSmallTableBytes && !file.being_compacted) {
+        small.push_back(file.name);
+        deepest = std::max(deepest, level.level);
+      }
+    }
+  }
+  if (small.size() < kSmallTablesMax) return;
+  db->CompactFiles(rocksdb::CompactionOptions(), family, small, deepest)
+      .PermitUncheckedError();
+}
+
 rocksdb::DBOptions DatabaseOptions(Mode mode, rocksdb::Env* env) {
   rocksdb::DBOptions options;
   if (env != nullptr) options.env = env;
@@ -91,10 +119,6 @@ std::vector<rocksdb::ColumnFamilyDescriptor> Descriptors() {
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
   for (absl::string_view name : kFamilyNames) {
     rocksdb::ColumnFamilyOptions options;
-    // Merge table files early: a log is mostly written by short-lived
-    // processes, each leaving one small file per family (see
-    // kCloseCompactionWaitMax).
-    options.level0_file_num_compaction_trigger = 2;
     if (name == "index") {
       // Validation asks the index mostly about names that are absent (new
       // event ids): a Bloom filter answers those without reading blocks.
@@ -188,6 +212,9 @@ EventLog::~EventLog() {
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    for (rocksdb::ColumnFamilyHandle* family : families_->handles) {
+      MergeSmallTables(db_.get(), family);
     }
     // Obsolete files go now, while no reader is opening (files_lock.h). A
     // failure only leaves them for the next writer.
