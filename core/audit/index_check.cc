@@ -59,7 +59,7 @@ std::optional<uint64_t> ByDaySeq(absl::string_view key) {
 
 }  // namespace
 
-IndexCheck::IndexCheck(const EventLog& log) : log_(log) {
+IndexCheck::IndexCheck(const LogView& log) : log_(log) {
   std::random_device random;
   while (salt_.size() < kSaltBytes) {
     const uint32_t word = random();

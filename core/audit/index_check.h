@@ -9,7 +9,7 @@
 // by one to name what differs. Entries per fund, policy, account and
 // imported file ('U', 'P', 'A', 'H') are few and compared exactly.
 //
-// Thread-compatible; reads only; must not outlive the EventLog.
+// Thread-compatible; reads only; must not outlive the LogView.
 #ifndef FUNDLOG_CORE_AUDIT_INDEX_CHECK_H_
 #define FUNDLOG_CORE_AUDIT_INDEX_CHECK_H_
 
@@ -37,7 +37,7 @@ inline constexpr size_t kIndexFindingsMax = 100;
 
 class IndexCheck {
  public:
-  explicit IndexCheck(const EventLog& log);
+  explicit IndexCheck(const LogView& log);
 
   // Adds the entries `record` implies. Records come in seq order, each
   // carrying its own seq (CheckIntegrity's observer guarantees both).
@@ -77,7 +77,7 @@ class IndexCheck {
                                   absl::string_view value,
                                   std::vector<Finding>* findings);
 
-  const EventLog& log_;
+  const LogView& log_;
   std::string salt_;
   std::string scratch_;
   std::vector<IndexEntry> entries_;

@@ -42,11 +42,19 @@ std::optional<uint64_t> StoredSeq(absl::string_view bytes) {
 absl::StatusOr<IntegrityReport> CheckIntegrity(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
     const RecordObserver& observe) {
+  absl::StatusOr<LogView> view = log.NewView();
+  if (!view.ok()) return view.status();
+  return CheckIntegrity(*view, checkpoint, observe);
+}
+
+absl::StatusOr<IntegrityReport> CheckIntegrity(
+    const LogView& view, const std::optional<merkle::Checkpoint>& checkpoint,
+    const RecordObserver& observe) {
   IntegrityReport report;
-  report.tree_size = log.Size();
+  report.tree_size = view.Size();
   std::vector<Finding>& findings = report.findings;
-  TreeRebuilder tree(log, &findings);
-  std::unique_ptr<TreeLevelCursor> leaves = log.NewTreeLevelCursor(0);
+  TreeRebuilder tree(view, &findings);
+  std::unique_ptr<TreeLevelCursor> leaves = view.NewTreeLevelCursor(0);
   auto stored_leaf_at = [&](uint64_t seq) -> absl::StatusOr<merkle::Hash> {
     absl::StatusOr<std::optional<std::string>> value = leaves->Get(seq);
     if (!value.ok()) return value.status();
@@ -108,8 +116,8 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(
     }
     return absl::OkStatus();
   };
-  absl::Status scanned = log.ScanStored([&](uint64_t seq,
-                                            absl::string_view bytes) {
+  absl::Status scanned = view.ScanStored([&](uint64_t seq,
+                                             absl::string_view bytes) {
     if (seq >= report.tree_size) {
       findings.push_back(
           {seq, "data_loss",

@@ -49,6 +49,13 @@ using RecordObserver =
 // checkpoint the log no longer extends. Time and memory follow the records
 // and nodes actually stored, not the stored size. Non-OK only when the
 // storage itself cannot be read (or `observe` fails).
+// Reads everything through `view`, one consistent prefix of the log: an
+// append running beside the check is either wholly seen or not at all.
+absl::StatusOr<IntegrityReport> CheckIntegrity(
+    const LogView& view, const std::optional<merkle::Checkpoint>& checkpoint,
+    const RecordObserver& observe = nullptr);
+
+// As above, through a view of `log` made for this check.
 absl::StatusOr<IntegrityReport> CheckIntegrity(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
     const RecordObserver& observe = nullptr);

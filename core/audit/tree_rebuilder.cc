@@ -6,8 +6,7 @@
 
 namespace fundlog {
 
-TreeRebuilder::TreeRebuilder(const EventLog& log,
-                             std::vector<Finding>* findings)
+TreeRebuilder::TreeRebuilder(const LogView& log, std::vector<Finding>* findings)
     : log_(log), findings_(findings) {}
 
 absl::Status TreeRebuilder::Push(uint64_t index, const merkle::Hash& leaf,

@@ -2,7 +2,7 @@
 // order and compares every completed node with the stored one, naming what
 // disagrees. Used by CheckIntegrity.
 //
-// Thread-compatible; must not outlive the EventLog it reads.
+// Thread-compatible; must not outlive the LogView it reads.
 #ifndef FUNDLOG_CORE_AUDIT_TREE_REBUILDER_H_
 #define FUNDLOG_CORE_AUDIT_TREE_REBUILDER_H_
 
@@ -24,7 +24,7 @@ namespace fundlog {
 // is not reported again.
 class TreeRebuilder {
  public:
-  TreeRebuilder(const EventLog& log, std::vector<Finding>* findings);
+  TreeRebuilder(const LogView& log, std::vector<Finding>* findings);
 
   // Adds leaf `index`, hashed from the record's bytes. `tainted` when the
   // record itself is damaged or missing. `stored_leaf`, when set, is the
@@ -65,7 +65,7 @@ class TreeRebuilder {
   absl::Status Compare(const Node& node);
   absl::StatusOr<merkle::Hash> Stored(int level, uint64_t index);
 
-  const EventLog& log_;
+  const LogView& log_;
   std::vector<std::unique_ptr<TreeLevelCursor>> cursors_;
   std::vector<Finding>* findings_;
   std::vector<Node> stack_;

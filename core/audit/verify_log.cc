@@ -15,7 +15,7 @@ namespace {
 // A correction names an earlier record and is not recorded before it: it
 // applies from its own recorded_on, so one dated before its original would
 // silently change nothing (append refuses both; older logs may hold them).
-absl::Status CheckCorrectionOrder(const EventLog& log,
+absl::Status CheckCorrectionOrder(const LogView& log,
                                   const v1::StoredRecord& record,
                                   std::vector<Finding>* findings) {
   const uint64_t seq = record.seq();
@@ -54,7 +54,11 @@ bool HasDataLoss(const IntegrityReport& report) {
 
 absl::StatusOr<IntegrityReport> VerifyLog(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
-  IndexCheck index(log);
+  // One view for the records, the tree and the index, so that an append
+  // running beside verify is either wholly seen or not at all.
+  absl::StatusOr<LogView> view = log.NewView();
+  if (!view.ok()) return view.status();
+  IndexCheck index(*view);
   std::vector<Finding> found;  // by the record checks, in seq order
   v1::StoredRecord record;
   auto observe = [&](uint64_t seq, absl::string_view bytes) -> absl::Status {
@@ -66,12 +70,12 @@ absl::StatusOr<IntegrityReport> VerifyLog(
     }
     index.Add(record);
     if (record.event().has_correction()) {
-      return CheckCorrectionOrder(log, record, &found);
+      return CheckCorrectionOrder(*view, record, &found);
     }
     return absl::OkStatus();
   };
   absl::StatusOr<IntegrityReport> report =
-      CheckIntegrity(log, checkpoint, observe);
+      CheckIntegrity(*view, checkpoint, observe);
   if (!report.ok()) return report.status();
   std::vector<Finding>& findings = report->findings;
   findings.insert(findings.end(), found.begin(), found.end());

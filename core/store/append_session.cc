@@ -232,15 +232,16 @@ absl::StatusOr<std::unique_ptr<AppendSession>> EventLog::BeginAppend(
         "an earlier write failed; reopen the log before appending (",
         poisoned_.message(), ")"));
   }
-  if (expected_size.has_value() && *expected_size != info_.size) {
-    return absl::AbortedError(absl::StrCat(
-        "the log holds ", info_.size, " records, not the expected ",
-        *expected_size, "; nothing written"));
+  const uint64_t size = Size();
+  if (expected_size.has_value() && *expected_size != size) {
+    return absl::AbortedError(
+        absl::StrCat("the log holds ", size, " records, not the expected ",
+                     *expected_size, "; nothing written"));
   }
   const int64_t first_appended_at =
       std::max(internal::NowMicros(), last_appended_micros_ + 1);
   return std::unique_ptr<AppendSession>(
-      new AppendSession(*this, info_.size, first_appended_at));
+      new AppendSession(*this, size, first_appended_at));
 }
 
 absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
@@ -251,9 +252,9 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
         poisoned_.message(), ")"));
   }
   const uint64_t first_seq = session.first_seq_;
-  if (info_.size != first_seq) {
+  if (Size() != first_seq) {
     return absl::AbortedError(
-        absl::StrCat("the log grew from ", first_seq, " to ", info_.size,
+        absl::StrCat("the log grew from ", first_seq, " to ", Size(),
                      " records while the import was staged; nothing written"));
   }
   {  // As in Append: records are written once.
@@ -296,16 +297,17 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
                 "commit"));
   if (!s.ok()) return s;
   rocksdb::WriteOptions options;
-  options.sync = true;
+  options.sync = sync_writes_;
   if (absl::Status written = FromRocks(db_->Write(options, &write), "import");
       !written.ok()) {
     // As in Append: the state on disk is unknown until reopen.
     poisoned_ = written;
     return absl::InternalError(written.message());
   }
-  info_.size = new_size;
+  // As in Append: published only once the batch is synced.
+  size_.store(new_size, std::memory_order_release);
   last_appended_micros_ = last;
-  wrote_ = true;
+  PurgeObsoleteFilesIfFree();
   return AppendResult{first_seq, new_size};
 }
 

@@ -1,33 +1,117 @@
-// Opening, creating and reading the log. Appends are in event_log_append.cc.
+// Opening, creating and closing the log. Reads are in event_log_read.cc,
+// appends in event_log_append.cc.
 #include "core/store/event_log.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdarg>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/store/families.h"
+#include "core/store/files_lock.h"
 #include "core/store/key_format.h"
 #include "core/store/rocks_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
+#include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 
 namespace fundlog {
 namespace {
 
-rocksdb::DBOptions DatabaseOptions(bool create, rocksdb::Env* env) {
+// RocksDB's info LOG of a writer: a few small files, not one per open.
+constexpr size_t kInfoLogBytesMax = 1 << 20;
+constexpr size_t kInfoLogFilesKept = 2;
+// A writer flushes its memtables on close only above this much unflushed
+// data: below it, the synced WAL is the durable copy and the next open
+// replays it cheaply; above it, the flush spares every later reader a long
+// replay.
+constexpr uint64_t kFlushOnCloseBytesMin = 8 << 20;
+// How long a closing writer waits for RocksDB's background compactions, so
+// that short-lived writers (one `fundlog append` each) still merge their
+// small table files instead of leaving one set per process.
+constexpr auto kCloseCompactionWaitMax = std::chrono::seconds(30);
+// RocksDB moves a table file whose keys overlap no other down a level
+// without rewriting it ("trivial move"): the events family, whose keys only
+// grow, would keep one tiny file per writer process for ever. A closing
+// writer merges a family's small files once there are this many.
+constexpr uint64_t kSmallTableBytes = 4 << 20;
+constexpr size_t kSmallTablesMax = 4;
+
+// Readers keep no info LOG: opening one would rotate the writer's LOG.
+class NullLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+// Counts flushes and compactions, whose inputs become obsolete files.
+class FilesChangedListener : public rocksdb::EventListener {
+ public:
+  explicit FilesChangedListener(std::shared_ptr<std::atomic<bool>> changed)
+      : changed_(std::move(changed)) {}
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override {
+    changed_->store(true);
+  }
+  void OnCompactionCompleted(rocksdb::DB*,
+                             const rocksdb::CompactionJobInfo&) override {
+    changed_->store(true);
+  }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> changed_;
+};
+
+enum class Mode { kCreate, kWrite, kRead };
+
+// Merges the small table files of `family` into one (see kSmallTablesMax).
+// Best effort: a failure leaves the files as they were.
+void MergeSmallTables(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+  rocksdb::ColumnFamilyMetaData meta;
+  db->GetColumnFamilyMetaData(family, &meta);
+  std::vector<std::string> small;
+  int deepest = 0;
+  for (const rocksdb::LevelMetaData& level : meta.levels) {
+    for (const rocksdb::SstFileMetaData& file : level.files) {
+      if (file.size < kSmallTableBytes && !file.being_compacted) {
+        small.push_back(file.name);
+        deepest = std::max(deepest, level.level);
+      }
+    }
+  }
+  if (small.size() < kSmallTablesMax) return;
+  db->CompactFiles(rocksdb::CompactionOptions(), family, small, deepest)
+      .PermitUncheckedError();
+}
+
+rocksdb::DBOptions DatabaseOptions(Mode mode, rocksdb::Env* env) {
   rocksdb::DBOptions options;
   if (env != nullptr) options.env = env;
+  const bool create = mode == Mode::kCreate;
   options.create_if_missing = create;
   options.create_missing_column_families = create;
   options.error_if_exists = create;
-  // Keep the number of open files modest: a log directory is one of many.
-  options.max_open_files = 512;
+  options.max_log_file_size = kInfoLogBytesMax;
+  options.keep_log_file_num = kInfoLogFilesKept;
+  if (mode == Mode::kRead) {
+    // A reader opens every table file while it holds files.lock, so a
+    // writer may delete them afterwards (files_lock.h).
+    options.max_open_files = -1;
+    options.info_log = std::make_shared<NullLogger>();
+  } else {
+    // Keep the number of open files modest: a log directory is one of many.
+    options.max_open_files = 512;
+  }
   return options;
 }
 
@@ -93,35 +177,70 @@ bool HoldsLog(const std::string& path) {
 }  // namespace
 
 EventLog::EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
-                   std::unique_ptr<Families> families, LogInfo info,
-                   int64_t last_appended_micros, bool read_only)
+                   std::unique_ptr<Families> families, bool read_only)
     : path_(std::move(path)),
       db_(std::move(db)),
       families_(std::move(families)),
-      read_only_(read_only),
-      info_(std::move(info)),
-      last_appended_micros_(last_appended_micros) {}
+      read_only_(read_only) {}
 
 EventLog::~EventLog() {
-  // A writer flushes its memtables on close, so that the next open, above
-  // all a read-only one, need not replay the write-ahead log (at a million
-  // records that replay costs seconds and hundreds of MiB). The data is
-  // durable either way: this only moves work off the next open.
-  bool wrote = false;
-  {
-    absl::MutexLock lock(&write_mu_);
-    wrote = wrote_ && poisoned_.ok();
-  }
-  if (wrote && db_ != nullptr) {
-    db_->Flush(rocksdb::FlushOptions(), families_->handles)
-        .PermitUncheckedError();
-  }
-  // Handles must go before the DB that owns them.
-  if (families_ != nullptr) {
-    for (rocksdb::ColumnFamilyHandle* handle : families_->handles) {
-      db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  if (db_ == nullptr) return;
+  if (!read_only_) {
+    // No flush of small memtables: the WAL is synced, and it is the durable
+    // copy (the next writer's open turns it into table files).
+    uint64_t unflushed = 0;
+    bool healthy = false;
+    {
+      absl::MutexLock lock(&write_mu_);
+      healthy = poisoned_.ok();
+    }
+    if (healthy &&
+        db_->GetAggregatedIntProperty("rocksdb.cur-size-all-mem-tables",
+                                      &unflushed) &&
+        unflushed >= kFlushOnCloseBytesMin) {
+      db_->Flush(rocksdb::FlushOptions(), families_->handles)
+          .PermitUncheckedError();
+    }
+    const auto deadline =
+        std::chrono::steady_clock::now() + kCloseCompactionWaitMax;
+    for (uint64_t pending = 0, running = 0;
+         std::chrono::steady_clock::now() < deadline;) {
+      if (!db_->GetAggregatedIntProperty("rocksdb.compaction-pending",
+                                         &pending) ||
+          !db_->GetIntProperty("rocksdb.num-running-compactions", &running) ||
+          (pending == 0 && running == 0)) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    for (rocksdb::ColumnFamilyHandle* family : families_->handles) {
+      MergeSmallTables(db_.get(), family);
+    }
+    // Obsolete files go now, while no reader is opening (files_lock.h). A
+    // failure only leaves them for the next writer.
+    if (files_lock_ != nullptr && files_lock_->Lock(/*exclusive=*/true).ok()) {
+      db_->EnableFileDeletions(/*force=*/true).PermitUncheckedError();
     }
   }
+  // Handles must go before the DB that owns them, and the DB before the
+  // files lock is released (the close may still delete files).
+  for (rocksdb::ColumnFamilyHandle* handle : families_->handles) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db_.reset();
+  files_lock_.reset();
+}
+
+void EventLog::PurgeObsoleteFilesIfFree() {
+  if (files_lock_ == nullptr || !files_changed_->exchange(false)) return;
+  // Never waits for readers: when one is opening, the files go later.
+  if (!files_lock_->TryLockExclusive()) {
+    files_changed_->store(true);
+    return;
+  }
+  db_->EnableFileDeletions(/*force=*/true).PermitUncheckedError();
+  db_->DisableFileDeletions().PermitUncheckedError();
+  files_lock_->Unlock();
 }
 
 absl::Status EventLog::CreateIn(const std::string& dir,
@@ -129,7 +248,7 @@ absl::Status EventLog::CreateIn(const std::string& dir,
   auto families = std::make_unique<Families>();
   rocksdb::DB* raw_db = nullptr;
   if (absl::Status s = FromRocks(
-          rocksdb::DB::Open(DatabaseOptions(/*create=*/true, options.env), dir,
+          rocksdb::DB::Open(DatabaseOptions(Mode::kCreate, options.env), dir,
                             Descriptors(), &families->handles, &raw_db),
           absl::StrCat("create ", dir));
       !s.ok()) {
@@ -137,7 +256,7 @@ absl::Status EventLog::CreateIn(const std::string& dir,
   }
   // Wrapping the DB in an EventLog closes it (handles first) on return.
   EventLog log(dir, std::unique_ptr<rocksdb::DB>(raw_db), std::move(families),
-               LogInfo{}, 0, false);
+               false);
   rocksdb::WriteBatch batch;
   rocksdb::ColumnFamilyHandle* meta = log.families_->meta();
   absl::Status s;
@@ -154,6 +273,10 @@ absl::Status EventLog::CreateIn(const std::string& dir,
   write_options.sync = true;
   s.Update(FromRocks(log.db_->Write(write_options, &batch), "write meta"));
   if (!s.ok()) return s;
+  // The files lock exists from the start, so that readers always find it.
+  absl::StatusOr<std::unique_ptr<FilesLock>> files_lock =
+      FilesLock::Open(dir, /*create=*/true);
+  if (!files_lock.ok()) return files_lock.status();
   if (!options.signing_key_text.empty()) {
     return WritePrivateFile(
         (std::filesystem::path(dir) / kSigningKeyFile).string(),
@@ -202,7 +325,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
   if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) {
     return s;
   }
-  return Open(OpenOptions{options.path, false, options.env});
+  return Open(OpenOptions{.path = options.path, .env = options.env});
 }
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
@@ -211,180 +334,74 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     return absl::NotFoundError(absl::StrCat(
         options.path, " holds no log (create one with `fundlog init`)"));
   }
+  absl::StatusOr<std::unique_ptr<FilesLock>> files_lock =
+      FilesLock::Open(options.path, /*create=*/!options.read_only);
+  if (!files_lock.ok()) return files_lock.status();
+  if (absl::Status s = (*files_lock)->Lock(/*exclusive=*/!options.read_only);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLocked(options);
+  (*files_lock)->Unlock();
+  if (log.ok() && !options.read_only) {
+    (*log)->files_lock_ = std::move(*files_lock);
+  }
+  return log;
+}
+
+// Removes OPTIONS-*.dbtmp files that a writer killed while RocksDB wrote its
+// options left behind. Called once this process holds RocksDB's LOCK, when
+// no other writer can be writing one.
+static void RemoveStaleOptionsFiles(const std::string& dir) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "OPTIONS-") && absl::EndsWith(name, ".dbtmp")) {
+      std::filesystem::remove(entry.path(), error);
+    }
+  }
+}
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::OpenLocked(
+    const OpenOptions& options) {
+  const Mode mode = options.read_only ? Mode::kRead : Mode::kWrite;
+  rocksdb::DBOptions db_options = DatabaseOptions(mode, options.env);
+  auto files_changed = std::make_shared<std::atomic<bool>>(false);
+  if (mode == Mode::kWrite) {
+    db_options.listeners.push_back(
+        std::make_shared<FilesChangedListener>(files_changed));
+  }
   auto families = std::make_unique<Families>();
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Status opened =
       options.read_only
-          ? rocksdb::DB::OpenForReadOnly(DatabaseOptions(false, options.env),
-                                         options.path, Descriptors(),
-                                         &families->handles, &raw_db)
-          : rocksdb::DB::Open(DatabaseOptions(false, options.env), options.path,
-                              Descriptors(), &families->handles, &raw_db);
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path,
+                                         Descriptors(), &families->handles,
+                                         &raw_db)
+          : rocksdb::DB::Open(db_options, options.path, Descriptors(),
+                              &families->handles, &raw_db);
   if (absl::Status s = FromRocks(opened, absl::StrCat("open ", options.path));
       !s.ok()) {
     return s;
   }
   std::unique_ptr<EventLog> log(
       new EventLog(options.path, std::unique_ptr<rocksdb::DB>(raw_db),
-                   std::move(families), LogInfo{}, 0, options.read_only));
+                   std::move(families), options.read_only));
+  log->sync_writes_ = options.sync_writes;
+  log->files_changed_ = std::move(files_changed);
   if (absl::Status s = log->LoadMeta(); !s.ok()) return s;
-  return log;
-}
-
-absl::Status EventLog::LoadMeta() {
-  auto read = [&](absl::string_view key) -> absl::StatusOr<std::string> {
-    absl::StatusOr<std::optional<std::string>> value =
-        Get(families_->meta(), key);
-    if (!value.ok()) return value.status();
-    if (!value->has_value()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path_, ": meta entry \"", key, "\" is missing"));
-    }
-    return **value;
-  };
-  absl::StatusOr<std::string> version = read(keys::kMetaSchemaVersion);
-  if (!version.ok()) return version.status();
-  std::optional<uint32_t> schema = keys::DecodeU32(*version);
-  if (!schema) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path_, ": unreadable schema version"));
-  }
-  if (*schema > kSchemaVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path_, " was written by a newer schema (version ", *schema,
-                     ")", "; this fundlog reads up to version ", kSchemaVersion,
-                     ": upgrade fundlog"));
-  }
-  absl::StatusOr<std::string> size = read(keys::kMetaSize);
-  absl::StatusOr<std::string> origin = read(keys::kMetaOrigin);
-  if (!size.ok()) return size.status();
-  if (!origin.ok()) return origin.status();
-  std::optional<uint64_t> decoded_size = keys::DecodeU64(*size);
-  if (!decoded_size) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(path_, ": unreadable log size"));
-  }
-  absl::MutexLock lock(&write_mu_);
-  info_.origin = *origin;
-  info_.schema_version = *schema;
-  info_.size = *decoded_size;
-  if (auto name = read(keys::kMetaOrgName); name.ok()) info_.org_name = *name;
-  if (auto number = read(keys::kMetaOrgNumber); number.ok()) {
-    info_.org_number = *number;
-  }
-  if (auto key = read(keys::kMetaVerifierKey); key.ok()) {
-    info_.verifier_key = *key;
-  }
-  if (auto last = Get(families_->meta(), keys::kMetaLastAppended);
-      last.ok() && last->has_value()) {
-    last_appended_micros_ =
-        static_cast<int64_t>(keys::DecodeU64(**last).value_or(0));
-  }
-  return absl::OkStatus();
-}
-
-uint64_t EventLog::Size() const {
-  absl::MutexLock lock(&write_mu_);
-  return info_.size;
-}
-
-LogInfo EventLog::Info() const {
-  absl::MutexLock lock(&write_mu_);
-  return info_;
-}
-
-absl::StatusOr<std::optional<std::string>> EventLog::Get(
-    rocksdb::ColumnFamilyHandle* family, absl::string_view key) const {
-  std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), family, ToSlice(key), &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (absl::Status converted = FromRocks(s, "read"); !converted.ok()) {
-    return converted;
-  }
-  return value;
-}
-
-absl::StatusOr<std::string> EventLog::ReadRaw(uint64_t seq) const {
-  const uint64_t size = Size();
-  if (seq >= size) {
-    return absl::NotFoundError(
-        absl::StrCat("record ", seq, " does not exist (log size ", size, ")"));
-  }
-  absl::StatusOr<std::optional<std::string>> value =
-      Get(families_->events(), keys::EventKey(seq));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
-    return absl::DataLossError(
-        absl::StrCat("record ", seq, " is missing from the log"));
-  }
-  return std::move(**value);
-}
-
-absl::StatusOr<v1::StoredRecord> EventLog::Read(uint64_t seq) const {
-  absl::StatusOr<std::string> raw = ReadRaw(seq);
-  if (!raw.ok()) return raw.status();
-  v1::StoredRecord record;
-  if (!record.ParseFromString(*raw)) {
-    return absl::DataLossError(
-        absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
-  }
-  return record;
-}
-
-absl::Status EventLog::ScanRaw(uint64_t from, uint64_t to,
-                               const RawVisitor& visit) const {
-  to = std::min(to, Size());
-  if (from >= to) return absl::OkStatus();
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
-  uint64_t expected = from;
-  for (it->Seek(keys::EventKey(from)); it->Valid() && expected < to;
-       it->Next()) {
-    std::optional<uint64_t> seq = keys::DecodeU64(ToView(it->key()));
-    if (!seq || *seq != expected) {
-      return absl::DataLossError(
-          absl::StrCat("record ", expected, " is missing from the log"));
-    }
-    if (absl::Status s = visit(expected, ToView(it->value())); !s.ok()) {
+  if (!options.read_only) {
+    if (absl::Status s = log->CheckRecordsMatchSize(); !s.ok()) return s;
+    RemoveStaleOptionsFiles(options.path);
+    // From here on the set of files changes only under files.lock
+    // (files_lock.h): on close, or in PurgeObsoleteFilesIfFree.
+    if (absl::Status s = FromRocks(log->db_->DisableFileDeletions(),
+                                   "disable file deletions");
+        !s.ok()) {
       return s;
     }
-    ++expected;
   }
-  if (absl::Status s = FromRocks(it->status(), "scan events"); !s.ok()) {
-    return s;
-  }
-  if (expected < to) {
-    return absl::DataLossError(
-        absl::StrCat("record ", expected, " is missing from the log"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status EventLog::ScanStored(const RawVisitor& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    std::optional<uint64_t> seq = keys::DecodeU64(ToView(it->key()));
-    if (!seq) {
-      return absl::DataLossError(absl::StrCat("a key of ", it->key().size(),
-                                              " bytes in the events family"));
-    }
-    if (absl::Status s = visit(*seq, ToView(it->value())); !s.ok()) return s;
-  }
-  return FromRocks(it->status(), "scan events");
-}
-
-absl::Status EventLog::Scan(uint64_t from, uint64_t to,
-                            const RecordVisitor& visit) const {
-  v1::StoredRecord record;
-  return ScanRaw(from, to, [&](uint64_t seq, absl::string_view bytes) {
-    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(
-          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
-    }
-    return visit(record);
-  });
+  return log;
 }
 
 }  // namespace fundlog

@@ -1,14 +1,19 @@
 // EventLog: the append-only fund log on RocksDB. One directory is one log.
 //
 // Thread safety: an EventLog may be shared between threads. Appends are
-// serialised by an internal mutex (a single writer); reads may run
-// concurrently with each other and with an append. Only one process may open
-// a directory at a time (RocksDB's LOCK file enforces it).
+// serialised by an internal mutex (a single writer); reads never take it, and
+// may run concurrently with each other and with an append. A read that needs
+// several steps to agree (a size and the records under it) takes a LogView.
+// One process may open a directory for writing at a time (RocksDB's LOCK file
+// enforces it); any number of processes may read it beside that writer, each
+// seeing a consistent prefix of the log (docs/format.md, "Readers and
+// durability").
 //
 // The on-disk layout is written down in key_format.h and docs/format.md.
 #ifndef FUNDLOG_CORE_STORE_EVENT_LOG_H_
 #define FUNDLOG_CORE_STORE_EVENT_LOG_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,6 +33,8 @@ namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
 class Env;
+class Snapshot;
+struct ReadOptions;
 }  // namespace rocksdb
 
 namespace fundlog {
@@ -58,6 +65,10 @@ struct OpenOptions {
   std::string path;
   bool read_only = false;       // no writes; several readers may coexist
   rocksdb::Env* env = nullptr;  // tests inject faults; null: the default
+  // Tests only: false acknowledges appends before they are synced, so that
+  // the power-loss test can show it would notice lost appends. Never false
+  // in fundlog itself.
+  bool sync_writes = true;
 };
 
 // Where a batch came from; stored in each record's Provenance.
@@ -88,7 +99,7 @@ struct LogInfo {
 };
 
 // Reads one level of the `tree` family in index order. Thread-compatible;
-// must not outlive the EventLog that made it.
+// must not outlive the EventLog (or LogView) that made it.
 class TreeLevelCursor {
  public:
   virtual ~TreeLevelCursor() = default;
@@ -96,6 +107,57 @@ class TreeLevelCursor {
   // increasing order; nullopt when absent. Reads sequentially, so verifying
   // a whole tree costs a scan rather than one lookup per node.
   virtual absl::StatusOr<std::optional<std::string>> Get(uint64_t index) = 0;
+};
+
+class EventLog;
+
+// The log as it was at one moment: its size, read from `meta`, and every
+// family as they stood then, so that a reader that takes several steps
+// (verify: the size, then a scan of every record, then the tree) sees one
+// consistent prefix while a writer appends. Holds a RocksDB snapshot.
+// Thread-compatible; must not outlive the EventLog that made it. The methods
+// are EventLog's, answered as of the view's moment.
+// Visits one entry of the `index` family: (key, value).
+using IndexVisitor =
+    std::function<absl::Status(absl::string_view, absl::string_view)>;
+
+class LogView {
+ public:
+  ~LogView();
+  LogView(LogView&& other) noexcept;
+  LogView(const LogView&) = delete;
+  LogView& operator=(const LogView&) = delete;
+  LogView& operator=(LogView&&) = delete;
+
+  uint64_t Size() const { return size_; }
+  using RawVisitor = std::function<absl::Status(uint64_t, absl::string_view)>;
+  using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
+  absl::StatusOr<std::string> ReadRaw(uint64_t seq) const;
+  absl::StatusOr<v1::StoredRecord> Read(uint64_t seq) const;
+  absl::Status ScanRaw(uint64_t from, uint64_t to,
+                       const RawVisitor& visit) const;
+  absl::Status ScanStored(const RawVisitor& visit) const;
+  absl::Status Scan(uint64_t from, uint64_t to,
+                    const RecordVisitor& visit) const;
+  absl::Status ScanByEffective(absl::string_view fund_id, absl::CivilDay from,
+                               absl::CivilDay to,
+                               const RecordVisitor& visit) const;
+  std::unique_ptr<TreeLevelCursor> NewTreeLevelCursor(int level) const;
+  absl::StatusOr<std::optional<std::string>> GetIndexEntry(
+      absl::string_view key) const;
+  absl::StatusOr<std::optional<std::string>> GetTreeNode(
+      absl::string_view key) const;
+  // As EventLog::ScanIndex, within this view.
+  absl::Status ScanIndex(const IndexVisitor& visit) const;
+
+ private:
+  friend class EventLog;
+  LogView(const EventLog* log, const rocksdb::Snapshot* snapshot);
+  rocksdb::ReadOptions Options() const;
+
+  const EventLog* log_;
+  const rocksdb::Snapshot* snapshot_;  // released by the destructor
+  uint64_t size_ = 0;
 };
 
 class EventLog {
@@ -117,9 +179,17 @@ class EventLog {
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
-  // The number of records, which is also the next sequence number.
+  // The number of records, which is also the next sequence number. Never
+  // blocks: the size is published after each synced commit, so every record
+  // below it is readable.
   uint64_t Size() const;
   LogInfo Info() const;
+
+  // A consistent view of the log as it is now (see LogView). On a view
+  // opened read-only its size is the log's; beside an append in this process
+  // it is the size before or after that append, never between. kDataLoss
+  // when the size in `meta` is unreadable.
+  absl::StatusOr<LogView> NewView() const;
   const std::string& path() const { return path_; }
 
   // Validates every event of `batch` against the log and each other, then
@@ -224,8 +294,6 @@ class EventLog {
   // `visit` returns if not OK. kDataLoss when RocksDB finds the family's
   // files damaged (a checksum mismatch). For verification, which compares
   // the whole stored index with the records.
-  using IndexVisitor =
-      std::function<absl::Status(absl::string_view, absl::string_view)>;
   absl::Status ScanIndex(const IndexVisitor& visit) const;
 
   // The `tree` family, for the Merkle layer: the stored hash of a complete
@@ -235,18 +303,41 @@ class EventLog {
 
  private:
   friend class AppendSession;
+  friend class LogView;
   struct Families;
+  class FilesLock;
   EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
-           std::unique_ptr<Families> families, LogInfo info,
-           int64_t last_appended_micros, bool read_only);
+           std::unique_ptr<Families> families, bool read_only);
 
+  static absl::StatusOr<std::unique_ptr<EventLog>> OpenLocked(
+      const OpenOptions& options);
   absl::Status LoadMeta();
+  absl::Status CheckRecordsMatchSize() const;
+  void PurgeObsoleteFilesIfFree();
+  // Reads shared by EventLog and LogView: `options` carries the snapshot (or
+  // none), `size` the log size that goes with it.
+  absl::StatusOr<std::string> ReadRawAt(const rocksdb::ReadOptions& options,
+                                        uint64_t size, uint64_t seq) const;
+  absl::Status ScanRawAt(const rocksdb::ReadOptions& options, uint64_t size,
+                         uint64_t from, uint64_t to,
+                         const RawVisitor& visit) const;
+  absl::Status ScanStoredAt(const rocksdb::ReadOptions& options,
+                            const RawVisitor& visit) const;
+  absl::Status ScanByEffectiveAt(const rocksdb::ReadOptions& options,
+                                 uint64_t size, absl::string_view fund_id,
+                                 absl::CivilDay from, absl::CivilDay to,
+                                 const RecordVisitor& visit) const;
+  std::unique_ptr<TreeLevelCursor> NewTreeLevelCursorAt(
+      const rocksdb::ReadOptions& options, int level) const;
+  absl::Status ScanIndexAt(const rocksdb::ReadOptions& options,
+                           const IndexVisitor& visit) const;
   static absl::Status CreateIn(const std::string& dir,
                                const CreateOptions& options);
   absl::StatusOr<std::optional<uint64_t>> FindNamed(
       char kind, absl::string_view name) const;
-  absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle*,
-                                                 absl::string_view key) const;
+  absl::StatusOr<std::optional<std::string>> Get(
+      rocksdb::ColumnFamilyHandle*, absl::string_view key,
+      const rocksdb::Snapshot* snapshot = nullptr) const;
   absl::Status CommitBatch(const v1::EventBatch& batch,
                            const std::vector<BatchPart>& parts,
                            uint64_t first_seq)
@@ -259,16 +350,24 @@ class EventLog {
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<Families> families_;
   const bool read_only_;
+  bool sync_writes_ = true;
+  // A writer's hold on PATH/files.lock (see OpenLocked); null for readers.
+  std::unique_ptr<FilesLock> files_lock_;
+  // Set by RocksDB's background threads when a flush or compaction leaves
+  // obsolete files behind, for PurgeObsoleteFilesIfFree.
+  std::shared_ptr<std::atomic<bool>> files_changed_;
+
+  // Fixed once opened (the size is not used: see size_).
+  LogInfo info_;
+  // The log's size, published (release) after each synced commit.
+  std::atomic<uint64_t> size_{0};
 
   mutable absl::Mutex write_mu_;
-  LogInfo info_ ABSL_GUARDED_BY(write_mu_);
-  int64_t last_appended_micros_ ABSL_GUARDED_BY(write_mu_);
+  int64_t last_appended_micros_ ABSL_GUARDED_BY(write_mu_) = 0;
   // Set by the first failed write: the log's state on disk is then unknown,
   // and it must take no more writes until reopened (and recovered by
   // RocksDB's own WAL replay). Mirrors leveldb's RecordBackgroundError.
   absl::Status poisoned_ ABSL_GUARDED_BY(write_mu_);
-  // Whether this instance appended anything (then it flushes on close).
-  bool wrote_ ABSL_GUARDED_BY(write_mu_) = false;
 };
 
 }  // namespace fundlog

@@ -78,7 +78,7 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
         "an earlier write failed; reopen the log before appending (",
         poisoned_.message(), ")"));
   }
-  const uint64_t size = info_.size;
+  const uint64_t size = Size();
   if (expected_size.has_value() && *expected_size != size) {
     return absl::AbortedError(
         absl::StrCat("the log holds ", size, " records, not the expected ",
@@ -89,7 +89,9 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
     return s;
   }
   if (absl::Status s = CommitBatch(batch, parts, size); !s.ok()) return s;
-  return AppendResult{size, info_.size};
+  const uint64_t new_size = Size();
+  PurgeObsoleteFilesIfFree();
+  return AppendResult{size, new_size};
 }
 
 absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
@@ -178,7 +180,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
                 "batch"));
   if (!s.ok()) return s;
   rocksdb::WriteOptions options;
-  options.sync = true;
+  options.sync = sync_writes_;
   if (absl::Status written = FromRocks(db_->Write(options, &write), "append");
       !written.ok()) {
     // Whether any of the batch reached the disk is now unknown; RocksDB's
@@ -186,9 +188,10 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     poisoned_ = written;
     return absl::InternalError(written.message());
   }
-  info_.size = new_size;
+  // Published only now, once the batch is synced: a reader that sees the
+  // new size finds every record under it.
+  size_.store(new_size, std::memory_order_release);
   last_appended_micros_ = last;
-  wrote_ = true;
   return absl::OkStatus();
 }
 
@@ -203,7 +206,7 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex() {
       return absl::FailedPreconditionError(
           "an earlier write failed; reopen the log first");
     }
-    size = info_.size;
+    size = Size();
   }
   // Derive every entry first, so that a damaged log leaves the old index as
   // it was rather than half of a new one.
@@ -239,7 +242,7 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex() {
   }
   if (!s.ok()) return s;
   absl::MutexLock lock(&write_mu_);
-  if (info_.size != size) {
+  if (Size() != size) {
     return absl::AbortedError("the log grew while its index was rebuilt");
   }
   rocksdb::WriteOptions options;
@@ -274,11 +277,6 @@ absl::Status EventLog::RememberSignedRoot(uint64_t size,
                    "remember signed root");
 }
 
-absl::StatusOr<std::optional<std::string>> EventLog::GetIndexEntry(
-    absl::string_view key) const {
-  return Get(families_->index(), key);
-}
-
 absl::StatusOr<std::optional<uint64_t>> EventLog::FindEventId(
     absl::string_view event_id) const {
   return FindNamed(keys::kIndexEventId, event_id);
@@ -301,40 +299,6 @@ absl::StatusOr<std::optional<uint64_t>> EventLog::FindNamed(
         absl::StrCat("index entry for \"", name, "\" is unreadable"));
   }
   return *seq;
-}
-
-absl::Status EventLog::ScanByEffective(absl::string_view fund_id,
-                                       absl::CivilDay from, absl::CivilDay to,
-                                       const RecordVisitor& visit) const {
-  const std::string prefix = fund_id.empty()
-                                 ? std::string(1, keys::kIndexAllByDay)
-                                 : keys::FundByDayPrefix(fund_id);
-  const std::string from_day = FormatDay(from);
-  const std::string to_day = FormatDay(to);
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), families_->index()));
-  for (it->Seek(absl::StrCat(prefix, from_day)); it->Valid(); it->Next()) {
-    absl::string_view key = ToView(it->key());
-    if (key.size() != prefix.size() + keys::kDayBytes + keys::kU64Bytes ||
-        key.substr(0, prefix.size()) != prefix) {
-      break;
-    }
-    if (key.substr(prefix.size(), keys::kDayBytes) > to_day) break;
-    std::optional<uint64_t> seq =
-        keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
-    absl::StatusOr<v1::StoredRecord> record = Read(*seq);
-    if (!record.ok()) {
-      return absl::DataLossError(absl::StrCat("index names record ", *seq, ": ",
-                                              record.status().message()));
-    }
-    if (absl::Status s = visit(*record); !s.ok()) return s;
-  }
-  return FromRocks(it->status(), "scan index");
-}
-
-absl::StatusOr<std::optional<std::string>> EventLog::GetDerived(
-    absl::string_view key) const {
-  return Get(families_->derived(), key);
 }
 
 absl::Status EventLog::PutDerived(absl::string_view key,
@@ -363,47 +327,6 @@ absl::Status EventLog::ClearDerived() {
   if (!s.ok()) return s;
   return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
                    "clear derived");
-}
-
-namespace {
-
-class RocksTreeLevelCursor : public TreeLevelCursor {
- public:
-  RocksTreeLevelCursor(rocksdb::Iterator* it, int level)
-      : it_(it), level_(static_cast<char>(level)) {}
-
-  absl::StatusOr<std::optional<std::string>> Get(uint64_t index) override {
-    std::string want(1, level_);
-    keys::AppendU64(&want, index);
-    if (!started_ || !it_->Valid() || ToView(it_->key()) > want) {
-      it_->Seek(ToSlice(want));
-      started_ = true;
-    }
-    // Usually the wanted node is the current one or the next.
-    while (it_->Valid() && ToView(it_->key()) < want) it_->Next();
-    if (absl::Status s = FromRocks(it_->status(), "scan tree"); !s.ok()) {
-      return s;
-    }
-    if (!it_->Valid() || ToView(it_->key()) != want) return std::nullopt;
-    return std::string(ToView(it_->value()));
-  }
-
- private:
-  std::unique_ptr<rocksdb::Iterator> it_;
-  const char level_;
-  bool started_ = false;
-};
-
-}  // namespace
-
-std::unique_ptr<TreeLevelCursor> EventLog::NewTreeLevelCursor(int level) const {
-  return std::make_unique<RocksTreeLevelCursor>(
-      db_->NewIterator(rocksdb::ReadOptions(), families_->tree()), level);
-}
-
-absl::StatusOr<std::optional<std::string>> EventLog::GetTreeNode(
-    absl::string_view key) const {
-  return Get(families_->tree(), key);
 }
 
 }  // namespace fundlog

@@ -440,6 +440,14 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
         absl::StrFormat("the batch holds %d events, over the limit of %d",
                         batch.events_size(), kBatchEventsMax));
   }
+  size_t batch_bytes = 0;
+  for (const Event& event : batch.events()) batch_bytes += event.ByteSizeLong();
+  if (batch_bytes > kBatchBytesMax) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("the batch holds %d bytes of events, over the limit "
+                        "of %d; split it",
+                        batch_bytes, kBatchBytesMax));
+  }
   BatchState state;
   const uint64_t first_seq = context.Size();
   for (int i = 0; i < batch.events_size(); ++i) {

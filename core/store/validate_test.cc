@@ -117,3 +117,23 @@ TEST(ValidateTest, ReplacementIsValidatedToo) {
 
 }  // namespace
 }  // namespace fundlog
+
+namespace fundlog {
+namespace {
+
+// kBatchBytesMax is a promise of validate.h: a batch of events each under
+// kEventBytesMax but together over the batch bound is refused as a whole.
+TEST(ValidateTest, BatchOverItsByteBoundIsRefused) {
+  v1::Event big = Base();
+  big.mutable_source()->set_title(std::string(kEventBytesMax - 1024, 'x'));
+  ASSERT_LE(big.ByteSizeLong(), kEventBytesMax);
+  v1::EventBatch batch;
+  const size_t count = kBatchBytesMax / big.ByteSizeLong() + 1;
+  for (size_t i = 0; i < count; ++i) *batch.add_events() = big;
+  absl::Status status = ValidateBatch(batch, FakeContext{});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("bytes of events, over the limit"));
+}
+
+}  // namespace
+}  // namespace fundlog
