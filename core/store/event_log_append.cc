@@ -62,6 +62,11 @@ class IndexContext : public ValidationContext {
   absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
     return Has(keys::kIndexAccount, account);
   }
+  absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
+    absl::StatusOr<v1::StoredRecord> record = log_.Read(seq);
+    if (!record.ok()) return record.status();
+    return record->event().recorded_on();
+  }
 
  private:
   absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
