@@ -31,6 +31,40 @@ events {
   fund_established { name: "Test fund" }
 }
 )pb";
+
+// Accounts and a policy under which allocations post to the fund's account.
+constexpr char kPostings[] = R"pb(
+events {
+  event_id: "acc"
+  fund_id: "f"
+  effective { day: "2020-01-01" }
+  recorded_on: "2020-01-01"
+  source { title: "T" }
+  accounts_defined {
+    accounts { id: "fund" name: "Fund" type: EQUITY }
+    accounts { id: "equity" name: "Equity" type: EQUITY }
+  }
+}
+events {
+  event_id: "pol"
+  fund_id: "f"
+  effective { day: "2020-01-01" }
+  recorded_on: "2020-01-01"
+  source { title: "T" }
+  policy_defined {
+    policy_id: "p"
+    rules { payload_kind: "allocation" debit_account: "equity" credit_account: "fund" }
+  }
+}
+events {
+  event_id: "applies"
+  fund_id: "f"
+  effective { day: "2020-01-01" }
+  recorded_on: "2020-01-01"
+  source { title: "T" }
+  policy_changed { policy_id: "p" }
+}
+)pb";
 // clang-format on
 
 // One allocation event as text format, with the given id and amount.
@@ -177,7 +211,7 @@ TEST_F(AcceptedInputTest, AmountAtTheCapIsAccepted) {
 TEST(AmountSumTest, ManyAmountsAtTheCapAnswerOrFailClearly) {
   CliHarness cli;
   ASSERT_EQ(cli.Run({"init", "--origin", kOrigin}).exit_code, 0);
-  std::string batch = kEstablish;
+  std::string batch = absl::StrCat(kEstablish, kPostings);
   // 9 000 × 10^15 öre = 9×10^18 < 2^63 − 1 ≈ 9.22×10^18.
   for (int i = 0; i < 9000; ++i) {
     absl::StrAppend(&batch,
@@ -188,6 +222,9 @@ TEST(AmountSumTest, ManyAmountsAtTheCapAnswerOrFailClearly) {
   RunResult totals = cli.Run({"totals", "--json"});
   EXPECT_EQ(totals.exit_code, 0) << totals.err;
   EXPECT_THAT(totals.out, HasSubstr("9000000000000000000"));
+  RunResult balance = cli.Run({"balance", "--as-of", "2021-01-01", "--json"});
+  EXPECT_EQ(balance.exit_code, 0) << balance.err;
+  EXPECT_THAT(balance.out, HasSubstr("9000000000000000000"));
   // 300 more: the sum no longer fits in int64.
   std::string more;
   for (int i = 9000; i < 9300; ++i) {

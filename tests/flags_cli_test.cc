@@ -73,8 +73,8 @@ TEST_F(TwoHistoriesTest, SealWithFundSealsOnlyThatFundsAccounts) {
   RunResult shown =
       cli_->Run({"show", absl::StrCat(RecordIn(sealed.out)), "--json"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
-  const auto& seal = ParseJson(shown.out)
-                         .fields()
+  const google::protobuf::Struct record = ParseJson(shown.out);
+  const auto& seal = record.fields()
                          .at("event")
                          .struct_value()
                          .fields()
@@ -94,8 +94,9 @@ TEST_F(TwoHistoriesTest, SealWithFundSealsOnlyThatFundsAccounts) {
                                  kTrelleborgFund, "--json"});
   ASSERT_EQ(balance.exit_code, 0) << balance.err;
   std::set<std::string> fund_accounts;
+  const google::protobuf::Struct balances = ParseJson(balance.out);
   for (const auto& account :
-       ParseJson(balance.out).fields().at("accounts").list_value().values()) {
+       balances.fields().at("accounts").list_value().values()) {
     fund_accounts.insert(
         account.struct_value().fields().at("account").string_value());
   }
@@ -194,7 +195,7 @@ TEST(OpenMessagesTest, InitIntoNonEmptyDirectoryIsTheUsersMistake) {
   RunResult init = cli.Run({"--db", dir, "init", "--origin", "x/y"});
   EXPECT_EQ(init.exit_code, 1) << init.err;
   EXPECT_THAT(init.err, AllOf(HasSubstr("not empty"),
-                              HasSubstr("new or empty directory")));
+                              HasSubstr("a new or empty directory")));
   EXPECT_EQ(Slurp(absl::StrCat(dir, "/notes.txt")), "mine");
 }
 

@@ -68,15 +68,16 @@ absl::Status WriteFileDurably(const std::string& path,
   if (std::filesystem::is_directory(path, ignored)) {
     return WriteError(path, "rename into place", EISDIR);
   }
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (dir.empty()) dir = ".";
+  const std::filesystem::path parent =
+      std::filesystem::path(path).parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
   // A unique name beside the target, so the rename stays in one file system.
-  std::string temp = absl::StrCat(path, ".tmp-XXXXXX");
-  std::vector<char> name(temp.begin(), temp.end());
+  const std::string pattern = absl::StrCat(path, ".tmp-XXXXXX");
+  std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0) return WriteError(path, "create a temporary file", errno);
-  temp = name.data();
+  const std::string temp(name.data(), pattern.size());
   absl::Status status = WriteAll(fd, bytes, path);
   // mkstemp makes the file 0600; an export is an ordinary readable file.
   if (status.ok() && ::fchmod(fd, 0644) != 0) {

@@ -79,9 +79,9 @@ int RunExport(const Args& args, const Context& context) {
   }
   if (args.Has("view") && format == "csv") {
     return Usage(
-        "--view does not apply to --format csv: the CSV is the timeline of "
-        "facts, the same under every view (use `balance`, `statement` or "
-        "`totals --format csv` for figures under a view)");
+        "--view applies to --format sie and hledger only: the CSV is the "
+        "timeline of facts, the same under every view (use `balance`, "
+        "`statement` or `totals --format csv` for figures under a view)");
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("export", log.status());

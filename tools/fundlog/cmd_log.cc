@@ -47,7 +47,16 @@ absl::Status CreateLog(const std::string& dir, const std::string& origin,
   options.org_number = number;
   options.verifier_key = merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key));
   options.signing_key_text = absl::StrCat(merkle::EncodeSignerKey(*key), "\n");
-  return EventLog::Create(options).status();
+  absl::Status created = EventLog::Create(options).status();
+  // A directory that is not empty is the user's choice of place, not a
+  // storage failure (EventLog::Create says kFailedPrecondition for it).
+  if (created.code() == absl::StatusCode::kFailedPrecondition) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(created.message(),
+                     "; a log needs a new or empty directory (choose "
+                     "another with --db DIR); nothing created"));
+  }
+  return created;
 }
 
 int RunInit(const Args& args, const Context& context) {
@@ -60,14 +69,6 @@ int RunInit(const Args& args, const Context& context) {
           CreateLog(context.db, *origin, args.Get("org").value_or(""),
                     args.Get("org-number").value_or(""));
       !s.ok()) {
-    // A directory that is not empty is the user's choice of place, not a
-    // storage failure (EventLog::Create says kFailedPrecondition for it).
-    if (s.code() == absl::StatusCode::kFailedPrecondition) {
-      s = absl::InvalidArgumentError(
-          absl::StrCat(s.message(),
-                       "; init needs a new or empty directory (choose "
-                       "another with --db DIR); nothing created"));
-    }
     return Fail("init", s);
   }
   Print(absl::StrCat(
