@@ -373,7 +373,9 @@ std::vector<Command> LedgerCommands() {
       {{"synth",
         "synth --events N [--funds F] [--seed S]",
         "Append a reproducible SYNTHETIC history (labelled synthetic).",
-        {{"events", "N", "how many events"},
+        {{"events", "N",
+          "how many events (at least each fund's set-up: accounts, policies, "
+          "first allocation)"},
          {"funds", "F", "how many funds (default 3)"},
          {"seed", "S", "the generator's seed (default 1)"}}},
        RunSynth},
