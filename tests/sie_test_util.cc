@@ -27,6 +27,9 @@ class EmptyLog : public ValidationContext {
   absl::StatusOr<bool> HasAccount(absl::string_view) const override {
     return false;
   }
+  absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
+    return absl::NotFoundError(absl::StrCat("no record ", seq));
+  }
 };
 
 ImportOptions OptionsAfter(const std::vector<v1::StoredRecord>& prior,

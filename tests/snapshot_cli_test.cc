@@ -54,11 +54,12 @@ TEST(SnapshotCliTest, RebuildKeepsEveryAnswerIdentical) {
   EXPECT_EQ(Answers(cli), replayed);  // from the snapshot
 
   // Later records (corrections) fold on top of the snapshot; a second
-  // rebuild agrees.
+  // rebuild agrees. They are recorded after every synthetic record (a
+  // correction may not be recorded before what it corrects).
   for (const char* seq : {"1500", "7001", "15002"}) {
     RunResult corrected =
         cli.Run({"correct", seq, "--reason", "test", "--reverse",
-                 "--recorded-on", "2012-06-01", "--by", "snapshot test"});
+                 "--recorded-on", "2025-06-01", "--by", "snapshot test"});
     ASSERT_EQ(corrected.exit_code, 0) << corrected.err;
   }
   const std::string with_tail = Answers(cli);

@@ -53,13 +53,18 @@ absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size) {
   LogNodeReader reader(log);
   absl::StatusOr<merkle::Hash> root = merkle::RootAt(size, reader);
   if (!root.ok()) return root.status();
+  absl::StatusOr<std::string> body =
+      merkle::CheckpointBody(log.Info().origin, size, *root);
+  if (!body.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the log's meta: ", body.status().message()));
+  }
   if (absl::Status s =
           log.RememberSignedRoot(size, std::string(root->begin(), root->end()));
       !s.ok()) {
     return s;
   }
-  return merkle::SignNote(
-      merkle::CheckpointBody(log.Info().origin, size, *root), *key);
+  return merkle::SignNote(*body, *key);
 }
 
 absl::StatusOr<merkle::Checkpoint> OpenCheckpointFile(

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/ledger/money.h"
+#include "core/base/money.h"
 
 namespace fundlog {
 namespace {
@@ -45,8 +45,13 @@ std::string DecisionDetails(const v1::Decision& decision) {
 
 std::string Units(
     const google::protobuf::RepeatedPtrField<std::string>& units) {
-  return units.empty() ? std::string("units not stated")
-                       : absl::StrCat("by ", absl::StrJoin(units, ", "));
+  // What a source may leave open is who used the money and how much each:
+  // the amount itself is stated (in kronor) whenever it is printed.
+  if (units.empty())
+    return "which units used it, and how much each, not stated";
+  if (units.size() == 1) return absl::StrCat("by ", units[0]);
+  return absl::StrCat("by ", absl::StrJoin(units, ", "),
+                      "; the split between them not stated");
 }
 
 std::string SummarizeMoney(const v1::Event& event) {
@@ -86,13 +91,16 @@ std::string SummarizeMoney(const v1::Event& event) {
     }
     case v1::Event::kVoucher: {
       const v1::Voucher& voucher = event.voucher();
-      int64_t debits = 0;
+      CheckedOreSum debits;
       for (const v1::VoucherRow& row : voucher.rows()) {
-        if (row.amount_ore() > 0) debits += row.amount_ore();
+        if (row.amount_ore() > 0) debits.Add(row.amount_ore());
       }
-      return absl::StrCat("Voucher ", voucher.series(), " ", voucher.number(),
-                          ": ", voucher.text(), " (", voucher.rows_size(),
-                          " rows, ", Kronor(debits), ")");
+      return absl::StrCat(
+          "Voucher ", voucher.series(), " ", voucher.number(), ": ",
+          voucher.text(), " (", voucher.rows_size(), " rows, ",
+          debits.overflowed() ? std::string("debits overflow int64")
+                              : Kronor(debits.ValueOrZero()),
+          ")");
     }
     case v1::Event::kOpeningBalances:
       return absl::StrCat("Opening balances for ",

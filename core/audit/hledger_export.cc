@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
+#include "core/base/money.h"
 #include "core/store/dates.h"
 
 namespace fundlog {
@@ -238,17 +239,23 @@ std::string Journal::Render() {
   for (const auto& [id, account] : accounts_) {
     absl::StrAppend(&out, "account ", HledgerAccountName(account), "\n");
   }
-  std::map<std::string, int64_t> running;  // debit positive, as hledger sums
+  // Debit positive, as hledger sums; an overflowing sum asserts nothing.
+  std::map<std::string, CheckedOreSum> running;
   for (const Entry& e : entries_) {
     const std::string date = FormatDay(e.day);
     if (!e.comment.empty()) {
       absl::StrAppend(&out, "\n", e.comment);
     } else if (e.assertion) {
       const auto& [id, amount] = e.postings.front();
-      if (running[id] != amount) {
+      if (running[id].overflowed()) {
+        absl::StrAppend(&out, "\n; ", date, " ", e.head, ": ", Name(id), " = ",
+                        Sek(amount), " not asserted: the sum of this ",
+                        "journal's postings overflows int64\n");
+      } else if (running[id].ValueOrZero() != amount) {
         absl::StrAppend(&out, "\n; ", date, " ", e.head, ": ", Name(id), " = ",
                         Sek(amount), " is not what this journal's ",
-                        "exact postings give (", Sek(running[id]), ")\n");
+                        "exact postings give (", Sek(running[id].ValueOrZero()),
+                        ")\n");
       } else {
         absl::StrAppend(&out, "\n", date, " ", e.head, "\n    ", Name(id),
                         "  0 SEK = ", Sek(amount), "\n");

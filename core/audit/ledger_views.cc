@@ -3,9 +3,9 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/money.h"
 #include "core/io/json_writer.h"
 #include "core/io/text.h"
-#include "core/ledger/money.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
@@ -188,6 +188,8 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
                                         const std::string& recorded_by) {
   absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(log);
   if (!records.ok()) return records.status();
+  // With --fund, the seal covers that fund's accounts only; without, the
+  // log's only fund is named and every account is sealed.
   std::string fund = fund_id;
   if (fund.empty()) {
     absl::btree_set<std::string> funds;
@@ -203,7 +205,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      ledger::ComputeSeal(*records, as_of);
+      ledger::ComputeSeal(*records, as_of, fund_id);
   if (!seal.ok()) return seal.status();
   v1::EventBatch batch;
   v1::Event* event = batch.add_events();

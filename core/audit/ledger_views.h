@@ -48,8 +48,10 @@ std::string TotalsJson(const ledger::TotalsQuery& query,
 std::string TotalsText(const ledger::TotalsQuery& query,
                        const std::vector<ledger::KindTotal>& totals);
 
-// Appends a StatementSealed of every view as of `as_of` for `fund_id` (the
-// log's only fund when empty; kInvalidArgument when there are several).
+// Appends a StatementSealed of every view as of `as_of` of the accounts of
+// `fund_id`; when empty, of every account, named after the log's only fund
+// (kInvalidArgument when there are several). An unknown fund fails as
+// Balances does.
 absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
                                         const std::string& fund_id,
                                         const std::string& recorded_on,

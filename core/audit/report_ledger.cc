@@ -6,9 +6,9 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/audit/describe.h"
+#include "core/base/money.h"
 #include "core/io/text.h"
 #include "core/ledger/ledger.h"
-#include "core/ledger/money.h"
 #include "core/store/dates.h"
 #include "core/store/validate.h"
 
@@ -99,7 +99,7 @@ absl::StatusOr<std::string> TotalsSection(
     const std::vector<v1::StoredRecord>& records) {
   // The span of the facts that state an amount, so every one lies inside.
   std::string from = "9999-12-31", to = "0000-01-01";
-  absl::btree_map<std::string, int64_t> stated_sum;
+  absl::btree_map<std::string, CheckedOreSum> stated_sum;
   std::vector<const v1::StoredRecord*> stated;
   for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
@@ -108,12 +108,18 @@ absl::StatusOr<std::string> TotalsSection(
     if (!amount || end.empty()) continue;
     from = std::min(from, EffectiveFrom(event.effective()));
     to = std::max(to, end);
-    stated_sum[std::string(
-        event.payload_case() == v1::Event::kAllocation ? "allocation"
-        : event.has_use()                              ? "use"
-        : event.has_repayment()                        ? "repayment"
-                                : "budget_frame_use")] += *amount;
+    stated_sum[std::string(event.payload_case() == v1::Event::kAllocation
+                               ? "allocation"
+                           : event.has_use()       ? "use"
+                           : event.has_repayment() ? "repayment"
+                                                   : "budget_frame_use")]
+        .Add(*amount);
     stated.push_back(&record);
+  }
+  for (const auto& [kind, sum] : stated_sum) {
+    if (sum.overflowed()) {
+      return MoneyOverflowError(absl::StrCat("stated amounts of ", kind));
+    }
   }
   std::string out = "Totals by kind against the amounts the sources state\n";
   if (stated.empty()) return absl::StrCat(out, "\n(no stated amounts)\n");
@@ -140,8 +146,8 @@ absl::StatusOr<std::string> TotalsSection(
       cells[total.kind].push_back(Range(total.min_ore, total.max_ore));
       auto sum = stated_sum.find(total.kind);
       if (sum != stated_sum.end()) {
-        const bool same =
-            total.min_ore == sum->second && total.max_ore == sum->second;
+        const bool same = total.min_ore == sum->second.ValueOrZero() &&
+                          total.max_ore == sum->second.ValueOrZero();
         agrees[total.kind] =
             agrees.contains(total.kind) ? agrees[total.kind] && same : same;
       }
@@ -158,7 +164,7 @@ absl::StatusOr<std::string> TotalsSection(
         sum == stated_sum.end()
             ? "-"
             : absl::StrCat(
-                  FormatKronor(sum->second),
+                  FormatKronor(sum->second.ValueOrZero()),
                   agrees[kind] ? " (agrees under every view)" : " (DIFFERS)"),
         "\n");
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
+#include "core/base/money.h"
 #include "core/io/sie_text.h"
 #include "core/store/dates.h"
 
@@ -58,10 +59,10 @@ struct Export {
   const SieExportOptions& options;
   absl::Span<const v1::StoredRecord> records;
   absl::CivilDay start, end;
-  std::map<std::string, AccountMeta> accounts;  // by id
-  std::map<std::string, int64_t> explained;     // by id, debit positive
-  std::string vouchers;                         // #VER blocks, UTF-8
-  std::string ranges;                           // #FUNDLOG_RANGE lines
+  std::map<std::string, AccountMeta> accounts;     // by id
+  std::map<std::string, CheckedOreSum> explained;  // by id, debit positive
+  std::string vouchers;                            // #VER blocks, UTF-8
+  std::string ranges;                              // #FUNDLOG_RANGE lines
 
   const AccountMeta& Meta(const std::string& id) {
     auto [it, added] = accounts.try_emplace(id);
@@ -239,11 +240,16 @@ absl::StatusOr<std::string> BalanceLines(Export& ex) {
   for (const auto& [id, range] : *closing) {
     const bool result = IsResult(ex.Meta(id).type);
     int64_t figure = debit(id, range.min_ore);
-    if (result && opening.count(id)) figure -= debit(id, opening[id].min_ore);
-    const bool stated = range.min_ore == range.max_ore &&
+    bool fits = true;
+    if (result && opening.count(id)) {
+      fits = SubtractOre(figure, debit(id, opening[id].min_ore), &figure);
+    }
+    // A figure whose sum overflows is given as the ledger's range instead.
+    const bool stated = fits && !ex.explained[id].overflowed() &&
+                        range.min_ore == range.max_ore &&
                         (!result || !opening.count(id) ||
                          opening[id].min_ore == opening[id].max_ore) &&
-                        figure == ex.explained[id];
+                        figure == ex.explained[id].ValueOrZero();
     if (stated) {
       absl::StrAppend(&out, result ? "#RES 0 " : "#UB 0 ", ex.Number(id), " ",
                       Amount(figure), "\r\n");

@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/io/batch_file.h"
 
 namespace fundlog {
@@ -20,8 +21,8 @@ absl::StatusOr<merkle::SigningKey> LoadSigningKey(const std::string& dir) {
   }
   if ((info.st_mode & 077) != 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, " is readable by others (mode ", info.st_mode & 0777,
-                     "); chmod 600 it"));
+        absl::StrFormat("%s is open to others (mode %04o); chmod 600 it", path,
+                        info.st_mode & 0777));
   }
   absl::StatusOr<std::string> text = ReadFileBytes(path, 4096);
   if (!text.ok()) return text.status();

@@ -29,6 +29,36 @@ class FirstError : public google::protobuf::io::ErrorCollector {
   std::string message_;
 };
 
+// The first line (counted from 1) where JSON objects and arrays nest deeper
+// than `max_depth`, or 0. Brackets inside strings do not count. Checked
+// before parsing, so the depth of the input never becomes the depth of a
+// recursion, whatever the JSON parser's own limit is.
+int LineTooDeep(absl::string_view json, int max_depth) {
+  int depth = 0, line = 1;
+  bool in_string = false, escaped = false;
+  for (char c : json) {
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return line;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 std::string Extension(absl::string_view name) {
   return std::filesystem::path(std::string(name)).extension().string();
 }
@@ -68,6 +98,7 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
   if (extension == ".textpb" || extension == ".txtpb" ||
       extension == ".pbtxt") {
     google::protobuf::TextFormat::Parser parser;
+    parser.SetRecursionLimit(kBatchNestingMax);
     FirstError errors;
     parser.RecordErrorsTo(&errors);
     if (!parser.ParseFromString(std::string(contents), &loaded.batch)) {
@@ -77,6 +108,13 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
     return loaded;
   }
   if (extension == ".json") {
+    // An EventBatch in JSON nests one level deeper per message than in text
+    // format (the `events` array), so it gets twice the room.
+    if (int line = LineTooDeep(contents, 2 * kBatchNestingMax); line > 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          display_name, ":", line, ": JSON nested more than ",
+          2 * kBatchNestingMax, " levels deep; refused before parsing"));
+    }
     google::protobuf::util::JsonParseOptions options;
     // Protobuf 3.21 has its own Status type here, not absl::Status.
     google::protobuf::util::Status parsed =

@@ -16,6 +16,13 @@ namespace fundlog {
 // Files larger than this are refused before parsing.
 inline constexpr size_t kBatchFileBytesMax = 256u << 20;
 
+// The deepest nesting of messages (text format) or of JSON objects and
+// arrays a batch file may hold. A real batch nests about 8 deep (batch,
+// event, correction, replacement, voucher, row, object map); the parsers
+// recurse once per level, so without a bound a hostile file of a few
+// thousand nested `correction { replacement {` overflows the stack.
+inline constexpr int kBatchNestingMax = 32;
+
 struct LoadedBatch {
   v1::EventBatch batch;
   std::string file_name;    // base name, for provenance
@@ -24,7 +31,8 @@ struct LoadedBatch {
 
 // Parses `contents` (named `display_name` in messages) by the format its
 // name's extension says. kInvalidArgument naming the file, line and column
-// on a syntax error or an unknown extension; kInternal when the file's
+// on a syntax error or an unknown extension, and naming the file when the
+// input nests deeper than kBatchNestingMax; kInternal when the file's
 // SHA-256 cannot be computed.
 absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
                                        absl::string_view contents);

@@ -5,8 +5,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/money.h"
 #include "core/ledger/ledger.h"
-#include "core/ledger/money.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/queries.h"
 #include "core/store/dates.h"
@@ -23,12 +23,14 @@ std::string Range(int64_t lo, int64_t hi) {
 }
 
 absl::StatusOr<v1::StatementSealed> SealOf(const Projector& projector,
-                                           absl::CivilDay as_of) {
+                                           absl::CivilDay as_of,
+                                           const std::string& fund_id) {
   v1::StatementSealed seal;
   seal.set_as_of(FormatDay(as_of));
   seal.set_log_size(projector.size());
+  seal.set_fund_id(fund_id);
   for (View view : kAllViews) {
-    auto balances = projector.BalancesAt({as_of, std::nullopt, view, ""});
+    auto balances = projector.BalancesAt({as_of, std::nullopt, view, fund_id});
     if (!balances.ok()) return balances.status();
     v1::SealedView* sealed = seal.add_views();
     sealed->set_view(std::string(ViewName(view)));
@@ -76,7 +78,7 @@ void CheckSeal(const Projector& projector, const v1::StoredRecord& record,
   };
   auto as_of = ParseDay(stored.as_of());
   if (!as_of.ok()) return add(std::string(as_of.status().message()));
-  auto replayed = SealOf(projector, *as_of);
+  auto replayed = SealOf(projector, *as_of, stored.fund_id());
   if (!replayed.ok()) return add(std::string(replayed.status().message()));
   for (const v1::SealedView& view : stored.views()) {
     auto it = std::find_if(
@@ -161,14 +163,13 @@ void CheckInvariants(const Projector& projector, uint64_t last_seq,
                           total.status().message())});
         continue;
       }
-      int64_t sum_lo = 0, sum_hi = 0;
-      bool overflow = false;
+      CheckedOreSum lo, hi;
       for (size_t a = 0; a < total->ranges.min.size(); ++a) {
-        overflow |=
-            __builtin_add_overflow(sum_lo, total->ranges.min[a], &sum_lo);
-        overflow |=
-            __builtin_add_overflow(sum_hi, total->ranges.max[a], &sum_hi);
+        lo.Add(total->ranges.min[a]);
+        hi.Add(total->ranges.max[a]);
       }
+      const bool overflow = lo.overflowed() || hi.overflowed();
+      const int64_t sum_lo = lo.ValueOrZero(), sum_hi = hi.ValueOrZero();
       if (overflow || sum_lo > 0 || sum_hi < 0) {
         check->findings.push_back(
             {last_seq, "debits_credits",
@@ -317,12 +318,13 @@ LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {
 }
 
 absl::StatusOr<v1::StatementSealed> ComputeSeal(
-    absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of) {
+    absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of,
+    const std::string& fund_id) {
   Projector projector;
   for (const v1::StoredRecord& record : records) {
     if (auto s = projector.Add(record); !s.ok()) return s;
   }
-  return SealOf(projector, as_of);
+  return SealOf(projector, as_of, fund_id);
 }
 
 }  // namespace fundlog::ledger

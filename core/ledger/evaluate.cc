@@ -5,17 +5,17 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/money.h"
 
 namespace fundlog::ledger::internal {
 namespace {
 
 absl::Status Overflow(absl::string_view what) {
-  return absl::OutOfRangeError(
-      absl::StrCat("sum of amounts overflows int64 (", what, ")"));
+  return MoneyOverflowError(what);
 }
 
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out) {
-  return !__builtin_add_overflow(a, b, out);
+  return AddOre(a, b, out);
 }
 
 // The last interior (money) time point at or before `t`.

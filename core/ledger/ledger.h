@@ -161,10 +161,12 @@ struct LedgerCheck {
 // covered, and every declared bound. Never fails: problems are findings.
 LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records);
 
-// The seal the log appends: balances of all accounts of all funds as of
-// `as_of` under each view, covering all `records`. Errors as Balances.
+// The seal the log appends: balances as of `as_of` under each view,
+// covering all `records`, of the accounts of `fund_id` (of every fund when
+// empty; the seal records which). Errors as Balances.
 absl::StatusOr<v1::StatementSealed> ComputeSeal(
-    absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of);
+    absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of,
+    const std::string& fund_id = "");
 
 }  // namespace fundlog::ledger
 

@@ -11,6 +11,10 @@
 namespace fundlog::ledger {
 namespace {
 
+constexpr char kSyntheticEquity[] = "synthetic-equity";
+constexpr char kSyntheticCosts[] = "synthetic-costs";
+constexpr char kSyntheticBank[] = "synthetic-bank";
+
 constexpr int kFirstYear = 2000;
 constexpr int kYears = 20;
 constexpr int64_t kAppendedAtBaseMicros = 1'700'000'000'000'000;
@@ -33,7 +37,11 @@ class Generator {
 
  private:
   std::string Fund(int f) const { return absl::StrCat("synthetic-fund-", f); }
-  std::string Line(int f) const { return absl::StrCat("fund_line_", f); }
+  // Account ids carry the "synthetic-" prefix of every synthetic name, so a
+  // synthetic history can be appended to a log that has its own "equity".
+  std::string Line(int f) const {
+    return absl::StrCat("synthetic-fund-", f, "-line");
+  }
 
   // A new event with the envelope filled in, effective on `day`.
   v1::Event& Append(int fund, absl::CivilDay day, int record_delay_days) {
@@ -82,9 +90,9 @@ class Generator {
     EstablishFund(0, start);
     v1::AccountsDefined* shared =
         Append(0, start, 0).mutable_accounts_defined();
-    Account(shared, "equity", v1::EQUITY);
-    Account(shared, "costs", v1::EXPENSE);
-    Account(shared, "bank", v1::ASSET);
+    Account(shared, kSyntheticEquity, v1::EQUITY);
+    Account(shared, kSyntheticCosts, v1::EXPENSE);
+    Account(shared, kSyntheticBank, v1::ASSET);
     for (int f = 0; f < funds_; ++f) {
       if (f > 0) EstablishFund(f, start);
       SetUpFund(f, start);
@@ -106,19 +114,19 @@ class Generator {
             v1::EQUITY);
     v1::PolicyDefined* line = Append(f, start, 0).mutable_policy_defined();
     line->set_policy_id(line_id);
-    Rule(line, "allocation", "equity", Line(f));
-    Rule(line, "use", Line(f), "bank");
-    Rule(line, "repayment", "bank", Line(f));
-    Rule(line, "budget_frame_use", "costs", "bank");
-    Rule(line, "guidelines_repealed", Line(f), "equity");
+    Rule(line, "allocation", kSyntheticEquity, Line(f));
+    Rule(line, "use", Line(f), kSyntheticBank);
+    Rule(line, "repayment", kSyntheticBank, Line(f));
+    Rule(line, "budget_frame_use", kSyntheticCosts, kSyntheticBank);
+    Rule(line, "guidelines_repealed", Line(f), kSyntheticEquity);
     v1::BalanceBound* bound = line->add_bounds();
     bound->set_account(Line(f));
     bound->set_min_ore(0);
     v1::PolicyDefined* frame = Append(f, start, 0).mutable_policy_defined();
     frame->set_policy_id(frame_id);
-    Rule(frame, "use", "costs", "bank");
-    Rule(frame, "repayment", "bank", "costs");
-    Rule(frame, "budget_frame_use", "costs", "bank");
+    Rule(frame, "use", kSyntheticCosts, kSyntheticBank);
+    Rule(frame, "repayment", kSyntheticBank, kSyntheticCosts);
+    Rule(frame, "budget_frame_use", kSyntheticCosts, kSyntheticBank);
     Append(f, start, 0).mutable_policy_changed()->set_policy_id(line_id);
     Append(f, start, 0)
         .mutable_allocation()
@@ -135,7 +143,7 @@ class Generator {
     v1::Event& close = Append(f, from, 400);
     SetPeriod(&close, from, to);
     close.mutable_close_out()->set_from_account(Line(f));
-    close.mutable_close_out()->set_to_account("equity");
+    close.mutable_close_out()->set_to_account(kSyntheticEquity);
     close.mutable_close_out()->set_policy_change_event_id(change_id);
   }
 
@@ -181,8 +189,8 @@ class Generator {
     } else if (roll < 87 && close_outs_[f] < kCloseOutsPerFundMax) {
       ++close_outs_[f];
       v1::CloseOut* close = Append(f, day, delay).mutable_close_out();
-      close->set_from_account("costs");
-      close->set_to_account("equity");
+      close->set_from_account(kSyntheticCosts);
+      close->set_to_account(kSyntheticEquity);
     } else if (roll < 88 && !repealed_[f]) {
       repealed_[f] = true;
       v1::Event& e = Append(f, day, delay);

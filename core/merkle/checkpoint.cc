@@ -7,9 +7,9 @@
 //   extension := non-empty line
 #include "core/merkle/checkpoint.h"
 
-#include <cassert>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/merkle/note_text.h"
@@ -31,7 +31,7 @@ absl::Status BadBody(absl::string_view why) {
       absl::StrCat("malformed checkpoint: ", why));
 }
 
-[[maybe_unused]] bool IsValidOrigin(std::string_view origin) {
+bool IsValidOrigin(std::string_view origin) {
   return !origin.empty() && origin.find('\n') == std::string_view::npos;
 }
 
@@ -58,9 +58,13 @@ absl::StatusOr<uint64_t> ParseSize(absl::string_view text) {
 
 }  // namespace
 
-std::string CheckpointBody(std::string_view origin, uint64_t size,
-                           const Hash& root) {
-  assert(IsValidOrigin(origin));
+absl::StatusOr<std::string> CheckpointBody(std::string_view origin,
+                                           uint64_t size, const Hash& root) {
+  if (!IsValidOrigin(origin)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "checkpoint origin \"", absl::CHexEscape(ToAbsl(origin.substr(0, 80))),
+        "\" is not a valid origin line (non-empty, one line)"));
+  }
   return absl::StrCat(ToAbsl(origin), "\n", size, "\n", HashToBase64(root),
                       "\n");
 }

@@ -87,10 +87,12 @@ std::string EncodeSignerKey(const SigningKey& key);
 // OpenSSL fails.
 absl::StatusOr<SigningKey> ParseSignerKey(std::string_view text);
 
-// "<origin>\n<size>\n<base64 root>\n". Requires a valid origin (non-empty,
-// one line, see ParseCheckpointBody); asserts otherwise.
-std::string CheckpointBody(std::string_view origin, uint64_t size,
-                           const Hash& root);
+// "<origin>\n<size>\n<base64 root>\n". kInvalidArgument when `origin` is
+// not a valid origin line (non-empty, one line, see ParseCheckpointBody):
+// the origin comes from the log's meta, which is read from disk, so the
+// check holds in every build, not only where assertions are compiled in.
+absl::StatusOr<std::string> CheckpointBody(std::string_view origin,
+                                           uint64_t size, const Hash& root);
 // Parses a checkpoint body: a non-empty origin line, a decimal size without
 // sign or leading zeros (at most kTreeSizeMax), a canonical base64 32-byte
 // root, then non-empty extension lines. Returns kInvalidArgument naming the

@@ -203,6 +203,22 @@ TEST(NoteTest, SignNoteRejectsInvalidText) {
   EXPECT_FALSE(SignNote("bad utf8 \xC0\x80\n", key).ok());
 }
 
+// The body for a valid origin, failing the test otherwise.
+std::string MustBody(std::string_view origin, uint64_t size, const Hash& root) {
+  absl::StatusOr<std::string> body = CheckpointBody(origin, size, root);
+  EXPECT_TRUE(body.ok()) << body.status();
+  return body.ok() ? *body : std::string();
+}
+
+TEST(CheckpointBodyTest, InvalidOriginIsRefusedInEveryBuild) {
+  const Hash root = LeafHash("root");
+  for (std::string_view origin : {"", "two\nlines", "trailing\n"}) {
+    absl::StatusOr<std::string> body = CheckpointBody(origin, 1, root);
+    EXPECT_EQ(body.status().code(), absl::StatusCode::kInvalidArgument)
+        << "origin \"" << origin << "\" gave " << body.value_or("");
+  }
+}
+
 class CheckpointTest : public ::testing::Test {
  protected:
   SigningKey key_ = MustGenerate("example.org/fundlog");
@@ -211,7 +227,7 @@ class CheckpointTest : public ::testing::Test {
 };
 
 TEST_F(CheckpointTest, SignThenOpenRoundTrips) {
-  const std::string body = CheckpointBody("example.org/fundlog", 42, root_);
+  const std::string body = MustBody("example.org/fundlog", 42, root_);
   EXPECT_EQ(body, absl::StrCat("example.org/fundlog\n42\n", HashToBase64(root_),
                                "\n"));
   absl::StatusOr<Checkpoint> checkpoint =
@@ -225,14 +241,14 @@ TEST_F(CheckpointTest, SignThenOpenRoundTrips) {
 }
 
 TEST_F(CheckpointTest, WrongKeyIsRejected) {
-  const std::string note = MustSign(CheckpointBody("o", 1, root_), key_);
+  const std::string note = MustSign(MustBody("o", 1, root_), key_);
   const SigningKey other = MustGenerate(key_.name);
   EXPECT_EQ(OpenCheckpoint(note, VerifierKeyOf(other)).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(CheckpointTest, ExtraSignatureByUnknownKeyIsIgnored) {
-  const std::string body = CheckpointBody("o", 7, root_);
+  const std::string body = MustBody("o", 7, root_);
   const std::string ours = MustSign(body, key_);
   const std::string theirs = MustSign(body, MustGenerate("witness.example"));
   const std::string our_line = ours.substr(body.size() + 1);
@@ -248,7 +264,7 @@ TEST_F(CheckpointTest, ExtraSignatureByUnknownKeyIsIgnored) {
 }
 
 TEST_F(CheckpointTest, ModifiedBodyIsRejected) {
-  const std::string note = MustSign(CheckpointBody("o", 100, root_), key_);
+  const std::string note = MustSign(MustBody("o", 100, root_), key_);
   const std::string altered =
       absl::StrReplaceAll(note, {{"\n100\n", "\n101\n"}});
   ASSERT_NE(altered, note);
@@ -258,7 +274,7 @@ TEST_F(CheckpointTest, ModifiedBodyIsRejected) {
 
 TEST_F(CheckpointTest, ExtensionLinesAreKept) {
   const std::string body =
-      absl::StrCat(CheckpointBody("o", 3, root_), "ext one\next two\n");
+      absl::StrCat(MustBody("o", 3, root_), "ext one\next two\n");
   absl::StatusOr<Checkpoint> checkpoint =
       OpenCheckpoint(MustSign(body, key_), verifier_);
   ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
@@ -299,7 +315,7 @@ TEST_F(CheckpointTest, MalformedBodiesAreRejectedEvenWhenSigned) {
 TEST_F(CheckpointTest, LargestAndSmallestSizesParse) {
   for (uint64_t size : {uint64_t{0}, kTreeSizeMax}) {
     absl::StatusOr<Checkpoint> checkpoint =
-        ParseCheckpointBody(CheckpointBody("o", size, root_));
+        ParseCheckpointBody(MustBody("o", size, root_));
     ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
     EXPECT_EQ(checkpoint->size, size);
   }

@@ -106,10 +106,10 @@ class GoInteropTest : public ::testing::Test {
   std::string WriteCheckpoint(uint64_t size, const SigningKey& key) {
     absl::StatusOr<Hash> root = RootAt(size, store_);
     EXPECT_TRUE(root.ok());
-    absl::StatusOr<std::string> note =
-        SignNote(CheckpointBody("fundlog.example/test", size,
-                                root.ok() ? *root : Hash{}),
-                 key);
+    absl::StatusOr<std::string> note = SignNote(
+        CheckpointBody("fundlog.example/test", size, root.ok() ? *root : Hash{})
+            .value_or(""),
+        key);
     EXPECT_TRUE(note.ok()) << note.status();
     const std::filesystem::path path = *dir_ / "checkpoint";
     WriteFile(path, note.ok() ? *note : "");

@@ -24,8 +24,13 @@ namespace {
 class SessionContext : public ValidationContext {
  public:
   SessionContext(const EventLog& log,
-                 const absl::flat_hash_set<std::string>& staged, uint64_t size)
-      : log_(log), staged_(staged), size_(size) {}
+                 const absl::flat_hash_set<std::string>& staged,
+                 const std::vector<std::string>& staged_recorded_on,
+                 uint64_t size)
+      : log_(log),
+        staged_(staged),
+        staged_recorded_on_(staged_recorded_on),
+        size_(size) {}
   uint64_t Size() const override { return size_; }
   absl::StatusOr<bool> HasEventId(absl::string_view id) const override {
     return Has(keys::kIndexEventId, id);
@@ -39,6 +44,18 @@ class SessionContext : public ValidationContext {
   absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
     return Has(keys::kIndexAccount, account);
   }
+  absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
+    const uint64_t log_size = size_ - staged_recorded_on_.size();
+    if (seq >= log_size) return staged_recorded_on_[seq - log_size];
+    absl::StatusOr<std::string> raw = log_.ReadRaw(seq);
+    if (!raw.ok()) return raw.status();
+    v1::StoredRecord record;
+    if (!record.ParseFromString(*raw)) {
+      return absl::DataLossError(
+          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
+    }
+    return record.event().recorded_on();
+  }
 
  private:
   absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
@@ -50,6 +67,8 @@ class SessionContext : public ValidationContext {
   }
   const EventLog& log_;
   const absl::flat_hash_set<std::string>& staged_;
+  // recorded_on of each staged record, from the session's first seq on.
+  const std::vector<std::string>& staged_recorded_on_;
   const uint64_t size_;
 };
 
@@ -130,8 +149,9 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   const uint64_t first = first_seq_ + staged_;
   uint32_t& index_in_file =
       next_index_[absl::StrCat(origin.file_name, "\n", origin.file_sha256)];
-  if (absl::Status s =
-          ValidateBatch(part, SessionContext(log_, staged_names_, first));
+  if (absl::Status s = ValidateBatch(
+          part,
+          SessionContext(log_, staged_names_, staged_recorded_on_, first));
       !s.ok()) {
     return CountedInFile(s, index_in_file);
   }
@@ -155,6 +175,7 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
     s.Update(FromRocks(
         write_->Put(families.events(), keys::EventKey(seq), stored), "stage"));
     AddIndexEntries(part.events(i), seq, &index_entries);
+    staged_recorded_on_.push_back(part.events(i).recorded_on());
   }
   // Key order per part, as in Append (each memtable insert continues from
   // the previous one).

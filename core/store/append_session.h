@@ -89,6 +89,9 @@ class AppendSession {
   // Named index keys (event ids, funds, policies, accounts) staged so far:
   // validation of a later part asks for them as if they were in the log.
   absl::flat_hash_set<std::string> staged_names_;
+  // The recorded_on day of each staged record, in seq order, so that a
+  // correction in a later part can be checked against an earlier one.
+  std::vector<std::string> staged_recorded_on_;
   // Roots of the complete subtrees that decompose the staged tree: all that
   // the next part's new nodes can need from the parts before it.
   absl::flat_hash_map<std::pair<int, uint64_t>, merkle::Hash> frontier_;

@@ -3,6 +3,7 @@
 #include "core/store/event_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -174,6 +175,47 @@ bool HoldsLog(const std::string& path) {
                                  error);
 }
 
+// Why `path` cannot be opened as a log, told apart by what the OS says
+// about its CURRENT file: absent (no log), a path through a file, or a
+// directory the user may not read (a permission problem, not a missing log).
+absl::Status WhyNoLog(const std::string& path) {
+  const std::string current = (std::filesystem::path(path) / "CURRENT");
+  struct stat info;
+  if (::stat(current.c_str(), &info) == 0) return absl::OkStatus();
+  switch (errno) {
+    case EACCES:
+      return absl::PermissionDeniedError(
+          absl::StrCat(path,
+                       ": permission denied: this user may not read the log "
+                       "directory (check its owner and mode)"));
+    case ENOTDIR:
+      return absl::NotFoundError(
+          absl::StrCat(path,
+                       " is not a directory, so it holds no log (give the log "
+                       "directory with --db DIR)"));
+    case ENOENT:
+      return absl::NotFoundError(
+          absl::StrCat(path, " holds no log (create one with `fundlog init`)"));
+    default:
+      return absl::InternalError(
+          absl::StrCat("cannot read ", current, ": ", std::strerror(errno)));
+  }
+}
+
+// RocksDB's LOCK file admits one process; its raw message ("While lock
+// file: ...: Resource temporarily unavailable") is said in the user's terms.
+absl::Status OpenError(const rocksdb::Status& opened, const std::string& path) {
+  if (opened.IsIOError() &&
+      opened.ToString().find("lock file") != std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat(path,
+                     " is in use: another process (a fundlog writer) holds the "
+                     "log open; try again when it has finished (",
+                     opened.ToString(), ")"));
+  }
+  return FromRocks(opened, absl::StrCat("open ", path));
+}
+
 }  // namespace
 
 EventLog::EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
@@ -330,10 +372,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     const OpenOptions& options) {
-  if (!HoldsLog(options.path)) {
-    return absl::NotFoundError(absl::StrCat(
-        options.path, " holds no log (create one with `fundlog init`)"));
-  }
+  if (absl::Status s = WhyNoLog(options.path); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<FilesLock>> files_lock =
       FilesLock::Open(options.path, /*create=*/!options.read_only);
   if (!files_lock.ok()) return files_lock.status();
@@ -380,10 +419,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::OpenLocked(
                                          &raw_db)
           : rocksdb::DB::Open(db_options, options.path, Descriptors(),
                               &families->handles, &raw_db);
-  if (absl::Status s = FromRocks(opened, absl::StrCat("open ", options.path));
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = OpenError(opened, options.path); !s.ok()) return s;
   std::unique_ptr<EventLog> log(
       new EventLog(options.path, std::unique_ptr<rocksdb::DB>(raw_db),
                    std::move(families), options.read_only));

@@ -169,9 +169,11 @@ class EventLog {
   static absl::StatusOr<std::unique_ptr<EventLog>> Create(
       const CreateOptions& options);
 
-  // Opens an existing log. kNotFound when `path` holds no log;
-  // kFailedPrecondition when it was written by a newer schema or its meta is
-  // unreadable; kInternal on storage errors.
+  // Opens an existing log. kNotFound when `path` holds no log (or is not a
+  // directory); kPermissionDenied when the user may not read it;
+  // kUnavailable when another process holds it open for writing (RocksDB's
+  // LOCK); kFailedPrecondition when it was written by a newer schema or its
+  // meta is unreadable; kInternal on storage errors.
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(
       const OpenOptions& options);
 

@@ -1,5 +1,8 @@
 // Appending to the log, and the `index`/`derived`/`tree` family accessors.
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,10 +25,14 @@ namespace {
 
 using internal::NowMicros;
 
-// Answers validation's questions from the `index` family.
+// Answers validation's questions from the `index` family, and reads
+// records through `read_raw` (which must not take the writer's mutex: the
+// context is used while the append holds it).
 class IndexContext : public ValidationContext {
  public:
-  IndexContext(const EventLog& log, uint64_t size) : log_(log), size_(size) {}
+  using RawReader = std::function<absl::StatusOr<std::string>(uint64_t)>;
+  IndexContext(const EventLog& log, uint64_t size, RawReader read_raw)
+      : log_(log), size_(size), read_raw_(std::move(read_raw)) {}
   uint64_t Size() const override { return size_; }
   absl::StatusOr<bool> HasEventId(absl::string_view id) const override {
     return Has(keys::kIndexEventId, id);
@@ -39,6 +46,16 @@ class IndexContext : public ValidationContext {
   absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
     return Has(keys::kIndexAccount, account);
   }
+  absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
+    absl::StatusOr<std::string> raw = read_raw_(seq);
+    if (!raw.ok()) return raw.status();
+    v1::StoredRecord record;
+    if (!record.ParseFromString(*raw)) {
+      return absl::DataLossError(
+          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
+    }
+    return record.event().recorded_on();
+  }
 
  private:
   absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
@@ -49,6 +66,7 @@ class IndexContext : public ValidationContext {
   }
   const EventLog& log_;
   const uint64_t size_;
+  const RawReader read_raw_;
 };
 
 }  // namespace
@@ -84,7 +102,18 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
         absl::StrCat("the log holds ", size, " records, not the expected ",
                      *expected_size, "; nothing written"));
   }
-  if (absl::Status s = ValidateBatch(batch, IndexContext(*this, size));
+  auto read_raw = [this](uint64_t seq) -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::optional<std::string>> value =
+        Get(families_->events(), keys::EventKey(seq));
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) {
+      return absl::DataLossError(
+          absl::StrCat("record ", seq, " is missing from the log"));
+    }
+    return std::move(**value);
+  };
+  if (absl::Status s =
+          ValidateBatch(batch, IndexContext(*this, size, read_raw));
       !s.ok()) {
     return s;
   }

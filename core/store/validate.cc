@@ -2,12 +2,17 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/money.h"
+#include "core/base/utf8.h"
 #include "core/store/dates.h"
+#include "core/store/validate_fields.h"
 
 namespace fundlog {
 namespace {
@@ -26,6 +31,10 @@ struct BatchState {
   absl::flat_hash_set<std::string> funds;
   absl::flat_hash_set<std::string> policies;
   absl::flat_hash_set<std::string> accounts;
+  // The batch's first sequence number and the recorded_on day of each of
+  // its events so far, for corrections of records in the same batch.
+  uint64_t first_seq = 0;
+  std::vector<std::string> recorded_on;
   // Names already found in the log, so a batch of many events of one fund
   // looks the fund up once.
   mutable absl::flat_hash_set<std::string> found_in_log;
@@ -222,20 +231,20 @@ class EventChecker {
     if (voucher.rows_size() < 2) {
       return Fail("voucher.rows", "a voucher needs at least two rows");
     }
-    int64_t sum = 0;
-    bool overflow = false;
+    CheckedOreSum sum;
     for (int i = 0; i < voucher.rows_size(); ++i) {
       std::string at = absl::StrCat("voucher.rows[", i, "]");
       RequireAccount(absl::StrCat(at, ".account"), voucher.rows(i).account());
       CheckOptionalDay(absl::StrCat(at, ".transaction_date"),
                        voucher.rows(i).transaction_date());
-      overflow |=
-          __builtin_add_overflow(sum, voucher.rows(i).amount_ore(), &sum);
+      sum.Add(voucher.rows(i).amount_ore());
     }
-    if (overflow) return Fail("voucher.rows", "amounts overflow 64 bits");
-    if (sum != 0) {
-      Fail("voucher.rows",
-           absl::StrCat("rows do not sum to zero (off by ", sum, " öre)"));
+    if (sum.overflowed()) {
+      return Fail("voucher.rows", "amounts overflow 64 bits");
+    }
+    if (sum.ValueOrZero() != 0) {
+      Fail("voucher.rows", absl::StrCat("rows do not sum to zero (off by ",
+                                        sum.ValueOrZero(), " öre)"));
     }
   }
 
@@ -267,6 +276,7 @@ class EventChecker {
                         " records before this event)"));
     }
     RequireText("correction.reason", correction.reason());
+    if (!problem_) CheckCorrectionOrder(event);
     switch (correction.action_case()) {
       case v1::Correction::kReversal:
         if (!correction.reversal()) {
@@ -293,6 +303,33 @@ class EventChecker {
       }
       case v1::Correction::ACTION_NOT_SET:
         return Fail("correction", "give a replacement or reversal: true");
+    }
+  }
+
+  // A correction applies from its own recorded_on; one recorded before
+  // the record it corrects would change nothing (the original is not yet
+  // known then), so it is refused rather than given a silent meaning.
+  void CheckCorrectionOrder(const Event& event) {
+    const uint64_t corrected = event.correction().corrected_seq();
+    std::string original;
+    if (corrected >= batch_.first_seq) {
+      const uint64_t in_batch = corrected - batch_.first_seq;
+      if (in_batch >= batch_.recorded_on.size()) return;  // not this batch's
+      original = batch_.recorded_on[in_batch];
+    } else {
+      absl::StatusOr<std::string> day = context_.RecordedOn(corrected);
+      if (!day.ok()) return storage_.Update(day.status());
+      original = *std::move(day);
+    }
+    if (event.recorded_on() < original) {  // ISO days compare as text
+      Fail("recorded_on",
+           absl::StrCat("the correction is recorded on ", event.recorded_on(),
+                        ", before record ", corrected,
+                        " it corrects (recorded "
+                        "on ",
+                        original,
+                        "); a correction cannot precede "
+                        "what it corrects"));
     }
   }
 
@@ -400,6 +437,13 @@ void EventChecker::CheckPayload(const Event& event) {
     case Event::kCorrection:
       return CheckCorrection(event);
     case Event::kStatementSealed:
+      if (!event.statement_sealed().fund_id().empty() &&
+          event.statement_sealed().fund_id() != event.fund_id()) {
+        Fail("statement_sealed.fund_id",
+             absl::StrCat("seals fund \"", event.statement_sealed().fund_id(),
+                          "\" but the event belongs to \"", event.fund_id(),
+                          "\""));
+      }
       return RequireDay("statement_sealed.as_of",
                         event.statement_sealed().as_of());
     case Event::PAYLOAD_NOT_SET:
@@ -409,6 +453,7 @@ void EventChecker::CheckPayload(const Event& event) {
 
 void Remember(const Event& event, BatchState* state) {
   state->event_ids.insert(event.event_id());
+  state->recorded_on.push_back(event.recorded_on());
   if (event.has_fund_established()) state->funds.insert(event.fund_id());
   if (event.has_policy_defined()) {
     state->policies.insert(event.policy_defined().policy_id());
@@ -450,6 +495,7 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
   }
   BatchState state;
   const uint64_t first_seq = context.Size();
+  state.first_seq = first_seq;
   for (int i = 0; i < batch.events_size(); ++i) {
     const Event& event = batch.events(i);
     std::optional<Problem> problem;
@@ -457,6 +503,8 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
       problem =
           Problem{"", absl::StrFormat("%d bytes, over the limit of %d",
                                       event.ByteSizeLong(), kEventBytesMax)};
+    } else if (std::optional<FieldProblem> field = CheckEveryField(event)) {
+      problem = Problem{std::move(field->field), std::move(field->reason)};
     } else {
       EventChecker checker(context, state, first_seq + i);
       absl::StatusOr<std::optional<Problem>> checked = checker.Check(event, "");
@@ -468,9 +516,11 @@ absl::Status ValidateBatch(const v1::EventBatch& batch,
           problem->field.empty()
               ? std::string()
               : absl::StrCat(": field \"", problem->field, "\"");
-      return absl::InvalidArgumentError(
-          absl::StrCat("event ", i, " (id \"", event.event_id().substr(0, 80),
-                       "\")", where, ": ", problem->reason));
+      // The id is quoted as given when it is text, escaped when it is not.
+      const std::string id = event.event_id().substr(0, 80);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "event ", i, " (id \"", IsValidUtf8(id) ? id : absl::CHexEscape(id),
+          "\")", where, ": ", problem->reason));
     }
     Remember(event, &state);
   }

@@ -6,6 +6,7 @@
 #define FUNDLOG_CORE_STORE_VALIDATE_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -36,12 +37,20 @@ class ValidationContext {
   virtual absl::StatusOr<bool> HasFund(absl::string_view fund_id) const = 0;
   virtual absl::StatusOr<bool> HasPolicy(absl::string_view policy_id) const = 0;
   virtual absl::StatusOr<bool> HasAccount(absl::string_view account) const = 0;
+  // The `recorded_on` day ("YYYY-MM-DD") of record `seq` < Size(), so that a
+  // correction is never recorded before what it corrects. Non-OK only on
+  // storage errors (a missing or unreadable record).
+  virtual absl::StatusOr<std::string> RecordedOn(uint64_t seq) const = 0;
 };
 
 // Checks every event of `batch` in order, as if each earlier event of the
 // batch were already in the log. Returns OK, or kInvalidArgument whose
 // message reads `event N (id "X"): field "F": reason`, N the 0-based index
 // in the batch. Storage errors from `context` pass through unchanged.
+// Among the checks: every string field of every event (found by reflection,
+// nested and repeated ones included) is valid UTF-8; every stated amount
+// (`*_ore`) lies within ±kAmountOreMax (core/base/money.h); a correction is
+// recorded no earlier than the record it corrects.
 absl::Status ValidateBatch(const v1::EventBatch& batch,
                            const ValidationContext& context);
 

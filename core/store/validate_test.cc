@@ -24,7 +24,11 @@ class FakeContext : public ValidationContext {
   absl::StatusOr<bool> HasAccount(absl::string_view account) const override {
     return accounts.contains(account);
   }
+  absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
+    return seq < size ? recorded_on : std::string();
+  }
   uint64_t size = 3;
+  std::string recorded_on = "2021-11-03";
   absl::flat_hash_set<std::string> ids, funds = {"f"}, policies,
                                         accounts = {"fund", "equity"};
 };

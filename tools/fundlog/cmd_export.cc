@@ -12,6 +12,7 @@
 #include "core/audit/hledger_export.h"
 #include "core/audit/ledger_views.h"
 #include "core/audit/sie_export.h"
+#include "core/io/durable_file.h"
 #include "tools/fundlog/cli.h"
 
 namespace fundlog::cli {
@@ -20,28 +21,6 @@ namespace {
 int Usage(absl::string_view message) {
   std::cerr << "fundlog export: " << message << "\n";
   return kExitUsage;
-}
-
-// Writes `bytes` to `path` through a temporary file and a rename, so a
-// reader never sees half an export.
-absl::Status WriteFileAtomically(const std::string& path,
-                                 absl::string_view bytes) {
-  const std::string temp = absl::StrCat(path, ".tmp");
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      return absl::InternalError(absl::StrCat(temp, ": cannot be written"));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  if (error) {
-    return absl::InternalError(
-        absl::StrCat(path, ": cannot be written: ", error.message()));
-  }
-  return absl::OkStatus();
 }
 
 // The company an SIE file names: the fund's establishment, else the log's.
@@ -90,6 +69,20 @@ int RunExport(const Args& args, const Context& context) {
   if (format != "sie" && format != "hledger" && format != "csv") {
     return Usage("--format must be sie, hledger or csv");
   }
+  // Each flag either shapes this format's output or is refused: a flag that
+  // were silently ignored would make the file look like something it is not.
+  if (year && format != "sie") {
+    return Usage("--year applies to --format sie only");
+  }
+  if (args.Has("csv-dialect") && format != "csv") {
+    return Usage("--csv-dialect applies to --format csv only");
+  }
+  if (args.Has("view") && format == "csv") {
+    return Usage(
+        "--view applies to --format sie and hledger only: the CSV is the "
+        "timeline of facts, the same under every view (use `balance`, "
+        "`statement` or `totals --format csv` for figures under a view)");
+  }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("export", log.status());
   absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
@@ -107,10 +100,17 @@ int RunExport(const Args& args, const Context& context) {
   } else if (format == "hledger") {
     bytes = ExportHledger(*records, HledgerExportOptions{view, fund});
   } else {
+    std::vector<v1::StoredRecord> of_fund;
+    for (v1::StoredRecord& record : *records) {
+      if (fund.empty() || record.event().fund_id() == fund) {
+        of_fund.push_back(std::move(record));
+      }
+    }
+    *records = std::move(of_fund);
     bytes = TimelineCsv(*records, *dialect);
   }
   if (!bytes.ok()) return Fail("export", bytes.status());
-  if (absl::Status s = WriteFileAtomically(*out, *bytes); !s.ok()) {
+  if (absl::Status s = WriteFileDurably(*out, *bytes); !s.ok()) {
     return Fail("export", s);
   }
   Print(absl::StrCat("wrote ", format, " export of ", records->size(),
@@ -129,10 +129,11 @@ std::vector<Command> ExportCommands() {
         "hledger journal, or the timeline as CSV. Ranges are never written "
         "as exact figures: see the file's own header.",
         {{"format", "FMT", "sie, hledger or csv"},
-         {"view", "V", "reported (default), without-change or restated"},
-         {"year", "Y", "SIE: export this year only (#IB, #UB, its #VERs)"},
+         {"view", "V",
+          "sie, hledger: reported (default), without-change or restated"},
+         {"year", "Y", "sie: export this year only (#IB, #UB, its #VERs)"},
          {"fund", "F", "only this fund"},
-         {"csv-dialect", "D", "rfc4180 (default) or sv (Swedish Excel)"},
+         {"csv-dialect", "D", "csv: rfc4180 (default) or sv (Swedish Excel)"},
          {"out", "FILE", "where to write"}}},
        RunExport},
   };

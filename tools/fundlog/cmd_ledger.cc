@@ -9,10 +9,10 @@
 #include "absl/time/time.h"
 #include "core/audit/csv_views.h"
 #include "core/audit/ledger_views.h"
+#include "core/base/money.h"
 #include "core/io/batch_file.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/ledger.h"
-#include "core/ledger/money.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
@@ -93,9 +93,12 @@ int RunStatement(const Args& args, const Context& context) {
   if (!flags.ok()) return Usage("statement", flags.status().message());
   int year = 0;
   std::optional<std::string> year_text = args.Get("year");
-  if (!year_text || !absl::SimpleAtoi(*year_text, &year) || year < 1000 ||
-      year > 9999) {
-    return Usage("statement", "--year YYYY is required");
+  if (!year_text) return Usage("statement", "--year YYYY is required");
+  if (year_text->size() != 4 || !absl::SimpleAtoi(*year_text, &year) ||
+      year < 1000) {
+    return Usage("statement",
+                 absl::StrCat("--year \"", *year_text,
+                              "\" is malformed: want a year as YYYY"));
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("statement", log.status());
@@ -370,7 +373,9 @@ std::vector<Command> LedgerCommands() {
       {{"synth",
         "synth --events N [--funds F] [--seed S]",
         "Append a reproducible SYNTHETIC history (labelled synthetic).",
-        {{"events", "N", "how many events"},
+        {{"events", "N",
+          "how many events (at least each fund's set-up: accounts, policies, "
+          "first allocation)"},
          {"funds", "F", "how many funds (default 3)"},
          {"seed", "S", "the generator's seed (default 1)"}}},
        RunSynth},

@@ -12,7 +12,9 @@
 #include "core/audit/timeline.h"
 #include "core/ingest/ingest.h"
 #include "core/io/batch_file.h"
+#include "core/io/durable_file.h"
 #include "core/merkle/checkpoint.h"
+#include "core/store/dates.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/fundlog/cli.h"
@@ -44,7 +46,16 @@ absl::Status CreateLog(const std::string& dir, const std::string& origin,
   options.org_number = number;
   options.verifier_key = merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key));
   options.signing_key_text = absl::StrCat(merkle::EncodeSignerKey(*key), "\n");
-  return EventLog::Create(options).status();
+  absl::Status created = EventLog::Create(options).status();
+  // A directory that is not empty is the user's choice of place, not a
+  // storage failure (EventLog::Create says kFailedPrecondition for it).
+  if (created.code() == absl::StatusCode::kFailedPrecondition) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(created.message(),
+                     "; a log needs a new or empty directory (choose "
+                     "another with --db DIR); nothing created"));
+  }
+  return created;
 }
 
 int RunInit(const Args& args, const Context& context) {
@@ -193,6 +204,13 @@ int RunTimeline(const Args& args, const Context& context) {
     }
     *target = *day;
   }
+  if (query.from && query.to && *query.to < *query.from) {
+    // Refused as `totals` refuses it: an empty range is a mistake.
+    return Fail("timeline",
+                absl::InvalidArgumentError(absl::StrCat(
+                    "--to ", FormatDay(*query.to), " is before --from ",
+                    FormatDay(*query.from), "; nothing to list")));
+  }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("timeline", log.status());
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
@@ -280,15 +298,13 @@ int RunReport(const Args& args, const Context& context) {
     Print(*report);
     return kExitOk;
   }
-  std::ofstream file(*html, std::ios::binary | std::ios::trunc);
-  file << "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
-          "<title>fundlog audit report: "
-       << HtmlEscape((*log)->Info().origin) << "</title></head>\n<body><pre>\n"
-       << HtmlEscape(*report) << "</pre></body></html>\n";
-  file.close();
-  if (!file) {
-    return Fail("report",
-                absl::InternalError(absl::StrCat("cannot write ", *html)));
+  const std::string page = absl::StrCat(
+      "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
+      "<title>fundlog audit report: ",
+      HtmlEscape((*log)->Info().origin), "</title></head>\n<body><pre>\n",
+      HtmlEscape(*report), "</pre></body></html>\n");
+  if (absl::Status s = WriteFileDurably(*html, page); !s.ok()) {
+    return Fail("report", s);
   }
   Print(absl::StrCat("wrote the report to ", *html, "\n"));
   return kExitOk;
@@ -326,8 +342,12 @@ std::vector<Command> LogCommands() {
         "[--format csv [--csv-dialect sv]]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
-         {"from", "D", "only events effective on or after D"},
-         {"to", "D", "only events effective on or before D"},
+         {"from", "D",
+          "only events whose effective time overlaps D or later (a period "
+          "that ends on or after D)"},
+         {"to", "D",
+          "only events whose effective time overlaps D or earlier (a day or "
+          "period start on or before D)"},
          {"known-at", "D", "only events recorded on or before D"},
          json,
          CsvFormatFlag(),

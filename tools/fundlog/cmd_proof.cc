@@ -7,6 +7,7 @@
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/proof_json.h"
 #include "core/io/batch_file.h"
+#include "core/io/durable_file.h"
 #include "core/io/json_writer.h"
 #include "core/store/tree_writer.h"
 #include "tools/fundlog/cli.h"
@@ -28,12 +29,8 @@ int RunCheckpoint(const Args& args, const Context& context) {
   absl::StatusOr<std::string> note = SignCheckpoint(**log, (*log)->Size());
   if (!note.ok()) return Fail("checkpoint", note.status());
   if (std::optional<std::string> out = args.Get("out")) {
-    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    file << *note;
-    file.close();
-    if (!file) {
-      return Fail("checkpoint",
-                  absl::InternalError(absl::StrCat("cannot write ", *out)));
+    if (absl::Status s = WriteFileDurably(*out, *note); !s.ok()) {
+      return Fail("checkpoint", s);
     }
     Print(absl::StrCat("wrote checkpoint of size ", (*log)->Size(), " to ",
                        *out, "\n"));
@@ -91,6 +88,12 @@ int RunProve(const Args& args, const Context& context) {
 }
 
 int RunConsistency(const Args& args, const Context& context) {
+  if (!args.Has("from")) {
+    // Without it the proof would be of the log against itself: say so.
+    std::cerr << "fundlog consistency: --from M (the old tree size) is "
+                 "required\n";
+    return kExitUsage;
+  }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("consistency", log.status());
   absl::StatusOr<uint64_t> old_size = SizeFlag(args, "from", **log);

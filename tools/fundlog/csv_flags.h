@@ -19,12 +19,22 @@ inline FlagSpec CsvDialectFlag() {
 }
 
 // The CSV dialect when --format csv is given, nullopt for other output;
-// kInvalidArgument (a usage error) for an unknown format or dialect.
+// kInvalidArgument (a usage error) for an unknown format or dialect, for
+// --csv-dialect without --format csv, and for --json with --format csv
+// (two outputs asked for at once: neither is silently dropped).
 inline absl::StatusOr<std::optional<CsvDialect>> ReadCsvFormat(
     const Args& args) {
   const std::string format = args.Get("format").value_or("text");
   if (format != "csv" && format != "text") {
     return absl::InvalidArgumentError("--format must be text or csv");
+  }
+  if (format != "csv" && args.Has("csv-dialect")) {
+    return absl::InvalidArgumentError(
+        "--csv-dialect applies to --format csv only");
+  }
+  if (format == "csv" && args.Has("json")) {
+    return absl::InvalidArgumentError(
+        "--json and --format csv ask for two outputs; give one");
   }
   absl::StatusOr<CsvDialect> dialect =
       ParseCsvDialect(args.Get("csv-dialect").value_or(""));

@@ -1,4 +1,4 @@
-#include "core/ledger/money.h"
+#include "core/base/money.h"
 
 #include <algorithm>
 #include <limits>
@@ -90,6 +90,32 @@ TEST(ParseKronorTest, FormatThenParseRoundTrips) {
     text.erase(std::remove(text.begin(), text.end(), ' '), text.end());
     EXPECT_EQ(Ore(text), ore) << text;
   }
+}
+
+}  // namespace
+}  // namespace fundlog
+
+namespace fundlog {
+namespace {
+
+TEST(CheckedOreSumTest, OverflowIsRememberedNotWrapped) {
+  CheckedOreSum sum(std::numeric_limits<int64_t>::max() - 1);
+  sum.Add(1);
+  EXPECT_FALSE(sum.overflowed());
+  sum.Add(1).Add(-5);  // stays overflowed even if a later term would fit
+  EXPECT_TRUE(sum.overflowed());
+  EXPECT_EQ(sum.Total("test").status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(sum.ValueOrZero(), 0);
+}
+
+TEST(CheckedOreSumTest, CappedAmountsSumWithinTheDocumentedCount) {
+  CheckedOreSum sum;
+  for (int64_t i = 0; i < kCappedAmountsSummableMax; ++i) sum += kAmountOreMax;
+  ASSERT_TRUE(sum.Total("test").ok());
+  sum += kAmountOreMax;
+  EXPECT_TRUE(sum.overflowed());
+  EXPECT_TRUE(WithinAmountCap(-kAmountOreMax));
+  EXPECT_FALSE(WithinAmountCap(kAmountOreMax + 1));
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "core/ledger/money.h"
+#include "core/base/money.h"
 
 #include <limits>
 
@@ -7,6 +7,16 @@
 #include "absl/strings/str_format.h"
 
 namespace fundlog {
+
+absl::Status MoneyOverflowError(absl::string_view what) {
+  return absl::OutOfRangeError(
+      absl::StrCat("sum of amounts overflows int64 (", what, ")"));
+}
+
+absl::StatusOr<int64_t> CheckedOreSum::Total(absl::string_view what) const {
+  if (overflowed_) return MoneyOverflowError(what);
+  return ore_;
+}
 
 std::string FormatKronor(int64_t ore) {
   // Work on the unsigned magnitude so INT64_MIN formats too.
