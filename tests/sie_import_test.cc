@@ -71,9 +71,9 @@ TEST(SieJsisie, EveryFileIsImportedOrRefusedWithAReason) {
 }
 
 TEST(SieJsisie, UnbalancedVoucherIsRefusedNamingIt) {
-  const std::string path = absl::StrCat(
-      FUNDLOG_TEST_DATA_DIR,
-      "/sie/jsisie/transaktioner_ovnbolag-bad-balance.se");
+  const std::string path =
+      absl::StrCat(FUNDLOG_TEST_DATA_DIR,
+                   "/sie/jsisie/transaktioner_ovnbolag-bad-balance.se");
   absl::StatusOr<Imported> got = ImportForTest(path, "bad.se");
   ASSERT_FALSE(got.ok());
   EXPECT_THAT(got.status().message(), HasSubstr("bad.se:3910:"));
@@ -90,9 +90,8 @@ TEST(SieJsisie, GoodTwinOfTheBadFileImports) {
 }
 
 TEST(SieJsisie, ChecksumOfRealFilesIsVerified) {
-  const std::string path =
-      absl::StrCat(FUNDLOG_TEST_DATA_DIR,
-                   "/sie/jsisie/Bokslut%20Norstedts%20SIE%204E.se");
+  const std::string path = absl::StrCat(
+      FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/Bokslut%20Norstedts%20SIE%204E.se");
   absl::StatusOr<Imported> got = ImportForTest(path, "norstedts.se");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_TRUE(got->summary.checksum_checked);
@@ -101,8 +100,7 @@ TEST(SieJsisie, ChecksumOfRealFilesIsVerified) {
 // A 4I file (vouchers only, no #KONTO) imports into a log that already
 // holds the company's chart; the 4I file alone is refused.
 TEST(SieJsisie, FourIFileImportsWhereTheLogHasTheAccounts) {
-  const std::string dir =
-      absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/");
+  const std::string dir = absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/");
   absl::StatusOr<Imported> chart =
       ImportForTest(absl::StrCat(dir, "BL0001_typ4.SE"), "BL0001_typ4.SE");
   ASSERT_TRUE(chart.ok()) << chart.status();
