@@ -22,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "tests/cli_harness.h"
+#include "tests/raw_log.h"
 
 namespace fundlog::testing {
 namespace {
@@ -93,70 +94,6 @@ auto DataLossAbout(uint64_t seq, const std::string& text) {
                Field(&Finding::kind, "data_loss"),
                Field(&Finding::detail, HasSubstr(text)));
 }
-
-// The log directory with the raw RocksDB API, every column family open.
-// Writes are synced; the database is closed when this object goes.
-class RawLog {
- public:
-  explicit RawLog(const std::string& path) {
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (absl::string_view name : kFamilyNames) {
-      descriptors.emplace_back(std::string(name),
-                               rocksdb::ColumnFamilyOptions());
-    }
-    rocksdb::DB* db = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(rocksdb::DBOptions(), path,
-                                          descriptors, &handles_, &db);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    db_.reset(db);
-  }
-
-  ~RawLog() {
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-      EXPECT_TRUE(db_->DestroyColumnFamilyHandle(handle).ok());
-    }
-    if (db_ != nullptr) {
-      EXPECT_TRUE(db_->Close().ok());
-    }
-  }
-
-  std::string Get(absl::string_view family, const std::string& key) {
-    std::string value;
-    rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), Handle(family), key, &value);
-    EXPECT_TRUE(s.ok()) << family << ": " << s.ToString();
-    return value;
-  }
-
-  void Put(absl::string_view family, const std::string& key,
-           const std::string& value) {
-    rocksdb::Status s = db_->Put(Synced(), Handle(family), key, value);
-    EXPECT_TRUE(s.ok()) << family << ": " << s.ToString();
-  }
-
-  void Delete(absl::string_view family, const std::string& key) {
-    rocksdb::Status s = db_->Delete(Synced(), Handle(family), key);
-    EXPECT_TRUE(s.ok()) << family << ": " << s.ToString();
-  }
-
- private:
-  static rocksdb::WriteOptions Synced() {
-    rocksdb::WriteOptions options;
-    options.sync = true;
-    return options;
-  }
-
-  rocksdb::ColumnFamilyHandle* Handle(absl::string_view family) {
-    for (size_t i = 0; i < kFamilyNames.size(); ++i) {
-      if (kFamilyNames[i] == family) return handles_[i];
-    }
-    ADD_FAILURE() << "no column family " << family;
-    return handles_[0];
-  }
-
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-};
 
 class CorruptionTest : public ::testing::Test {
  protected:

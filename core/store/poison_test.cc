@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/store/event_log.h"
+#include "core/store/failing_file_system_for_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/env.h"
@@ -14,55 +15,8 @@
 namespace fundlog {
 namespace {
 
+using fundlog::testing::FailingFileSystem;
 using ::testing::HasSubstr;
-
-// Fails every write and sync of files opened for writing while `failing`.
-class FailingFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  explicit FailingFileSystem(std::atomic<bool>* failing)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
-  const char* Name() const override { return "FailingFileSystem"; }
-
-  rocksdb::IOStatus NewWritableFile(
-      const std::string& name, const rocksdb::FileOptions& options,
-      std::unique_ptr<rocksdb::FSWritableFile>* out,
-      rocksdb::IODebugContext* debug) override {
-    std::unique_ptr<rocksdb::FSWritableFile> file;
-    rocksdb::IOStatus s =
-        target()->NewWritableFile(name, options, &file, debug);
-    if (s.ok()) *out = std::make_unique<File>(std::move(file), failing_);
-    return s;
-  }
-
- private:
-  class File : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    File(std::unique_ptr<rocksdb::FSWritableFile> file,
-         std::atomic<bool>* failing)
-        : FSWritableFileOwnerWrapper(std::move(file)), failing_(failing) {}
-    rocksdb::IOStatus Append(const rocksdb::Slice& data,
-                             const rocksdb::IOOptions& options,
-                             rocksdb::IODebugContext* debug) override {
-      if (*failing_) return rocksdb::IOStatus::IOError("injected write fault");
-      return FSWritableFileOwnerWrapper::Append(data, options, debug);
-    }
-    rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
-                           rocksdb::IODebugContext* debug) override {
-      if (*failing_) return rocksdb::IOStatus::IOError("injected sync fault");
-      return FSWritableFileOwnerWrapper::Sync(options, debug);
-    }
-    rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
-                            rocksdb::IODebugContext* debug) override {
-      if (*failing_) return rocksdb::IOStatus::IOError("injected sync fault");
-      return FSWritableFileOwnerWrapper::Fsync(options, debug);
-    }
-
-   private:
-    std::atomic<bool>* failing_;
-  };
-
-  std::atomic<bool>* failing_;
-};
 
 v1::EventBatch OneEvent(const std::string& id, bool establish) {
   v1::EventBatch batch;
