@@ -20,6 +20,7 @@ absl::StatusOr<ImportResult> ImportBatchFiles(
 absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
                                            const std::string& path,
                                            const std::string& fund_id,
+                                           bool accept_findings,
                                            const ImportHooks& hooks);
 
 // `status` with "; nothing written" appended to its message (OK stays OK).

@@ -1,13 +1,23 @@
 // The Converter's end of file: closing checks, opening balances and the
 // file's own balance assertions (see sie_convert.h).
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/io/sie_convert.h"
 
 namespace fundlog::sie::internal {
 namespace {
 
-// The account number fundlog gives the previous year's unclosed result.
-inline constexpr char kPreviousResultNumber[] = "RES-1";
+// The account fundlog books a derived unclosed result on: numeric, so an
+// SIE export of the log re-imports, in the 20xx equity range, and of six
+// digits so that no BAS chart (four digits) uses it. Its name says it is
+// derived.
+inline constexpr char kDerivedResultNumber[] = "209999";
+inline constexpr char kDerivedResultName[] =
+    "Härlett: tidigare års resultat ej bokat mot eget kapital (fundlog, ej i "
+    "SIE-filen)";
 
 absl::Status Bad(absl::string_view why) {
   return absl::InvalidArgumentError(why);
@@ -16,28 +26,195 @@ absl::Status Bad(absl::string_view why) {
 }  // namespace
 
 // The file's own #UB/#RES must be what its #IB and vouchers give: a file
-// that contradicts itself is refused rather than logged with failing
-// assertions. Vouchers dated after #RAR 0's end are not counted.
+// that contradicts itself (typically a partial export) is refused, naming
+// the first account, unless the caller accepts findings, when each stated
+// figure stays a balance assertion that `verify` reports as failing.
+// Vouchers dated after the balance day are not counted.
 absl::Status Converter::CheckClosing() {
+  std::vector<std::string> contradictions;
   for (const v1::Event& closing : closing_) {
     const std::string& number = closing.balance_asserted().account();
     const int64_t stated = closing.balance_asserted().amount_ore();
     auto it = sums_.find(number);
     const int64_t booked = it == sums_.end() ? 0 : it->second;
     if (stated != booked) {
-      return Bad(absl::StrCat(closing.note(), " 0 of account ", number,
-                              " says ", Kronor(stated), " kr but the file's ",
-                              "#IB 0 and vouchers give ", Kronor(booked),
-                              " kr: the file contradicts itself"));
+      contradictions.push_back(absl::StrCat(
+          closing.note(), " 0 of account ", number, " says ", Kronor(stated),
+          " kr but the file's #IB 0 and its ", summary_->vouchers,
+          " voucher(s) give ", Kronor(booked), " kr"));
     }
+  }
+  if (contradictions.empty()) return absl::OkStatus();
+  std::string empty;
+  if (summary_->skipped_empty_vouchers > 0) {
+    empty = absl::StrCat("; the file holds ", summary_->skipped_empty_vouchers,
+                         " empty voucher(s), the first ", first_empty_voucher_,
+                         ", whose rows the export may have left out");
+  }
+  if (!options_.accept_findings) {
+    return Bad(absl::StrCat(
+        contradictions.front(), ": the file contradicts itself (",
+        contradictions.size(), " account(s) disagree; a partial export?)",
+        empty, ". --accept-findings imports it with each contradiction kept ",
+        "as a failing balance assertion"));
+  }
+  for (std::string& c : contradictions) {
+    summary_->notes.push_back(absl::StrCat("finding: ", c));
+  }
+  if (!empty.empty()) summary_->notes.push_back(empty.substr(2));
+  return absl::OkStatus();
+}
+
+// Types 1-3 state balances without vouchers (SIE 4B, #SIETYP). The year's
+// movement is what their own figures say: for each account with #UB 0 or
+// #RES 0, the stated figure less what #IB 0 (and any vouchers) already
+// give. It becomes one posting that says it is derived; its rows must sum
+// to zero, or the file's balances contradict each other.
+absl::Status Converter::DerivedMovement() {
+  v1::Event movement;
+  int64_t total = 0;
+  for (const v1::Event& closing : closing_) {
+    const std::string& number = closing.balance_asserted().account();
+    auto it = sums_.find(number);
+    const int64_t booked = it == sums_.end() ? 0 : it->second;
+    const int64_t diff = closing.balance_asserted().amount_ore() - booked;
+    if (diff == 0) continue;
+    v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
+    row->set_account(AccountId(number));
+    row->set_amount_ore(diff);
+    sums_[number] += diff;
+    if (__builtin_add_overflow(total, diff, &total)) {
+      return Bad("the year's movement overflows 64-bit öre");
+    }
+  }
+  // SIE files leave out zero balances: an account with #IB 0 and no #UB 0,
+  // in a file that states #UB 0 at all, closes the year at zero.
+  uint64_t implied_zero = 0;
+  absl::flat_hash_set<std::string> stated;
+  bool any_closing = false;
+  for (const v1::Event& closing : closing_) {
+    stated.insert(closing.balance_asserted().account());
+    any_closing |= closing.note() == "#UB";
+  }
+  std::vector<std::string> opened;
+  for (const auto& [number, amount] : opening_) {
+    if (amount != 0) opened.push_back(number);
+  }
+  for (const std::string& number : opened) {
+    if (!any_closing || stated.contains(number)) continue;
+    const int64_t booked = sums_[number];
+    if (booked == 0) continue;
+    v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
+    row->set_account(AccountId(number));
+    row->set_amount_ore(-booked);
+    sums_[number] = 0;
+    ++implied_zero;
+    if (__builtin_sub_overflow(total, booked, &total)) {
+      return Bad("the year's movement overflows 64-bit öre");
+    }
+  }
+  // The derived unclosed result (OpeningDifference) closes at what the
+  // stated closing balances leave unclosed: minus their sum.
+  std::string derived_note;
+  if (auto it = sums_.find(kDerivedResultNumber); it != sums_.end()) {
+    int64_t stated_sum = 0;
+    for (const v1::Event& closing : closing_) {
+      stated_sum += closing.balance_asserted().amount_ore();
+    }
+    const int64_t diff = -stated_sum - it->second;
+    if (diff != 0) {
+      v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
+      row->set_account(AccountId(kDerivedResultNumber));
+      row->set_amount_ore(diff);
+      total += diff;
+      derived_note = absl::StrCat(
+          "; the unclosed result on ", kDerivedResultNumber, " moves from ",
+          Kronor(it->second), " to ", Kronor(-stated_sum),
+          " kr, as the file's closing balances leave it");
+      it->second += diff;
+    }
+  }
+  if (movement.voucher().rows_size() == 0) return absl::OkStatus();
+  if (total != 0) {
+    return Bad(absl::StrCat(
+        "#UB 0 and #RES 0 differ from #IB 0 by ", Kronor(total),
+        " kr in all: stated balances must balance (SIE 4B, #UB/#RES: the "
+        "closing balances and the year's result of one chart of accounts)"));
+  }
+  const absl::CivilDay day = BalanceDay();
+  v1::Event* event = NewEvent("movement");
+  const std::string id = event->event_id();
+  v1::Source source = event->source();
+  event->Swap(&movement);
+  event->set_event_id(id);
+  event->set_fund_id(fund_id_);
+  source.set_reference("#UB 0 / #RES 0 less #IB 0");
+  *event->mutable_source() = std::move(source);
+  event->mutable_effective()->set_day(DayText(day));
+  event->set_recorded_on(DayText(generated_.value_or(day)));
+  const std::string why = absl::StrCat(
+      "derived by fundlog: the year's movement the file states (#UB 0 less "
+      "#IB 0, and #RES 0), not itemised: an SIE type ",
+      summary_->sie_type, " file holds balances, not transactions");
+  event->set_note(why);
+  v1::Voucher* voucher = event->mutable_voucher();
+  voucher->set_series("derived");
+  voucher->set_number("movement");
+  voucher->set_text(why);
+  summary_->notes.push_back(absl::StrCat(
+      "derived one posting on ", DayText(day), " of ", voucher->rows_size(),
+      " rows: the year's movement as the file's #UB 0/#RES 0 state it",
+      implied_zero > 0
+          ? absl::StrCat("; ", implied_zero, " account(s) with #IB 0 and no ",
+                         "#UB 0 close at zero (files leave zero balances out)")
+          : "",
+      derived_note));
+  return absl::OkStatus();
+}
+
+absl::CivilDay Converter::BalanceDay() const {
+  absl::CivilDay day = *year_end_;
+  const std::optional<absl::CivilDay> mid =
+      scope_day_.has_value() ? scope_day_ : generated_;
+  if (mid && *mid >= *year_start_ && *mid < day) day = *mid;
+  if (last_voucher_day_ && *last_voucher_day_ > day) day = *last_voucher_day_;
+  return day;
+}
+
+// Accounts the file uses without a #KONTO. In a file with a chart of
+// accounts each is a finding; a file without any #KONTO (an SIE 4I file
+// leaves the chart to the receiving program) needs a log that holds them.
+absl::Status Converter::UsedAccounts() {
+  if (used_undefined_.empty()) return absl::OkStatus();
+  if (accounts_defined_by_file_ == 0) {
+    std::string list;
+    for (size_t i = 0; i < used_undefined_.size() && i < 30; ++i) {
+      absl::StrAppend(&list, i == 0 ? "" : ", ", used_undefined_[i]);
+    }
+    if (used_undefined_.size() > 30) absl::StrAppend(&list, ", ...");
+    return Bad(absl::StrCat(
+        "the file defines no accounts (no #KONTO: SIE 4B lets a type 4I file "
+        "leave them to the receiving program) and the log holds none of the ",
+        used_undefined_.size(), " it uses under fund ", fund_id_, ": ", list,
+        "; import it into the log and fund that hold them: fundlog import ",
+        options_.display_name, " --fund FUND"));
+  }
+  for (const std::string& number : used_undefined_) {
+    summary_->notes.push_back(absl::StrCat(
+        "finding: account ", number, " is used but no #KONTO defines it; ",
+        "defined from its number (BAS range) without a name"));
   }
   return absl::OkStatus();
 }
 
-// In many files #IB 0 does not sum to zero: the previous year's result has
-// not been closed into equity yet. When #RES -1 states exactly that result,
-// it is booked in the opening on an equity account of its own, so debits
-// still equal credits; an imbalance nothing in the file explains is refused.
+// In many files #IB 0 does not sum to zero: the results of earlier years
+// were never booked into equity (the programs show a computed result until
+// the closing entry is made). Where the file's figures agree with each
+// other, the opening gets one derived row on an equity account of its own,
+// itemised from the file: the part #RES -1 states, the part #IB -1 leaves
+// open from the years before, and the rest, which the file does not
+// itemise. Refused only where the file contradicts itself: an account
+// outside equity whose #IB 0 is not its #UB -1.
 absl::Status Converter::OpeningDifference(v1::Event* opening) {
   int64_t sum = 0;
   for (const auto& row : opening->opening_balances().balances()) {
@@ -47,28 +224,81 @@ absl::Status Converter::OpeningDifference(v1::Event* opening) {
   }
   // With accounts the log already holds, last year is in the ledger itself.
   if (sum == 0 || opening_known_before_) return absl::OkStatus();
-  if (!has_previous_result_ || previous_result_ != -sum) {
-    return Bad(absl::StrCat("#IB 0 sums to ", Kronor(sum),
-                            " kr, not 0, and no #RES -1 accounts for it"));
+  for (const auto& [number, amount] : opening_) {
+    auto it = closing_previous_.find(number);
+    AccountInfo* info = Lookup(number);
+    if (it == closing_previous_.end() || it->second == amount ||
+        info == nullptr || info->type == v1::EQUITY) {
+      continue;
+    }
+    return Bad(absl::StrCat(
+        "#IB 0 of account ", number, " is ", Kronor(amount), " kr but its #UB ",
+        "-1 is ", Kronor(it->second), " kr: outside equity a year opens where ",
+        "the last one closed (SIE 4B, #IB/#UB), so the file contradicts itself "
+        "and its opening cannot be explained by an unclosed result"));
   }
-  const std::string id = AccountId(kPreviousResultNumber);
-  if (!options_.known_accounts.contains(id)) {
-    v1::Event* event = NewEvent("accounts-previous-result");
+  const int64_t derived = -sum;
+  const int64_t from_result = has_previous_result_ ? previous_result_ : 0;
+  const int64_t from_earlier =
+      has_opening_previous_ ? -opening_previous_sum_ : 0;
+  const int64_t rest = derived - from_result - from_earlier;
+  const std::string itemised = absl::StrCat(
+      "#IB 0 sums to ", Kronor(sum), " kr, not 0: results not yet booked into ",
+      "equity; derived row of ", Kronor(derived), " kr on account ",
+      kDerivedResultNumber, " (", kDerivedResultName,
+      "): ", Kronor(from_result), " kr the year before's result (#RES -1), ",
+      Kronor(from_earlier), " kr earlier years' (#IB -1 does not sum to 0), ",
+      Kronor(rest), " kr not itemised by the file");
+  summary_->notes.push_back(itemised);
+  opening->set_note(itemised);
+  const std::string id = AccountId(kDerivedResultNumber);
+  if (!options_.known_accounts.contains(id) &&
+      !accounts_.contains(kDerivedResultNumber)) {
+    v1::Event* event = NewEvent("accounts-derived-result");
     event->mutable_effective()->set_day(DayText(*year_start_));
     event->set_recorded_on(DayText(generated_.value_or(*year_start_)));
     v1::Account* account = event->mutable_accounts_defined()->add_accounts();
     account->set_id(id);
-    account->set_name("Föregående års resultat, ej disponerat (#RES -1)");
+    account->set_name(kDerivedResultName);
     account->set_type(v1::EQUITY);
-    account->set_number(kPreviousResultNumber);
+    account->set_number(kDerivedResultNumber);
     account->set_number_note(
-        "not in the SIE file: fundlog's account for the "
-        "previous year's result the file's #IB leaves out");
+        "not in the SIE file: fundlog's account for the results of earlier "
+        "years the file's #IB 0 leaves unclosed");
   }
   v1::AccountAmount* row = opening->mutable_opening_balances()->add_balances();
   row->set_account(id);
-  row->set_amount_ore(-sum);
+  row->set_amount_ore(derived);
+  sums_[kDerivedResultNumber] = derived;
   return absl::OkStatus();
+}
+
+void Converter::NoteFormat() {
+  const std::string declared = summary_->declared_format.empty()
+                                   ? std::string("PC8")
+                                   : summary_->declared_format;
+  const std::string& real = summary_->encoding;
+  if (real == "UTF-8" || real == "ISO-8859-15") {
+    summary_->notes.push_back(
+        absl::StrCat("the file declares #FORMAT ", declared,
+                     " but its bytes are ", real, ": read as ", real,
+                     " (SIE 4B, #FORMAT: PC8, code page 437, is the "
+                     "only format defined)"));
+  } else if (declared != "PC8") {
+    summary_->notes.push_back(absl::StrCat("the file declares #FORMAT ",
+                                           declared, ", which SIE 4B does not ",
+                                           "define; its bytes read as ", real));
+  }
+  if (!ignored_.empty()) {
+    std::string list;
+    for (const auto& [label, count] : ignored_) {
+      absl::StrAppend(&list, list.empty() ? "" : ", ", count, " ", label);
+    }
+    summary_->notes.push_back(
+        absl::StrCat("not imported: ", list,
+                     " (per-period, per-object and budget figures; "
+                     "a budget is never a balance)"));
+  }
 }
 
 absl::Status Converter::Finish() {
@@ -80,11 +310,7 @@ absl::Status Converter::Finish() {
     return Bad(
         "an opening #KSUMMA without a closing one: the file is truncated");
   }
-  if (!seen_type_) {
-    return Bad(
-        "no #SIETYP (type 1 by default: balances without vouchers); "
-        "fundlog imports type 4 files only");
-  }
+  if (!seen_type_) summary_->sie_type = 1;  // SIE 4B, #SIETYP: default 1
   if ((!opening_.empty() || !closing_.empty()) && !year_start_) {
     return Bad("#IB/#UB/#RES without the #RAR 0 that dates them");
   }
@@ -92,7 +318,17 @@ absl::Status Converter::Finish() {
     EmitHeader(
         year_start_.value_or(generated_.value_or(absl::CivilDay(2000, 1, 1))));
   }
-  if (auto s = CheckClosing(); !s.ok()) return s;
+  if (auto s = UsedAccounts(); !s.ok()) return s;
+  NoteFormat();
+  const bool stated_only = summary_->sie_type != 4;
+  if (!stated_only) {
+    if (auto s = CheckClosing(); !s.ok()) return s;
+  } else if (summary_->vouchers > 0) {
+    summary_->notes.push_back(absl::StrCat(
+        "finding: an SIE type ", summary_->sie_type, " file holds no #VER ",
+        "(SIE 4B, #SIETYP), but this one holds ", summary_->vouchers,
+        ": imported as vouchers, the stated balances as stated"));
+  }
   v1::Event opening;
   for (const auto& [number, amount] : opening_) {
     AccountInfo* info = Lookup(number);
@@ -120,8 +356,15 @@ absl::Status Converter::Finish() {
     v1::Event* event = NewEvent("opening");
     event->mutable_effective()->set_day(DayText(*year_start_));
     event->set_recorded_on(DayText(generated_.value_or(*year_start_)));
-    event->set_note("#IB 0: opening balances at the year's start");
+    event->set_note(opening.note().empty()
+                        ? "#IB 0: opening balances at the year's start"
+                        : absl::StrCat("#IB 0: opening balances at the year's "
+                                       "start; ",
+                                       opening.note()));
     *event->mutable_opening_balances() = opening.opening_balances();
+  }
+  if (stated_only && (!opening_.empty() || !closing_.empty())) {
+    if (auto s = DerivedMovement(); !s.ok()) return s;
   }
   for (const v1::Event& closing : closing_) {
     const std::string& number = closing.balance_asserted().account();
@@ -129,9 +372,14 @@ absl::Status Converter::Finish() {
     const bool result = closing.note() == "#RES";
     if (info == nullptr || (result && info->known_before)) continue;
     v1::Event* event = NewEvent(absl::StrCat(result ? "res-" : "ub-", number));
-    event->mutable_effective()->set_day(DayText(*year_end_));
-    event->set_recorded_on(DayText(generated_.value_or(*year_end_)));
-    event->set_note(absl::StrCat(closing.note(), " 0: the file's own figure"));
+    const absl::CivilDay day = BalanceDay();
+    event->mutable_effective()->set_day(DayText(day));
+    event->set_recorded_on(DayText(generated_.value_or(day)));
+    event->set_note(absl::StrCat(
+        closing.note(), " 0: the file's own figure",
+        day < *year_end_ ? absl::StrCat(" as of ", DayText(day),
+                                        " (#OMFATTN/#GEN: exported mid-year)")
+                         : ""));
     event->mutable_balance_asserted()->set_account(AccountId(number));
     event->mutable_balance_asserted()->set_amount_ore(
         NaturalSign(info->type, closing.balance_asserted().amount_ore()));

@@ -6,18 +6,22 @@
 #define FUNDLOG_CORE_IO_SIE_CONVERT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "core/io/sie_import.h"
 #include "core/io/sie_text.h"
 
 namespace fundlog::sie::internal {
 
+// Whether `number` is a non-empty string of digits (SIE 4B: kontonr).
+bool IsAccountNumber(absl::string_view number);
 // "-12.5" -> -1250 öre. kInvalidArgument for anything but an optional sign,
 // digits and at most two decimals, or a value beyond int64 öre.
 absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
@@ -68,7 +72,20 @@ class Converter {
                       const Line& line);
   absl::Status Flush(bool force);
   absl::Status CheckClosing();
+  absl::Status DerivedMovement();
   absl::Status OpeningDifference(v1::Event* opening);
+  absl::Status UsedAccounts();
+  void NoteFormat();
+  void LongNumber(absl::string_view number);
+  absl::Status NotANumber(absl::string_view label, absl::string_view number);
+  // The account `number` a balance or row uses: defined by the file or the
+  // log, or else defined now with a finding (see sie_import.h). Refuses an
+  // empty or non-numeric number.
+  absl::StatusOr<AccountInfo*> Use(absl::string_view number,
+                                   absl::string_view label);
+  // The day #UB 0/#RES 0 are stated for: #RAR 0's last day, or earlier for
+  // a file exported mid-year (#OMFATTN, else #GEN), never before a voucher.
+  absl::CivilDay BalanceDay() const;
   void EmitHeader(absl::CivilDay first_day);
   v1::Event* NewEvent(const std::string& id_suffix);
   void ResolveFund();
@@ -86,7 +103,18 @@ class Converter {
   std::optional<absl::CivilDay> generated_;
   std::optional<absl::CivilDay> year_start_;
   std::optional<absl::CivilDay> year_end_;
+  std::optional<absl::CivilDay> scope_day_;         // #OMFATTN
+  std::optional<absl::CivilDay> last_voucher_day_;  // within #RAR 0
+  std::string first_empty_voucher_;          // "#VER A 1 (line 9)", if any
+  int accounts_defined_by_file_ = 0;         // #KONTO lines
+  std::vector<std::string> used_undefined_;  // used without #KONTO
+  // Year -1 and the year's own stated figures (debit positive).
+  absl::flat_hash_map<std::string, int64_t> closing_previous_;  // #UB -1
+  int64_t opening_previous_sum_ = 0;                            // #IB -1 summed
+  bool has_opening_previous_ = false;
+  std::map<std::string, uint64_t> ignored_;  // labels read but not imported
   bool seen_type_ = false;
+  bool own_export_ = false;  // #PROGRAM fundlog
   bool header_emitted_ = false;
 
   absl::flat_hash_map<std::string, AccountInfo> accounts_;

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
@@ -56,6 +57,10 @@ struct ImportOptions {
   // checking pass.
   std::string file_sha256;
   int vouchers_per_batch = kVouchersPerBatchDefault;
+  // Import a type 4 file whose #UB/#RES contradict its #IB and vouchers,
+  // keeping each contradiction as a failing balance assertion (a finding
+  // for `verify`), instead of refusing it.
+  bool accept_findings = false;
 };
 
 struct ImportSummary {
@@ -69,6 +74,15 @@ struct ImportSummary {
   uint64_t events = 0;
   uint64_t skipped_empty_vouchers = 0;  // #VER blocks without rows
   bool checksum_checked = false;        // the file carried #KSUMMA
+  // The encoding detected from the bytes (sie_encoding.h), e.g. "CP437",
+  // and the one #FORMAT declares ("PC8" when it says nothing else).
+  std::string encoding;
+  std::string declared_format;
+  uint64_t replacement_characters = 0;  // U+FFFD already in the input
+  // What the import derived or found, in sentences, one per entry: derived
+  // rows and their itemisation, accounts used without #KONTO, labels the
+  // specification does not allow in the file's type. Printed by `import`.
+  std::vector<std::string> notes;
 };
 
 // Receives each batch of events, in order. A non-OK status stops the import
