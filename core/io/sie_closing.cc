@@ -247,7 +247,10 @@ absl::Status Converter::OpeningDifference(v1::Event* opening) {
       "equity; derived row of ", Kronor(derived), " kr on account ",
       kDerivedResultNumber, " (", kDerivedResultName,
       "): ", Kronor(from_result), " kr the year before's result (#RES -1), ",
-      Kronor(from_earlier), " kr earlier years' (#IB -1 does not sum to 0), ",
+      has_opening_previous_
+          ? absl::StrCat(Kronor(from_earlier),
+                         " kr earlier years' (#IB -1 does not sum to 0), ")
+          : "the file states no #IB -1 for earlier years, ",
       Kronor(rest), " kr not itemised by the file");
   summary_->notes.push_back(itemised);
   opening->set_note(itemised);
