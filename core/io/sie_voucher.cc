@@ -246,7 +246,7 @@ absl::Status Converter::EndVoucher() {
       voucher_line_, ")");
   if (voucher_sum_ != 0) {
     return Bad(absl::StrCat(name, ": rows sum to ", Kronor(voucher_sum_),
-                            " kr, not 0"));
+                            " kr, not 0 (SIE 4B, #VER: a voucher balances)"));
   }
   bool all_zero = true;
   for (const auto& row : voucher.rows()) all_zero &= row.amount_ore() == 0;
