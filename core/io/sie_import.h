@@ -11,11 +11,13 @@
 //   #IB 0          one OpeningBalances at #RAR 0's first day for accounts
 //                  new to the log; for accounts the log already has, a
 //                  BalanceAsserted on the day before (the previous year's
-//                  closing must match);
-//   #UB 0          BalanceAsserted at #RAR 0's last day (natural sign);
-//   #RES 0         likewise, for result accounts new to the log only: our
-//                  ledger has no year-end closing, so a result account that
-//                  an earlier year already used holds more than one year;
+//                  closing must match). When it does not sum to zero (results
+//                  never closed into equity) a derived row on F:209999,
+//                  itemised from #RES -1 and #IB -1, balances it;
+//   #UB 0, #RES 0  BalanceAsserted at the balance day (#RAR 0's last day,
+//                  or #OMFATTN/#GEN for a mid-year export, never before a
+//                  voucher), natural sign; #RES only for result accounts
+//                  new to the log;
 //   #VER { }       a Voucher: effective = voucher date, recorded_on =
 //                  registration date (else the voucher date), rows from
 //                  #TRANS and #RTRANS; a #TRANS that repeats the #RTRANS
@@ -23,9 +25,14 @@
 //                  not counted twice; #BTRANS (a removed row) is not booked;
 //   #KSUMMA        checked (see sie_text.h); an opening one without a
 //                  closing one means the file was truncated.
-// Types 1-3 hold balances without vouchers and are refused with that reason;
-// #PSALDO, #PBUDGET, #OIB/#OUB and unknown labels are ignored. Amounts are
-// decimal kronor with at most two decimals; dates YYYYMMDD.
+// Types 1-3 hold balances without vouchers: the year's movement becomes one
+// derived voucher (series "derived") from the stated #UB 0/#RES 0 less #IB 0.
+// An account used without #KONTO is defined from its number with a finding;
+// a file with no #KONTO at all needs a log that holds its accounts. #PSALDO,
+// #PBUDGET, #OIB/#OUB are counted in a note, not imported; unknown labels
+// are ignored. The encoding is detected from the bytes (sie_encoding.h).
+// Amounts are decimal kronor with at most two decimals; dates YYYYMMDD.
+// Everything derived or found is a sentence in ImportSummary::notes.
 //
 // Thread-safe: free functions.
 #ifndef FUNDLOG_CORE_IO_SIE_IMPORT_H_
