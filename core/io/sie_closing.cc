@@ -292,6 +292,12 @@ void Converter::NoteFormat() {
                                            declared, ", which SIE 4B does not ",
                                            "define; its bytes read as ", real));
   }
+  if (!dimensions_.empty() || !objects_.empty()) {
+    summary_->notes.push_back(absl::StrCat(
+        dimensions_.size(), " #DIM and ", objects_.size(), " #OBJEKT names ",
+        "not stored: the log already holds every account, so the import ",
+        "writes no AccountsDefined to carry them"));
+  }
   if (!ignored_.empty()) {
     std::string list;
     for (const auto& [label, count] : ignored_) {

@@ -262,6 +262,15 @@ absl::Status Converter::Header(const Line& line) {
   } else if (label == "#PSALDO" || label == "#PBUDGET" || label == "#OIB" ||
              label == "#OUB") {
     ++ignored_[label];
+  } else if (label == "#DIM") {
+    v1::Dimension& dim = dimensions_.emplace_back();
+    dim.set_number(first);
+    dim.set_name(FieldText(line, 1));
+  } else if (label == "#OBJEKT") {
+    v1::DimensionObject& object = objects_.emplace_back();
+    object.set_dimension(first);
+    object.set_code(FieldText(line, 1));
+    object.set_name(FieldText(line, 2));
   } else if (label == "#OMFATTN") {
     absl::StatusOr<absl::CivilDay> day = ParseSieDay(first);
     if (!day.ok()) return day.status();

@@ -112,7 +112,10 @@ class Converter {
   absl::flat_hash_map<std::string, int64_t> closing_previous_;  // #UB -1
   int64_t opening_previous_sum_ = 0;                            // #IB -1 summed
   bool has_opening_previous_ = false;
-  std::map<std::string, uint64_t> ignored_;  // labels read but not imported
+  std::map<std::string, uint64_t> ignored_;
+  // #DIM and #OBJEKT not yet written (with the next AccountsDefined).
+  std::vector<v1::Dimension> dimensions_;
+  std::vector<v1::DimensionObject> objects_;  // labels read but not imported
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
   bool header_emitted_ = false;

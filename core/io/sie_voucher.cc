@@ -90,6 +90,14 @@ void Converter::EmitHeader(absl::CivilDay first_day) {
       account->set_number_note(
           absl::StrCat("account number from SIE file ", options_.display_name));
     }
+    for (v1::Dimension& dim : dimensions_) {
+      *defined->add_dimensions() = std::move(dim);
+    }
+    for (v1::DimensionObject& object : objects_) {
+      *defined->add_objects() = std::move(object);
+    }
+    dimensions_.clear();
+    objects_.clear();
   }
   undefined_accounts_.clear();
 }
