@@ -240,6 +240,42 @@ TEST(SieRealFiles, DimensionAndObjectNamesAreKeptAndExported) {
   ExpectSieRoundTrip(cli, "x", "2021-12-31");
 }
 
+// Constructed (the corpus holds no two years of one company): year 2 opens
+// with year 1's result moved into equity (2098). Importing both leaves
+// verify clean through a derived closing that says so.
+TEST(SieRealFiles, ConsecutiveYearsVerifyThroughADerivedClosing) {
+  CliHarness cli = Fresh();
+  const std::string chart =
+      "#FLAGGA 0\n#SIETYP 4\n#FNAMN Bolaget\n#KONTO 1930 Bank\n"
+      "#KONTO 2081 Aktiekapital\n#KONTO 2098 \"Vinst foregaende ar\"\n"
+      "#KONTO 3010 Forsaljning\n#KONTO 5010 Lokalhyra\n";
+  const std::string year1 = cli.WriteFile(
+      "y1.se", absl::StrCat(chart,
+                            "#RAR 0 20200101 20201231\n#IB 0 1930 50000\n"
+                            "#IB 0 2081 -50000\n#VER A 1 20200301\n{\n"
+                            "#TRANS 1930 {} 10000\n#TRANS 3010 {} -10000\n}\n"
+                            "#VER A 2 20200401\n{\n#TRANS 5010 {} 4000\n"
+                            "#TRANS 1930 {} -4000\n}\n#UB 0 1930 56000\n"
+                            "#UB 0 2081 -50000\n#RES 0 3010 -10000\n"
+                            "#RES 0 5010 4000\n"));
+  const std::string year2 = cli.WriteFile(
+      "y2.se",
+      absl::StrCat(chart,
+                   "#RAR 0 20210101 20211231\n#RAR -1 20200101 20201231\n"
+                   "#IB 0 1930 56000\n#IB 0 2081 -50000\n#IB 0 2098 -6000\n"
+                   "#VER A 1 20210301\n{\n#TRANS 1930 {} 1000\n"
+                   "#TRANS 3010 {} -1000\n}\n#UB 0 1930 57000\n"
+                   "#UB 0 2081 -50000\n#UB 0 2098 -6000\n"));
+  ASSERT_EQ(cli.Run({"import", year1, "--fund", "c"}).exit_code, 0);
+  RunResult got = cli.Run({"import", year2, "--fund", "c"});
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_THAT(got.out, HasSubstr("derived by fundlog: the year-end closing "
+                                 "of 2020-12-31"));
+  EXPECT_THAT(got.out, HasSubstr("the year's result (6000.00 kr)"));
+  RunResult verify = cli.Run({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
 // Constructed: messages name the cause.
 TEST(SieRealFiles, MessagesNameTheCause) {
   CliHarness cli = Fresh();

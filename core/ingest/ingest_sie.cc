@@ -41,6 +41,7 @@ absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
   options.display_name = path;
   options.fund_id = fund_id;
   options.accept_findings = accept_findings;
+  options.balances_at = LogBalances(log);
   if (absl::Status s = KnownNames(log, &options); !s.ok()) return s;
   // Pass 1: check everything, stage nothing.
   absl::StatusOr<sie::ImportSummary> checked =

@@ -1,5 +1,6 @@
 // The Converter's end of file: closing checks, opening balances and the
 // file's own balance assertions (see sie_convert.h).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -276,6 +277,84 @@ absl::Status Converter::OpeningDifference(v1::Event* opening) {
   return absl::OkStatus();
 }
 
+// The next year of a company the log holds: its #IB 0 shows last year's
+// result moved into equity, which the log (no year-end closing of its own)
+// has not done. Derived from the log's balances the day before: each result
+// account emptied, each equity account brought to what #IB 0 states. Only
+// when those rows balance; otherwise the #IB 0 assertions report it.
+absl::Status Converter::DerivedYearEndClosing() {
+  if (!options_.balances_at || !opening_known_before_) return absl::OkStatus();
+  // The balances at the previous year's end; the closing itself is booked on
+  // this year's first day, so that the previous year's #RES assertions (at
+  // its last day, end of day) still hold as stated.
+  const absl::CivilDay day = *year_start_ - 1;
+  absl::StatusOr<absl::flat_hash_map<std::string, KnownBalance>> balances =
+      options_.balances_at(fund_id_, day);
+  if (!balances.ok()) return balances.status();
+  absl::flat_hash_map<std::string, int64_t> stated;
+  for (const auto& [number, amount] : opening_) {
+    stated[AccountId(number)] += amount;
+  }
+  std::vector<std::string> ids;
+  for (const auto& [id, known] : *balances) {
+    if (!known.exact) return absl::OkStatus();  // a range: nothing to derive
+    ids.push_back(id);
+  }
+  std::sort(ids.begin(), ids.end());
+  v1::Event closing;
+  int64_t total = 0, result = 0;
+  for (const std::string& id : ids) {
+    const KnownBalance& known = balances->at(id);
+    int64_t row = 0;
+    if (known.type == v1::INCOME || known.type == v1::EXPENSE) {
+      row = -known.debit_ore;
+      result += known.debit_ore;
+    } else if (known.type == v1::EQUITY) {
+      auto it = stated.find(id);
+      row = (it == stated.end() ? 0 : it->second) - known.debit_ore;
+    }
+    if (known.type == v1::EQUITY) closed_equity_.insert(id);
+    if (row == 0) continue;
+    v1::VoucherRow* r = closing.mutable_voucher()->add_rows();
+    r->set_account(id);
+    r->set_amount_ore(row);
+    total += row;
+  }
+  if (closing.voucher().rows_size() == 0) return absl::OkStatus();
+  if (total != 0) {
+    closed_equity_.clear();
+    summary_->notes.push_back(absl::StrCat(
+        "no year-end closing derived for ", DayText(day), ": emptying the ",
+        "result accounts (", Kronor(-result), " kr) into equity as #IB 0 ",
+        "states it leaves ", Kronor(total), " kr unexplained; the #IB 0 ",
+        "assertions report where"));
+    return absl::OkStatus();
+  }
+  v1::Event* event = NewEvent("closing");
+  const std::string id = event->event_id();
+  v1::Source source = event->source();
+  event->Swap(&closing);
+  event->set_event_id(id);
+  event->set_fund_id(fund_id_);
+  source.set_reference("#IB 0 against the log's balances");
+  *event->mutable_source() = std::move(source);
+  event->mutable_effective()->set_day(DayText(*year_start_));
+  event->set_recorded_on(DayText(generated_.value_or(*year_start_)));
+  const std::string why = absl::StrCat(
+      "derived by fundlog: the year-end closing of ", DayText(day),
+      " that this file's #IB 0 implies: the year's result (", Kronor(-result),
+      " kr) moved from the result accounts into equity, booked on ",
+      DayText(*year_start_), " so that the previous year's #RES stay as ",
+      "stated; the equity accounts' #IB 0 are its rows");
+  event->set_note(why);
+  v1::Voucher* voucher = event->mutable_voucher();
+  voucher->set_series("derived");
+  voucher->set_number("closing");
+  voucher->set_text(why);
+  summary_->notes.push_back(why);
+  return absl::OkStatus();
+}
+
 void Converter::NoteFormat() {
   const std::string declared = summary_->declared_format.empty()
                                    ? std::string("PC8")
@@ -338,11 +417,15 @@ absl::Status Converter::Finish() {
         "(SIE 4B, #SIETYP), but this one holds ", summary_->vouchers,
         ": imported as vouchers, the stated balances as stated"));
   }
+  for (const auto& [number, amount] : opening_) {
+    AccountInfo* info = Lookup(number);
+    opening_known_before_ |= info != nullptr && info->known_before;
+  }
+  if (auto s = DerivedYearEndClosing(); !s.ok()) return s;
   v1::Event opening;
   for (const auto& [number, amount] : opening_) {
     AccountInfo* info = Lookup(number);
     if (amount == 0 || info == nullptr) continue;
-    opening_known_before_ |= info->known_before;
     if (!info->known_before) {
       v1::AccountAmount* row =
           opening.mutable_opening_balances()->add_balances();
@@ -350,6 +433,9 @@ absl::Status Converter::Finish() {
       row->set_amount_ore(amount);
       continue;
     }
+    // An equity account the derived closing brings to its #IB 0 holds it
+    // from this year's first day, not the day before: no assertion there.
+    if (closed_equity_.contains(AccountId(number))) continue;
     v1::Event* event = NewEvent(absl::StrCat("ib-", number));
     event->mutable_effective()->set_day(DayText(*year_start_ - 1));
     event->set_recorded_on(DayText(generated_.value_or(*year_start_)));

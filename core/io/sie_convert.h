@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -75,6 +76,7 @@ class Converter {
   absl::Status DerivedMovement();
   absl::Status OpeningDifference(v1::Event* opening);
   absl::Status UsedAccounts();
+  absl::Status DerivedYearEndClosing();
   void NoteFormat();
   void LongNumber(absl::string_view number);
   absl::Status NotANumber(absl::string_view label, absl::string_view number);
@@ -115,7 +117,11 @@ class Converter {
   std::map<std::string, uint64_t> ignored_;
   // #DIM and #OBJEKT not yet written (with the next AccountsDefined).
   std::vector<v1::Dimension> dimensions_;
-  std::vector<v1::DimensionObject> objects_;  // labels read but not imported
+  std::vector<v1::DimensionObject> objects_;
+  // Equity account ids the derived year-end closing sets (DerivedYearEnd-
+  // Closing): their #IB 0 is the closing's row, not an assertion.
+  absl::flat_hash_set<std::string>
+      closed_equity_;  // labels read but not imported
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
   bool header_emitted_ = false;

@@ -43,8 +43,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog::sie {
@@ -52,6 +54,18 @@ namespace fundlog::sie {
 // Vouchers per emitted batch: what the converter holds at once (core/ingest
 // stages each batch into one session; docs/ingest.md).
 inline constexpr int kVouchersPerBatchDefault = 2000;
+
+// An account the log already holds, with its exact balance at the end of a
+// day, debit positive (what an SIE #IB of that account would say).
+struct KnownBalance {
+  v1::AccountType type = v1::ACCOUNT_TYPE_UNSPECIFIED;
+  int64_t debit_ore = 0;
+  bool exact = true;  // false: the log holds a range; not used
+};
+// The fund's accounts' balances at the end of `day`, by account id.
+using BalancesAt = std::function<
+    absl::StatusOr<absl::flat_hash_map<std::string, KnownBalance>>(
+        const std::string& fund_id, absl::CivilDay day)>;
 
 struct ImportOptions {
   std::string display_name;  // the file as messages name it
@@ -68,6 +82,11 @@ struct ImportOptions {
   // keeping each contradiction as a failing balance assertion (a finding
   // for `verify`), instead of refusing it.
   bool accept_findings = false;
+  // When the file opens a year whose accounts the log already holds (the
+  // next year of the same company), the log's balances the day before: the
+  // year-end closing the file's #IB 0 implies is derived from them. Null:
+  // no closing is derived.
+  BalancesAt balances_at;
 };
 
 struct ImportSummary {
