@@ -77,6 +77,9 @@ std::string Why(const Imported& got) {
     if (absl::StrContains(note, "replacement character")) {
       parts.push_back("U+FFFD in the file");
     }
+    if (absl::StrContains(note, "of #PSALDO movements")) {
+      parts.push_back("#PSALDO months posted");
+    }
     if (absl::StrContains(note, "holds no #VER")) {
       parts.push_back("#VER in a type 1-3 file");
     }

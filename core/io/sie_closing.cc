@@ -11,15 +11,6 @@
 namespace fundlog::sie::internal {
 namespace {
 
-// The account fundlog books a derived unclosed result on: numeric, so an
-// SIE export of the log re-imports, in the 20xx equity range, and of six
-// digits so that no BAS chart (four digits) uses it. Its name says it is
-// derived.
-inline constexpr char kDerivedResultNumber[] = "209999";
-inline constexpr char kDerivedResultName[] =
-    "Härlett: tidigare års resultat ej bokat mot eget kapital (fundlog, ej i "
-    "SIE-filen)";
-
 absl::Status Bad(absl::string_view why) {
   return absl::InvalidArgumentError(why);
 }
@@ -63,113 +54,6 @@ absl::Status Converter::CheckClosing() {
     summary_->notes.push_back(absl::StrCat("finding: ", c));
   }
   if (!empty.empty()) summary_->notes.push_back(empty.substr(2));
-  return absl::OkStatus();
-}
-
-// Types 1-3 state balances without vouchers (SIE 4B, #SIETYP). The year's
-// movement is what their own figures say: for each account with #UB 0 or
-// #RES 0, the stated figure less what #IB 0 (and any vouchers) already
-// give. It becomes one posting that says it is derived; its rows must sum
-// to zero, or the file's balances contradict each other.
-absl::Status Converter::DerivedMovement() {
-  v1::Event movement;
-  int64_t total = 0;
-  for (const v1::Event& closing : closing_) {
-    const std::string& number = closing.balance_asserted().account();
-    auto it = sums_.find(number);
-    const int64_t booked = it == sums_.end() ? 0 : it->second;
-    const int64_t diff = closing.balance_asserted().amount_ore() - booked;
-    if (diff == 0) continue;
-    v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
-    row->set_account(AccountId(number));
-    row->set_amount_ore(diff);
-    sums_[number] += diff;
-    if (__builtin_add_overflow(total, diff, &total)) {
-      return Bad("the year's movement overflows 64-bit öre");
-    }
-  }
-  // SIE files leave out zero balances: an account with #IB 0 and no #UB 0,
-  // in a file that states #UB 0 at all, closes the year at zero.
-  uint64_t implied_zero = 0;
-  absl::flat_hash_set<std::string> stated;
-  bool any_closing = false;
-  for (const v1::Event& closing : closing_) {
-    stated.insert(closing.balance_asserted().account());
-    any_closing |= closing.note() == "#UB";
-  }
-  std::vector<std::string> opened;
-  for (const auto& [number, amount] : opening_) {
-    if (amount != 0) opened.push_back(number);
-  }
-  for (const std::string& number : opened) {
-    if (!any_closing || stated.contains(number)) continue;
-    const int64_t booked = sums_[number];
-    if (booked == 0) continue;
-    v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
-    row->set_account(AccountId(number));
-    row->set_amount_ore(-booked);
-    sums_[number] = 0;
-    ++implied_zero;
-    if (__builtin_sub_overflow(total, booked, &total)) {
-      return Bad("the year's movement overflows 64-bit öre");
-    }
-  }
-  // The derived unclosed result (OpeningDifference) closes at what the
-  // stated closing balances leave unclosed: minus their sum.
-  std::string derived_note;
-  if (auto it = sums_.find(kDerivedResultNumber); it != sums_.end()) {
-    int64_t stated_sum = 0;
-    for (const v1::Event& closing : closing_) {
-      stated_sum += closing.balance_asserted().amount_ore();
-    }
-    const int64_t diff = -stated_sum - it->second;
-    if (diff != 0) {
-      v1::VoucherRow* row = movement.mutable_voucher()->add_rows();
-      row->set_account(AccountId(kDerivedResultNumber));
-      row->set_amount_ore(diff);
-      total += diff;
-      derived_note = absl::StrCat(
-          "; the unclosed result on ", kDerivedResultNumber, " moves from ",
-          Kronor(it->second), " to ", Kronor(-stated_sum),
-          " kr, as the file's closing balances leave it");
-      it->second += diff;
-    }
-  }
-  if (movement.voucher().rows_size() == 0) return absl::OkStatus();
-  if (total != 0) {
-    return Bad(absl::StrCat(
-        "#UB 0 and #RES 0 differ from #IB 0 by ", Kronor(total),
-        " kr in all: stated balances must balance (SIE 4B, #UB/#RES: the "
-        "closing balances and the year's result of one chart of accounts)"));
-  }
-  const absl::CivilDay day = BalanceDay();
-  v1::Event* event = NewEvent("movement");
-  const std::string id = event->event_id();
-  v1::Source source = event->source();
-  event->Swap(&movement);
-  event->set_event_id(id);
-  event->set_fund_id(fund_id_);
-  source.set_reference("#UB 0 / #RES 0 less #IB 0");
-  *event->mutable_source() = std::move(source);
-  event->mutable_effective()->set_day(DayText(day));
-  event->set_recorded_on(DayText(generated_.value_or(day)));
-  const std::string why = absl::StrCat(
-      "derived by fundlog: the year's movement the file states (#UB 0 less "
-      "#IB 0, and #RES 0), not itemised: an SIE type ",
-      summary_->sie_type, " file holds balances, not transactions");
-  event->set_note(why);
-  v1::Voucher* voucher = event->mutable_voucher();
-  voucher->set_series("derived");
-  voucher->set_number("movement");
-  voucher->set_text(why);
-  summary_->notes.push_back(absl::StrCat(
-      "derived one posting on ", DayText(day), " of ", voucher->rows_size(),
-      " rows: the year's movement as the file's #UB 0/#RES 0 state it",
-      implied_zero > 0
-          ? absl::StrCat("; ", implied_zero, " account(s) with #IB 0 and no ",
-                         "#UB 0 close at zero (files leave zero balances out)")
-          : "",
-      derived_note));
   return absl::OkStatus();
 }
 
@@ -459,6 +343,7 @@ absl::Status Converter::Finish() {
     *event->mutable_opening_balances() = opening.opening_balances();
   }
   if (stated_only && (!opening_.empty() || !closing_.empty())) {
+    if (auto s = DerivedMonths(); !s.ok()) return s;
     if (auto s = DerivedMovement(); !s.ok()) return s;
   }
   for (const v1::Event& closing : closing_) {

@@ -259,6 +259,8 @@ absl::Status Converter::Header(const Line& line) {
     // fundlog's own exports write an account's id where it has no number
     // (core/audit/sie_export.cc); reading them back keeps those ids.
     own_export_ = first == "fundlog";
+  } else if (label == "#PSALDO" && summary_->sie_type != 4) {
+    return PeriodBalance(line);
   } else if (label == "#PSALDO" || label == "#PBUDGET" || label == "#OIB" ||
              label == "#OUB") {
     ++ignored_[label];

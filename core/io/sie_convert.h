@@ -37,6 +37,15 @@ std::string Kronor(int64_t ore);
 // Debit-positive SIE amount to the natural sign of an account of `type`.
 int64_t NaturalSign(v1::AccountType type, int64_t debit_positive);
 
+// The account fundlog books a derived unclosed result on: numeric, so an
+// SIE export of the log re-imports, in the 20xx equity range, and of six
+// digits so that no BAS chart (four digits) uses it. Its name says it is
+// derived.
+inline constexpr char kDerivedResultNumber[] = "209999";
+inline constexpr char kDerivedResultName[] =
+    "Härlett: tidigare års resultat ej bokat mot eget kapital (fundlog, ej i "
+    "SIE-filen)";
+
 class Converter {
  public:
   Converter(const ImportOptions& options, const BatchSink& sink,
@@ -74,6 +83,8 @@ class Converter {
   absl::Status Flush(bool force);
   absl::Status CheckClosing();
   absl::Status DerivedMovement();
+  absl::Status PeriodBalance(const Line& line);
+  absl::Status DerivedMonths();
   absl::Status OpeningDifference(v1::Event* opening);
   absl::Status UsedAccounts();
   absl::Status DerivedYearEndClosing();
@@ -114,14 +125,16 @@ class Converter {
   absl::flat_hash_map<std::string, int64_t> closing_previous_;  // #UB -1
   int64_t opening_previous_sum_ = 0;                            // #IB -1 summed
   bool has_opening_previous_ = false;
-  std::map<std::string, uint64_t> ignored_;
+  std::map<std::string, uint64_t> ignored_;  // labels read, not imported
   // #DIM and #OBJEKT not yet written (with the next AccountsDefined).
   std::vector<v1::Dimension> dimensions_;
   std::vector<v1::DimensionObject> objects_;
   // Equity account ids the derived year-end closing sets (DerivedYearEnd-
   // Closing): their #IB 0 is the closing's row, not an assertion.
-  absl::flat_hash_set<std::string>
-      closed_equity_;  // labels read but not imported
+  absl::flat_hash_set<std::string> closed_equity_;
+  // #PSALDO 0 account totals by period YYYYMM (types 2-3).
+  std::map<int, std::vector<std::pair<std::string, int64_t>>> periods_;
+  int months_posted_ = 0;
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
   bool header_emitted_ = false;
