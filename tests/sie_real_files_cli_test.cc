@@ -72,6 +72,9 @@ TEST(SieRealFiles, UnclosedResultImportsWithAnItemisedDerivedRow) {
   EXPECT_THAT(got.out, HasSubstr("kr not itemised by the file"));
   RunResult verify = cli.Run({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_THAT(verify.out, HasSubstr("derived: record "));
+  EXPECT_THAT(verify.out, HasSubstr("(live): #IB 0: opening balances at the "
+                                    "year's start; #IB 0 sums to -493601.42"));
   ExpectSieRoundTrip(cli, "live", "2011-12-31");
 }
 
