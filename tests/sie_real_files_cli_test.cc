@@ -73,6 +73,8 @@ TEST(SieRealFiles, UnclosedResultImportsWithAnItemisedDerivedRow) {
   RunResult verify = cli.Run({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_THAT(verify.out, HasSubstr("derived: record "));
+  EXPECT_THAT(cli.Run({"report"}).out,
+              HasSubstr("derived row of 493601.42 kr on account 209999"));
   EXPECT_THAT(verify.out, HasSubstr("(live): #IB 0: opening balances at the "
                                     "year's start; #IB 0 sums to -493601.42"));
   ExpectSieRoundTrip(cli, "live", "2011-12-31");
@@ -209,6 +211,9 @@ TEST(SieRealFiles, EncodingIsDetectedFromTheBytes) {
     RunResult got = cli.Run({"import", file, "--fund", "e"});
     ASSERT_EQ(got.exit_code, 0) << got.err;
     EXPECT_THAT(got.out, HasSubstr(absl::StrCat("text read as ", c.encoding)));
+    // Recorded with the records, not only said.
+    EXPECT_THAT(cli.Run({"show", "0", "--json"}).out,
+                HasSubstr(absl::StrCat("\"", c.encoding, "\"")));
     const std::string out = absl::StrCat(cli.dir(), "/out.se");
     ASSERT_EQ(cli.Run({"export", "--format", "sie", "--out", out}).exit_code,
               0);

@@ -51,6 +51,7 @@ v1::Event* Converter::NewEvent(const std::string& id_suffix) {
   source->set_title(absl::StrCat("SIE file ", options_.display_name));
   source->set_issuer(program_);
   source->set_document_sha256(options_.file_sha256);
+  source->set_text_encoding(summary_->encoding);
   if (generated_) source->set_date(DayText(*generated_));
   return event;
 }
