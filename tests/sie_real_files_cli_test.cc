@@ -310,6 +310,7 @@ TEST(SieRealFiles, ConsecutiveYearsVerifyThroughADerivedClosing) {
   EXPECT_THAT(got.out, HasSubstr("the year's result (6000.00 kr)"));
   RunResult verify = cli.Run({"verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  ExpectSieRoundTrip(cli, "c", "2021-12-31");
 }
 
 // Constructed: messages name the cause.
