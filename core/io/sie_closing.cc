@@ -84,10 +84,17 @@ absl::Status Converter::UsedAccounts() {
         "; import it into the log and fund that hold them: fundlog import ",
         options_.display_name, " --fund FUND"));
   }
-  for (const std::string& number : used_undefined_) {
+  constexpr size_t kNamedMax = 20;  // then one line for the rest
+  for (size_t i = 0; i < used_undefined_.size() && i < kNamedMax; ++i) {
+    const std::string& number = used_undefined_[i];
     summary_->notes.push_back(absl::StrCat(
         "finding: account ", number, " is used but no #KONTO defines it; ",
         "defined from its number (BAS range) without a name"));
+  }
+  if (used_undefined_.size() > kNamedMax) {
+    summary_->notes.push_back(absl::StrCat(
+        "finding: ", used_undefined_.size() - kNamedMax, " more account(s) ",
+        "used without #KONTO, the last ", used_undefined_.back()));
   }
   return absl::OkStatus();
 }

@@ -171,6 +171,7 @@ absl::StatusOr<Converter::AccountInfo*> Converter::Use(
 }
 
 void Converter::LongNumber(absl::string_view number) {
+  if (++long_numbers_ > 20) return;  // the first twenty are named
   summary_->notes.push_back(absl::StrCat(
       "account ", number, " has ", number.size(), " digits; BAS account ",
       "numbers have four and SIE programs at most six: imported as given"));

@@ -137,6 +137,7 @@ class Converter {
   int months_posted_ = 0;
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
+  int long_numbers_ = 0;     // accounts of more than six digits
   bool header_emitted_ = false;
 
   absl::flat_hash_map<std::string, AccountInfo> accounts_;
