@@ -15,6 +15,7 @@
 namespace fundlog::sie {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
 
 std::string Real(const std::string& name) {
@@ -154,14 +155,38 @@ TEST(SieRobustness, RtransTwinIsCountedOnce) {
   EXPECT_EQ(got->records.back().event().voucher().rows_size(), 4);
 }
 
-TEST(SieRobustness, UnknownAccountIsRefused) {
+// Constructed: a 4E file that uses an account its #KONTO lines leave out
+// imports, naming the account in a finding (issue 11, item 5).
+TEST(SieRobustness, UsedButUndefinedAccountImportsWithAFinding) {
   absl::StatusOr<Imported> got = ImportBytesForTest(
       "#SIETYP 4\n#KONTO 1 a\n#VER A 1 20200101\n{\n#TRANS 1 {} 1\n"
-      "#TRANS 9 {} -1\n}\n",
+      "#TRANS 9 {} -1\n#TRANS 12345678 {} 0\n}\n",
+      "u.se");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(got->summary.notes,
+              Contains(HasSubstr("account 9 is used but no #KONTO defines")));
+  EXPECT_THAT(got->summary.notes,
+              Contains(HasSubstr("account 12345678 has 8 digits")));
+}
+
+// Constructed: SIE 4B's account numbers are digits; anything else is
+// refused naming the line, and an empty account field says so.
+TEST(SieRobustness, NonNumericOrEmptyAccountIsRefusedNamingTheLine) {
+  absl::StatusOr<Imported> got = ImportBytesForTest(
+      "#SIETYP 4\n#KONTO 1 a\n#VER A 1 20200101\n{\n#TRANS 1 {} 1\n"
+      "#TRANS 9x {} -1\n}\n",
+      "u.se");
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(
+      got.status().message(),
+      HasSubstr("u.se:6: #TRANS: account number \"9x\" is not numeric"));
+  got = ImportBytesForTest(
+      "#SIETYP 4\n#KONTO 1 a\n#VER A 1 20200101\n{\n#TRANS 1 {} 1\n"
+      "#TRANS \"\" {} -1\n}\n",
       "u.se");
   ASSERT_FALSE(got.ok());
   EXPECT_THAT(got.status().message(),
-              HasSubstr("u.se:6: unknown account \"9\""));
+              HasSubstr("u.se:6: #TRANS with an empty account field"));
 }
 
 }  // namespace

@@ -269,6 +269,9 @@ absl::StatusOr<std::string> ExportSie(
     const SieExportOptions& options) {
   Export ex{options, records, {}, {}, {}, {}, {}, {}};
   std::map<uint64_t, size_t> by_seq;
+  // #DIM and #OBJEKT names (SIE import keeps them with the accounts).
+  std::map<std::string, std::string> dimensions;
+  std::map<std::pair<std::string, std::string>, std::string> objects;
   for (size_t i = 0; i < records.size(); ++i) {
     by_seq[records[i].seq()] = i;
     const v1::Event& event = records[i].event();
@@ -278,6 +281,12 @@ absl::StatusOr<std::string> ExportSie(
     for (const v1::Account& a : event.accounts_defined().accounts()) {
       ex.accounts[a.id()] = {a.number().empty() ? a.id() : a.number(), a.name(),
                              a.type()};
+    }
+    for (const v1::Dimension& d : event.accounts_defined().dimensions()) {
+      dimensions[d.number()] = d.name();
+    }
+    for (const v1::DimensionObject& o : event.accounts_defined().objects()) {
+      objects[{o.dimension(), o.code()}] = o.name();
     }
   }
   std::map<uint64_t, std::vector<ledger::Posting>> postings;
@@ -320,6 +329,15 @@ absl::StatusOr<std::string> ExportSie(
         sie::QuoteField(meta.name.empty() ? meta.number : meta.name),
         "\r\n#KTYP ", sie::QuoteField(meta.number), " ", KtypOf(meta.type),
         "\r\n");
+  }
+  for (const auto& [number, name] : dimensions) {
+    absl::StrAppend(&body, "#DIM ", sie::QuoteField(number), " ",
+                    sie::QuoteField(name), "\r\n");
+  }
+  for (const auto& [key, name] : objects) {
+    absl::StrAppend(&body, "#OBJEKT ", sie::QuoteField(key.first), " ",
+                    sie::QuoteField(key.second), " ", sie::QuoteField(name),
+                    "\r\n");
   }
   absl::StrAppend(&body, *balances, ex.ranges, ex.vouchers);
 

@@ -74,7 +74,7 @@ absl::StatusOr<ImportResult> ImportFiles(EventLog& log,
           "an SIE file is imported alone, one per import; nothing written");
     }
     return internal::ImportSieFile(log, request.paths[0], request.sie_fund_id,
-                                   hooks);
+                                   request.sie_accept_findings, hooks);
   }
   if (!request.sie_fund_id.empty()) {
     return absl::InvalidArgumentError(

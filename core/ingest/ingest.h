@@ -28,6 +28,9 @@ struct ImportRequest {
   std::vector<std::string> paths;
   // SIE only: the fund to import into; empty: "sie-<ORGNR digits>".
   std::string sie_fund_id;
+  // SIE: import a file whose #UB/#RES contradict its #IB and vouchers, each
+  // contradiction kept as a failing balance assertion (ImportOptions).
+  bool sie_accept_findings = false;
 };
 
 // Points inside an import where tests inject a change or a failure.

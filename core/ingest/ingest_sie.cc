@@ -35,10 +35,13 @@ absl::Status KnownNames(const EventLog& log, sie::ImportOptions* options) {
 absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
                                            const std::string& path,
                                            const std::string& fund_id,
+                                           bool accept_findings,
                                            const ImportHooks& hooks) {
   sie::ImportOptions options;
   options.display_name = path;
   options.fund_id = fund_id;
+  options.accept_findings = accept_findings;
+  options.balances_at = LogBalances(log);
   if (absl::Status s = KnownNames(log, &options); !s.ok()) return s;
   // Pass 1: check everything, stage nothing.
   absl::StatusOr<sie::ImportSummary> checked =

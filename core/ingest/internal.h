@@ -17,9 +17,14 @@ absl::StatusOr<ImportResult> ImportBatchFiles(
     const ImportHooks& hooks);
 
 // One SIE file in two streamed passes (ingest_sie.cc).
+// The log's balances for sie::ImportOptions::balances_at; `log` must
+// outlive the function.
+sie::BalancesAt LogBalances(const EventLog& log);
+
 absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
                                            const std::string& path,
                                            const std::string& fund_id,
+                                           bool accept_findings,
                                            const ImportHooks& hooks);
 
 // `status` with "; nothing written" appended to its message (OK stays OK).

@@ -23,6 +23,14 @@ const std::string& FieldText(const Line& line, size_t i) {
 
 }  // namespace
 
+bool IsAccountNumber(absl::string_view number) {
+  if (number.empty()) return false;
+  for (char c : number) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<int64_t> ParseAmount(absl::string_view text) {
   absl::string_view digits = text;
   const bool negative = !digits.empty() && digits[0] == '-';
@@ -140,6 +148,42 @@ Converter::AccountInfo* Converter::Lookup(absl::string_view number) {
   return nullptr;
 }
 
+absl::StatusOr<Converter::AccountInfo*> Converter::Use(
+    absl::string_view number, absl::string_view label) {
+  if (AccountInfo* info = Lookup(number); info != nullptr) return info;
+  if (number.empty()) {
+    return Bad(absl::StrCat(label, " with an empty account field (SIE 4B, ",
+                            label, ": the account number is required)"));
+  }
+  if (number.size() > 64 || (!IsAccountNumber(number) && !own_export_)) {
+    return NotANumber(label, number);
+  }
+  // Used but not defined: defined here from the number alone, named by a
+  // finding; a file without any #KONTO is judged at the end (UsedAccounts).
+  AccountInfo& info = accounts_[number];
+  info.defined = true;
+  info.name = std::string(number);
+  info.type = TypeFromNumber(number);
+  used_undefined_.emplace_back(number);
+  undefined_accounts_.emplace_back(number);
+  if (number.size() > 6) LongNumber(number);
+  return &info;
+}
+
+void Converter::LongNumber(absl::string_view number) {
+  if (++long_numbers_ > 20) return;  // the first twenty are named
+  summary_->notes.push_back(absl::StrCat(
+      "account ", number, " has ", number.size(), " digits; BAS account ",
+      "numbers have four and SIE programs at most six: imported as given"));
+}
+
+absl::Status Converter::NotANumber(absl::string_view label,
+                                   absl::string_view number) {
+  return Bad(absl::StrCat(label, ": account number \"", number.substr(0, 64),
+                          "\" is not numeric (SIE 4B, #KONTO: kontonr is ",
+                          "a number)"));
+}
+
 absl::Status Converter::Feed(uint64_t line_no, const Line& line) {
   const std::string& label = line.label;
   if (label.empty()) return absl::OkStatus();
@@ -203,21 +247,37 @@ absl::Status Converter::Header(const Line& line) {
     }
     summary_->sie_type = type;
     seen_type_ = true;
-    if (type != 4) {
-      return Bad(absl::StrCat("SIE type ", type,
-                              " holds balances without vouchers; fundlog ",
-                              "imports type 4 (4E or 4I) files only"));
-    }
   } else if (label == "#FORMAT") {
-    if (first != "PC8") {
-      return Bad(absl::StrCat("#FORMAT \"", first, "\": only PC8 is defined"));
-    }
+    // The bytes decide how the file is read (sie_encoding.h); what #FORMAT
+    // declares is recorded and compared at the end.
+    summary_->declared_format = first.substr(0, 32);
   } else if (label == "#FNAMN") {
     company_name_ = first;
   } else if (label == "#ORGNR") {
     org_number_ = first;
   } else if (label == "#PROGRAM") {
     program_ = first;
+    // fundlog's own exports write an account's id where it has no number
+    // (core/audit/sie_export.cc); reading them back keeps those ids.
+    own_export_ = first == "fundlog";
+  } else if (label == "#PSALDO" && summary_->sie_type != 4) {
+    return PeriodBalance(line);
+  } else if (label == "#PSALDO" || label == "#PBUDGET" || label == "#OIB" ||
+             label == "#OUB") {
+    ++ignored_[label];
+  } else if (label == "#DIM") {
+    v1::Dimension& dim = dimensions_.emplace_back();
+    dim.set_number(first);
+    dim.set_name(FieldText(line, 1));
+  } else if (label == "#OBJEKT") {
+    v1::DimensionObject& object = objects_.emplace_back();
+    object.set_dimension(first);
+    object.set_code(FieldText(line, 1));
+    object.set_name(FieldText(line, 2));
+  } else if (label == "#OMFATTN") {
+    absl::StatusOr<absl::CivilDay> day = ParseSieDay(first);
+    if (!day.ok()) return day.status();
+    scope_day_ = *day;
   } else if (label == "#GEN") {
     absl::StatusOr<absl::CivilDay> day = ParseSieDay(first);
     if (!day.ok()) return day.status();
@@ -236,12 +296,17 @@ absl::Status Converter::Header(const Line& line) {
       return Bad(absl::StrCat(label, " without an account number"));
     if (first.size() > 64)
       return Bad(absl::StrCat(label, ": account number too long"));
+    if (!IsAccountNumber(first) && !own_export_) {
+      return NotANumber(label, first);
+    }
     ResolveFund();
     AccountInfo& info = accounts_[first];
     if (label == "#KONTO") {
       if (info.defined)
         return Bad(absl::StrCat("account ", first, " defined twice"));
       info.defined = true;
+      ++accounts_defined_by_file_;
+      if (first.size() > 6) LongNumber(first);
       info.known_before = options_.known_accounts.contains(AccountId(first));
       info.name = FieldText(line, 1).empty() ? first : FieldText(line, 1);
       if (info.type == v1::ACCOUNT_TYPE_UNSPECIFIED)

@@ -6,18 +6,23 @@
 #define FUNDLOG_CORE_IO_SIE_CONVERT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "core/io/sie_import.h"
 #include "core/io/sie_text.h"
 
 namespace fundlog::sie::internal {
 
+// Whether `number` is a non-empty string of digits (SIE 4B: kontonr).
+bool IsAccountNumber(absl::string_view number);
 // "-12.5" -> -1250 öre. kInvalidArgument for anything but an optional sign,
 // digits and at most two decimals, or a value beyond int64 öre.
 absl::StatusOr<int64_t> ParseAmount(absl::string_view text);
@@ -31,6 +36,15 @@ std::string DayText(absl::CivilDay day);
 std::string Kronor(int64_t ore);
 // Debit-positive SIE amount to the natural sign of an account of `type`.
 int64_t NaturalSign(v1::AccountType type, int64_t debit_positive);
+
+// The account fundlog books a derived unclosed result on: numeric, so an
+// SIE export of the log re-imports, in the 20xx equity range, and of six
+// digits so that no BAS chart (four digits) uses it. Its name says it is
+// derived.
+inline constexpr char kDerivedResultNumber[] = "209999";
+inline constexpr char kDerivedResultName[] =
+    "Härlett: tidigare års resultat ej bokat mot eget kapital (fundlog, ej i "
+    "SIE-filen)";
 
 class Converter {
  public:
@@ -68,7 +82,23 @@ class Converter {
                       const Line& line);
   absl::Status Flush(bool force);
   absl::Status CheckClosing();
+  absl::Status DerivedMovement();
+  absl::Status PeriodBalance(const Line& line);
+  absl::Status DerivedMonths();
   absl::Status OpeningDifference(v1::Event* opening);
+  absl::Status UsedAccounts();
+  absl::Status DerivedYearEndClosing();
+  void NoteFormat();
+  void LongNumber(absl::string_view number);
+  absl::Status NotANumber(absl::string_view label, absl::string_view number);
+  // The account `number` a balance or row uses: defined by the file or the
+  // log, or else defined now with a finding (see sie_import.h). Refuses an
+  // empty or non-numeric number.
+  absl::StatusOr<AccountInfo*> Use(absl::string_view number,
+                                   absl::string_view label);
+  // The day #UB 0/#RES 0 are stated for: #RAR 0's last day, or earlier for
+  // a file exported mid-year (#OMFATTN, else #GEN), never before a voucher.
+  absl::CivilDay BalanceDay() const;
   void EmitHeader(absl::CivilDay first_day);
   v1::Event* NewEvent(const std::string& id_suffix);
   void ResolveFund();
@@ -86,7 +116,28 @@ class Converter {
   std::optional<absl::CivilDay> generated_;
   std::optional<absl::CivilDay> year_start_;
   std::optional<absl::CivilDay> year_end_;
+  std::optional<absl::CivilDay> scope_day_;         // #OMFATTN
+  std::optional<absl::CivilDay> last_voucher_day_;  // within #RAR 0
+  std::string first_empty_voucher_;          // "#VER A 1 (line 9)", if any
+  int accounts_defined_by_file_ = 0;         // #KONTO lines
+  std::vector<std::string> used_undefined_;  // used without #KONTO
+  // Year -1 and the year's own stated figures (debit positive).
+  absl::flat_hash_map<std::string, int64_t> closing_previous_;  // #UB -1
+  int64_t opening_previous_sum_ = 0;                            // #IB -1 summed
+  bool has_opening_previous_ = false;
+  std::map<std::string, uint64_t> ignored_;  // labels read, not imported
+  // #DIM and #OBJEKT not yet written (with the next AccountsDefined).
+  std::vector<v1::Dimension> dimensions_;
+  std::vector<v1::DimensionObject> objects_;
+  // Equity account ids the derived year-end closing sets (DerivedYearEnd-
+  // Closing): their #IB 0 is the closing's row, not an assertion.
+  absl::flat_hash_set<std::string> closed_equity_;
+  // #PSALDO 0 account totals by period YYYYMM (types 2-3).
+  std::map<int, std::vector<std::pair<std::string, int64_t>>> periods_;
+  int months_posted_ = 0;
   bool seen_type_ = false;
+  bool own_export_ = false;  // #PROGRAM fundlog
+  int long_numbers_ = 0;     // accounts of more than six digits
   bool header_emitted_ = false;
 
   absl::flat_hash_map<std::string, AccountInfo> accounts_;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/io/sha256_stream.h"
 #include "core/io/sie_convert.h"
+#include "core/io/sie_encoding.h"
 #include "core/io/sie_text.h"
 
 namespace fundlog::sie {
@@ -30,7 +31,9 @@ class LineFeeder {
         converter_(options, sink, summary) {}
 
   // Before the first Bytes: kInternal when the digest cannot start.
-  absl::Status Start() {
+  absl::Status Start(Encoding encoding) {
+    encoding_ = encoding;
+    summary_->encoding = EncodingName(encoding);
     absl::StatusOr<Sha256Stream> sha = Sha256Stream::Start();
     if (!sha.ok()) return sha.status();
     sha_.emplace(*std::move(sha));
@@ -82,7 +85,17 @@ class LineFeeder {
   absl::Status OneLine(absl::string_view raw) {
     const uint64_t line_no = ++summary_->lines;
     uint32_t crc = crc_;
-    if (absl::Status s = Tokenize(raw, &line_, &crc); !s.ok()) {
+    if (encoding_ == Encoding::kUtf8 &&
+        raw.find("\xEF\xBF\xBD") != absl::string_view::npos) {
+      const uint64_t found = CountReplacementCharacters(raw);
+      if (summary_->replacement_characters == 0) {
+        summary_->notes.push_back(absl::StrCat(
+            "line ", line_no, " holds the replacement character U+FFFD: the ",
+            "program that wrote the file had already lost a character there"));
+      }
+      summary_->replacement_characters += found;
+    }
+    if (absl::Status s = Tokenize(raw, &line_, &crc, encoding_); !s.ok()) {
       return Where(line_no, s);
     }
     if (line_.label != "#KSUMMA" && converter_.in_checksum()) crc_ = crc;
@@ -103,6 +116,7 @@ class LineFeeder {
   internal::Converter converter_;
   std::optional<Sha256Stream> sha_;
   std::string partial_;
+  Encoding encoding_ = Encoding::kCp437;
   Line line_;
   uint32_t crc_ = 0;
 };
@@ -114,7 +128,7 @@ absl::StatusOr<ImportSummary> ReadSieBytes(absl::string_view bytes,
                                            const BatchSink& sink) {
   ImportSummary summary;
   LineFeeder feeder(options, sink, &summary);
-  if (auto s = feeder.Start(); !s.ok()) return s;
+  if (auto s = feeder.Start(DetectEncoding(bytes)); !s.ok()) return s;
   if (auto s = feeder.Bytes(bytes); !s.ok()) return s;
   if (auto s = feeder.End(); !s.ok()) return s;
   return summary;
@@ -129,10 +143,22 @@ absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
     return absl::NotFoundError(
         absl::StrCat(path, ": cannot be read: ", std::strerror(errno)));
   }
+  // The encoding is decided from the whole file before its first line is
+  // read (sie_encoding.h): a first, byte-only pass over it.
+  std::string chunk(kReadChunkBytes, '\0');
+  EncodingSniffer sniffer;
+  while (true) {
+    const size_t got = std::fread(chunk.data(), 1, chunk.size(), file.get());
+    sniffer.Feed(absl::string_view(chunk.data(), got));
+    if (got < chunk.size()) break;
+  }
+  if (std::ferror(file.get()) || std::fseek(file.get(), 0, SEEK_SET) != 0) {
+    return absl::InternalError(
+        absl::StrCat(path, ": I/O error: ", std::strerror(errno)));
+  }
   ImportSummary summary;
   LineFeeder feeder(options, sink, &summary);
-  if (auto s = feeder.Start(); !s.ok()) return s;
-  std::string chunk(kReadChunkBytes, '\0');
+  if (auto s = feeder.Start(sniffer.Result()); !s.ok()) return s;
   while (true) {
     const size_t got = std::fread(chunk.data(), 1, chunk.size(), file.get());
     if (got > 0) {

@@ -1,5 +1,5 @@
-// SIE 4 text primitives: CP437 <-> UTF-8, the #KSUMMA CRC-32, and the
-// tokenizer of one SIE line.
+// SIE 4 text primitives: CP437 <-> UTF-8 (glibc iconv, sie_encoding.h), the
+// #KSUMMA CRC-32, and the tokenizer of one SIE line.
 //
 // SIE 4B (SIE-Gruppen, 2008-09-30) writes every file in IBM PC code page 437
 // ("#FORMAT PC8"). A line is a label ("#VER") followed by fields separated by
@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "core/io/sie_encoding.h"
 
 namespace fundlog::sie {
 
@@ -37,8 +38,8 @@ std::string Cp437ToUtf8(absl::string_view cp437);
 // UTF-8 to CP437; characters CP437 lacks (and malformed UTF-8) become '?'.
 std::string Utf8ToCp437(absl::string_view utf8);
 
-// Running CRC-32 (reflected, polynomial 0xEDB88320, init and final xor
-// 0xFFFFFFFF). Start with crc = 0 and feed the bytes in order.
+// Running CRC-32, zlib's crc32 (reflected, polynomial 0xEDB88320, init and
+// final xor 0xFFFFFFFF). Start with crc = 0 and feed the bytes in order.
 uint32_t Crc32Update(uint32_t crc, absl::string_view bytes);
 
 // One field of a line. For an object list, `items` holds its words in order
@@ -56,11 +57,13 @@ struct Line {
   std::vector<Field> fields;
 };
 
-// Tokenizes `raw` (CP437, without its line end) into `out` and feeds the
-// #KSUMMA bytes of the line to `*crc` (unless crc is null). kInvalidArgument
-// on an unterminated quote or object list, nested braces, or too many
-// fields; the message does not name the file (the caller adds file:line).
-absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc);
+// Tokenizes `raw` (in `encoding`, without its line end) into `out` and feeds
+// the #KSUMMA bytes of the line to `*crc` (unless crc is null).
+// kInvalidArgument on an unterminated quote or object list, nested braces, or
+// too many fields; the message does not name the file (the caller adds
+// file:line).
+absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
+                      Encoding encoding = Encoding::kCp437);
 
 // Quotes `utf8` for writing as one field: bare when it is a non-empty word
 // without spaces, quotes or braces, else in quotes with \" for a quote.

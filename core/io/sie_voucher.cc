@@ -1,6 +1,7 @@
 // The Converter's vouchers, balances and batches (see sie_convert.h).
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/io/sie_convert.h"
@@ -50,6 +51,7 @@ v1::Event* Converter::NewEvent(const std::string& id_suffix) {
   source->set_title(absl::StrCat("SIE file ", options_.display_name));
   source->set_issuer(program_);
   source->set_document_sha256(options_.file_sha256);
+  source->set_text_encoding(summary_->encoding);
   if (generated_) source->set_date(DayText(*generated_));
   return event;
 }
@@ -89,26 +91,43 @@ void Converter::EmitHeader(absl::CivilDay first_day) {
       account->set_number_note(
           absl::StrCat("account number from SIE file ", options_.display_name));
     }
+    for (v1::Dimension& dim : dimensions_) {
+      *defined->add_dimensions() = std::move(dim);
+    }
+    for (v1::DimensionObject& object : objects_) {
+      *defined->add_objects() = std::move(object);
+    }
+    dimensions_.clear();
+    objects_.clear();
   }
   undefined_accounts_.clear();
 }
 
 absl::Status Converter::Balance(const Line& line, bool opening, bool result) {
-  if (result && Text(line, 0) == "-1") {
+  const std::string& year = Text(line, 0);
+  if (year == "-1") {  // last year's figures: kept to explain this year's
     absl::StatusOr<int64_t> amount = ParseAmount(Text(line, 2));
     if (!amount.ok()) return amount.status();
-    has_previous_result_ = true;
-    if (__builtin_add_overflow(previous_result_, *amount, &previous_result_)) {
-      return Bad("#RES -1 overflows 64-bit öre");
+    bool overflow = false;
+    if (result) {
+      has_previous_result_ = true;
+      overflow =
+          __builtin_add_overflow(previous_result_, *amount, &previous_result_);
+    } else if (opening) {
+      has_opening_previous_ = true;
+      overflow = __builtin_add_overflow(opening_previous_sum_, *amount,
+                                        &opening_previous_sum_);
+    } else {
+      closing_previous_[Text(line, 1)] = *amount;
     }
+    if (overflow)
+      return Bad(absl::StrCat(line.label, " -1 overflows 64-bit öre"));
     return absl::OkStatus();
   }
-  if (Text(line, 0) != "0") return absl::OkStatus();  // other years: not ours
+  if (year != "0") return absl::OkStatus();  // other years: not ours
   const std::string& number = Text(line, 1);
-  if (Lookup(number) == nullptr) {
-    return Bad(absl::StrCat("unknown account \"", number.substr(0, 64),
-                            "\" (no #KONTO defines it)"));
-  }
+  absl::StatusOr<AccountInfo*> info = Use(number, line.label);
+  if (!info.ok()) return info.status();
   absl::StatusOr<int64_t> amount = ParseAmount(Text(line, 2));
   if (!amount.ok()) return amount.status();
   if (opening) {
@@ -130,7 +149,23 @@ absl::Status Converter::Balance(const Line& line, bool opening, bool result) {
 
 absl::Status Converter::StartVoucher(uint64_t line_no, const Line& line) {
   absl::StatusOr<absl::CivilDay> day = ParseSieDay(Text(line, 2));
-  if (!day.ok()) return day.status();
+  if (!day.ok()) {
+    // #VER serie vernr verdatum ...: name the field that is missing rather
+    // than complain about the text that slid into the date's place.
+    if (ParseSieDay(Text(line, 1)).ok()) {
+      return Bad(absl::StrCat(
+          "#VER has no voucher series (SIE 4B, #VER: serie vernr verdatum; ",
+          "the date \"", Text(line, 1), "\" stands where the number ",
+          "belongs); write \"\" for an empty series"));
+    }
+    if (Text(line, 2).empty() ||
+        absl::StripAsciiWhitespace(Text(line, 2)).empty()) {
+      return Bad(
+          "#VER without a voucher date (SIE 4B, #VER: verdatum is "
+          "required)");
+    }
+    return day.status();
+  }
   std::optional<absl::CivilDay> registered;
   if (!Text(line, 4).empty()) {
     absl::StatusOr<absl::CivilDay> reg = ParseSieDay(Text(line, 4));
@@ -158,7 +193,13 @@ absl::Status Converter::Row(const Line& line, bool added) {
   const size_t at = has_list ? 2 : 1;
   const std::string& number = Text(line, 0);
   absl::StatusOr<int64_t> amount = ParseAmount(Text(line, at));
-  if (!amount.ok()) return amount.status();
+  if (!amount.ok()) {
+    if (number.empty()) {
+      return Bad(absl::StrCat(line.label, " with an empty account field ",
+                              "(SIE 4B, #TRANS: kontonr is required)"));
+    }
+    return amount.status();
+  }
   if (!added && pending_ && pending_->account == number &&
       pending_->amount == *amount) {
     pending_.reset();  // the #TRANS twin of an #RTRANS: already booked
@@ -171,11 +212,8 @@ absl::Status Converter::Row(const Line& line, bool added) {
 
 absl::Status Converter::AddRow(const std::string& number, int64_t amount,
                                const Line& line) {
-  if (Lookup(number) == nullptr) {
-    return Bad(absl::StrCat("unknown account \"", number.substr(0, 64),
-                            "\": no #KONTO in the file defines it and the ",
-                            "log does not hold it"));
-  }
+  absl::StatusOr<AccountInfo*> info = Use(number, line.label);
+  if (!info.ok()) return info.status();
   v1::Voucher* voucher = voucher_.mutable_voucher();
   if (voucher->rows_size() >= kVoucherRowsMax) {
     return Bad(
@@ -217,13 +255,16 @@ absl::Status Converter::EndVoucher() {
       voucher_line_, ")");
   if (voucher_sum_ != 0) {
     return Bad(absl::StrCat(name, ": rows sum to ", Kronor(voucher_sum_),
-                            " kr, not 0"));
+                            " kr, not 0 (SIE 4B, #VER: a voucher balances)"));
   }
   bool all_zero = true;
   for (const auto& row : voucher.rows()) all_zero &= row.amount_ore() == 0;
   if (voucher.rows_size() < 2) {
     if (!all_zero) return Bad(absl::StrCat(name, ": a voucher needs two rows"));
     ++summary_->skipped_empty_vouchers;
+    if (summary_->skipped_empty_vouchers == 1) {
+      first_empty_voucher_ = name;
+    }
     return absl::OkStatus();
   }
   EmitHeader(voucher_day_);
@@ -237,6 +278,9 @@ absl::Status Converter::EndVoucher() {
   source.set_passage(absl::StrCat("line ", voucher_line_));
   *event->mutable_source() = std::move(source);
   if (!year_end_ || voucher_day_ <= *year_end_) {
+    if (!last_voucher_day_ || *last_voucher_day_ < voucher_day_) {
+      last_voucher_day_ = voucher_day_;
+    }
     for (const auto& row : event->voucher().rows()) {
       const std::string number = row.account().substr(fund_id_.size() + 1);
       if (__builtin_add_overflow(sums_[number], row.amount_ore(),

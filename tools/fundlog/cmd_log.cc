@@ -82,7 +82,16 @@ absl::Status InFile(const std::string& file, const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat(file, ": ", status.message()));
 }
 
-// What an import wrote, in one line.
+// The import's notes (derived rows, findings), one per line.
+std::string SieNotes(const sie::ImportSummary& sie) {
+  std::string out;
+  for (const std::string& note : sie.notes) {
+    absl::StrAppend(&out, "  note: ", note, "\n");
+  }
+  return out;
+}
+
+// What an import wrote, in one line, then its notes.
 std::string ImportedText(const ingest::ImportRequest& request,
                          const ingest::ImportResult& result) {
   const std::string records =
@@ -101,14 +110,26 @@ std::string ImportedText(const ingest::ImportRequest& request,
                           ? absl::StrCat("; ", sie.skipped_empty_vouchers,
                                          " #VER without rows skipped")
                           : "",
-                      "\n");
+                      "; text read as ", sie.encoding,
+                      sie.replacement_characters > 0
+                          ? absl::StrCat(" (", sie.replacement_characters,
+                                         " U+FFFD replacement character(s) ",
+                                         "already in the file)")
+                          : "",
+                      "\n", SieNotes(sie));
 }
 
 int RunImport(const Args& args, const Context& context) {
   ingest::ImportRequest request;
   request.paths = args.positional();
   request.sie_fund_id = args.Get("fund").value_or("");
+  request.sie_accept_findings = args.Has("accept-findings");
   const bool sie = ingest::IsSieRequest(request);
+  if (args.Has("accept-findings") && !sie) {
+    std::cerr << "fundlog import: --accept-findings applies to SIE files "
+                 "only\n";
+    return kExitUsage;
+  }
   if (args.Has("fund") && !sie) {
     std::cerr << "fundlog import: --fund applies to SIE files only; the "
                  "events of a .textpb/.json batch carry their own fund_id\n";
@@ -323,10 +344,13 @@ std::vector<Command> LogCommands() {
          {"org-number", "N", "its organisation number"}}},
        RunInit},
       {{"import",
-        "import FILE... | import FILE.se|.si [--fund F]",
+        "import FILE... | import FILE.se|.si [--fund F] [--accept-findings]",
         "Append batches (.textpb or .json EventBatch) or one SIE 4 file, "
         "all or nothing.",
-        {{"fund", "F", "SIE: the fund to import into (default sie-ORGNR)"}},
+        {{"fund", "F", "SIE: the fund to import into (default sie-ORGNR)"},
+         {"accept-findings", "",
+          "SIE: import a file whose #UB/#RES contradict its vouchers, "
+          "keeping each contradiction as a finding verify reports"}},
         1,
         -1},
        RunImport},
