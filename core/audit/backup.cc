@@ -8,10 +8,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <sstream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/signing_key.h"
