@@ -30,7 +30,12 @@ for target in "${targets[@]}"; do
 done
 fundlog_sanitizer_build "$FUNDLOG_ASAN_BUILD" address "${fuzz_targets[@]}"
 
-work="${FUNDLOG_FUZZ_WORK:-$(mktemp -d -t fundlog-fuzz-XXXXXX)}"
+if [ -n "${FUNDLOG_FUZZ_WORK:-}" ]; then
+  work="$FUNDLOG_FUZZ_WORK"
+else
+  work="$(mktemp -d -t fundlog-fuzz-XXXXXX)"
+  trap 'rm -rf "$work"' EXIT
+fi
 artifacts="${FUNDLOG_FUZZ_ARTIFACTS:-$FUNDLOG_ROOT/fuzz-artifacts}"
 mkdir -p "$artifacts"
 # Leaks inside one input are findings too; -rss_limit_mb bounds memory per
