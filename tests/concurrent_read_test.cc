@@ -24,8 +24,6 @@ namespace {
 constexpr int kBatches = 400;
 constexpr int kBatchEvents = 10;
 constexpr auto kSlowSync = std::chrono::milliseconds(600);
-// Far below kSlowSync, far above a lock-free read on a busy machine.
-constexpr auto kReadWaitMax = std::chrono::milliseconds(200);
 
 v1::EventBatch Batch(int first, int count) {
   v1::EventBatch batch;
@@ -177,15 +175,15 @@ TEST(ConcurrentReadTest, ReadsDoNotWaitForAnAppend) {
     std::this_thread::yield();
   }
   ASSERT_TRUE(fs->syncing.load()) << "no sync was seen";
-  const auto start = std::chrono::steady_clock::now();
+  // The reads must all finish while the append is still in its sync: that
+  // they never wait for it is told by the sync still running, not by a
+  // clock (no test fails on timing).
   const uint64_t size = (*log)->Size();
   const LogInfo info = (*log)->Info();
   const bool view_ok = (*log)->NewView().ok();
-  const auto waited = std::chrono::steady_clock::now() - start;
   const bool append_still_running = fs->syncing.load();
   writer.join();
   EXPECT_TRUE(append_still_running) << "the reads finished after the sync";
-  EXPECT_LT(waited, kReadWaitMax);
   EXPECT_EQ(size, 1u) << "the append was not yet acknowledged";
   EXPECT_EQ(info.size, 1u);
   EXPECT_TRUE(view_ok);

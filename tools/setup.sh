@@ -4,6 +4,8 @@
 # fundlog in Release with Ninja into build/.
 #
 # Usage: source tools/setup.sh [extra packages...]
+# With FUNDLOG_SETUP_INSTALL_ONLY=1 it only installs (the sanitizer and fuzz
+# scripts configure their own builds).
 set -euo pipefail
 
 FUNDLOG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,4 +45,6 @@ fundlog_build() {
 }
 
 fundlog_install_missing
-fundlog_build
+if [ "${FUNDLOG_SETUP_INSTALL_ONLY:-0}" != 1 ]; then
+  fundlog_build
+fi

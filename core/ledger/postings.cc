@@ -55,10 +55,13 @@ void FactPostings(const internal::QueryContext& context,
       }
     }
     for (const auto& [rule, slots] : pairs) {
-      auto it = std::find_if(
-          out->begin() + begin, out->end(), [&](const Accumulated& a) {
-            return a.debit == rule.first && a.credit == rule.second;
-          });
+      // Lambdas capture a copy, not the structured binding: clang before 16
+      // cannot capture bindings (the sanitizer and fuzz builds use clang).
+      auto it = std::find_if(out->begin() + begin, out->end(),
+                             [&, wanted = rule](const Accumulated& a) {
+                               return a.debit == wanted.first &&
+                                      a.credit == wanted.second;
+                             });
       if (it == out->end()) {
         out->push_back({seq, b.kind, rule.first, rule.second, 0, 0, 0});
         it = out->end() - 1;

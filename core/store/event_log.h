@@ -177,6 +177,14 @@ class EventLog {
   static absl::StatusOr<std::unique_ptr<EventLog>> Open(
       const OpenOptions& options);
 
+  // Runs `visit` while holding PATH/files.lock shared, so that no writer
+  // process changes the set of files that make up the log meanwhile (see
+  // files_lock.h); for copying a live log's files. Waits while a writer
+  // opens or deletes files. Returns what `visit` returns; kInternal when
+  // the lock cannot be taken.
+  static absl::Status WithFilesSteady(
+      const std::string& path, const std::function<absl::Status()>& visit);
+
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;

@@ -51,4 +51,15 @@ void EventLog::FilesLock::Unlock() {
   if (fd_ >= 0) ::flock(fd_, LOCK_UN);
 }
 
+absl::Status EventLog::WithFilesSteady(
+    const std::string& path, const std::function<absl::Status()>& visit) {
+  absl::StatusOr<std::unique_ptr<FilesLock>> lock =
+      FilesLock::Open(path, /*create=*/false);
+  if (!lock.ok()) return lock.status();
+  if (absl::Status s = (*lock)->Lock(/*exclusive=*/false); !s.ok()) return s;
+  absl::Status result = visit();
+  (*lock)->Unlock();
+  return result;
+}
+
 }  // namespace fundlog

@@ -57,6 +57,7 @@ LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command>
 ProofCommands();  // key checkpoint prove consistency verify-proof verify
 std::vector<Command> ExportCommands();  // export
+std::vector<Command> BackupCommands();  // backup restore
 
 }  // namespace fundlog::cli
 

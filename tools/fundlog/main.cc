@@ -17,7 +17,8 @@ constexpr absl::string_view kDefaultDb = "./fundlog-data";
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all = LogCommands();
-  for (auto group : {LedgerCommands(), ProofCommands(), ExportCommands()}) {
+  for (auto group : {LedgerCommands(), ProofCommands(), ExportCommands(),
+                     BackupCommands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
