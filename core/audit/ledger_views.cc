@@ -53,14 +53,18 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
 
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  absl::StatusOr<ledger::LoadedProjector> loaded =
+      query.known_at ? ledger::LoadProjector(log)
+                     : ledger::LoadQueryProjector(log);
   if (!loaded.ok()) return loaded.status();
   return loaded->projector.BalancesAt(query);
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  absl::StatusOr<ledger::LoadedProjector> loaded =
+      query.known_at ? ledger::LoadProjector(log)
+                     : ledger::LoadQueryProjector(log);
   if (!loaded.ok()) return loaded.status();
   return loaded->projector.StatementFor(query);
 }

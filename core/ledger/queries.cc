@@ -150,6 +150,12 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
 
 }  // namespace
 
+absl::Status LightOnly() {
+  return absl::FailedPreconditionError(
+      "a light projector (query state) answers only balances and statements "
+      "without known_at");
+}
+
 absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
   if (debit_normal) return absl::OkStatus();
   if (*min == std::numeric_limits<int64_t>::min() ||
@@ -233,6 +239,7 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       }
     }
   } else {
+    if (context.projector().light()) return LightOnly();
     const std::optional<int32_t> known_at = context.known_at();
     for (const MoneyFact& fact : context.money()) {
       if (!fact.known.At(known_at)) continue;
@@ -351,7 +358,8 @@ absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
   return out;
 }
 
-void Projector::IndexForQueries() {
+absl::flat_hash_map<uint32_t, std::vector<int32_t>> Projector::QueryGaps()
+    const {
   // Plan boundaries lie at the start or end of a transition's window day,
   // moved by at most a day or so where transitions are ordered on one day;
   // a boundary outside these gaps only makes a query visit period facts.
@@ -376,7 +384,12 @@ void Projector::IndexForQueries() {
     std::sort(days.begin(), days.end());
     days.erase(std::unique(days.begin(), days.end()), days.end());
   }
-  day_index_ = internal::BuildDayIndex(money_, gaps, next_seq_);
+  return gaps;
+}
+
+void Projector::IndexForQueries() {
+  if (light_) return;  // a light projector's index is always current
+  day_index_ = internal::BuildDayIndex(money_, QueryGaps(), next_seq_);
 }
 
 std::pair<int32_t, int32_t> Projector::EffectiveDayRange() const {

@@ -70,6 +70,7 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
   if (query.to < query.from) {
     return absl::InvalidArgumentError("totals: to is before from");
   }
+  if (light_) return internal::LightOnly();
   internal::QueryContext context(*this, internal::KnownAt(query.known_at));
   auto fund = internal::FundFilter(names_, query.fund_id);
   if (!fund.ok()) return fund.status();
