@@ -1,5 +1,7 @@
 #include "core/audit/ledger_views.h"
 
+#include <utility>
+
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -51,22 +53,43 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
   return records;
 }
 
+namespace {
+
+// `ask` on the query state when the query has no known_at and the query
+// state covers the log, else (or when the light projector cannot answer it
+// exactly) on the full state.
+template <typename Ask>
+auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
+    -> decltype(ask(std::declval<const ledger::Projector&>())) {
+  if (!known_at) {
+    absl::StatusOr<ledger::LoadedProjector> light =
+        ledger::LoadQueryProjector(log);
+    if (!light.ok()) return light.status();
+    auto answer = ask(light->projector);
+    if (!light->projector.light() ||
+        !absl::IsFailedPrecondition(answer.status())) {
+      return answer;
+    }
+  }
+  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  return ask(loaded->projector);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded =
-      query.known_at ? ledger::LoadProjector(log)
-                     : ledger::LoadQueryProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return loaded->projector.BalancesAt(query);
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.BalancesAt(query); });
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded =
-      query.known_at ? ledger::LoadProjector(log)
-                     : ledger::LoadQueryProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return loaded->projector.StatementFor(query);
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.StatementFor(query); });
 }
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(

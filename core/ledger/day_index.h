@@ -71,6 +71,9 @@ struct DayIndex {
   // Policy-kind facts with an amount over several days, by (fund, kind,
   // from_day).
   std::vector<MoneyFact> periods;
+  // False in a light projector's index (query_state.cc): `periods` is empty
+  // and a query that would visit period facts one by one cannot be answered.
+  bool periods_kept = true;
   std::vector<uint32_t> residual;  // vouchers: money_ indexes, ascending
   // Each fund's first open-ended fact (money_ index), ascending: the order
   // in which a full pass would meet the funds.

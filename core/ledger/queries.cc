@@ -80,10 +80,12 @@ int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
 // cross c[i] and end after c[j], from the crossing sums at c[i]; at a gap
 // without them (a boundary the index did not foresee, such as a statement's
 // window marker), the last-day sum up to c[j] less the facts that lie wholly
-// in (c[i], c[j]], visited one by one.
+// in (c[i], c[j]], visited one by one (LightOnly() when the index does not
+// keep them).
 absl::Status AddPeriodGroup(const FundPlan& plan,
                             const DayIndex::PeriodGroup& group,
-                            const std::vector<MoneyFact>& periods, int64_t end,
+                            const std::vector<MoneyFact>& periods,
+                            bool periods_kept, int64_t end,
                             FundBuckets* buckets) {
   const int64_t last_day = FloorDiv3(end - 1);
   std::vector<int64_t> cut = {0};
@@ -102,7 +104,12 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
   }
   const int m = static_cast<int>(cut.size()) - 1;
   cut.push_back(last_day);
+  bool unanswerable = false;
   auto within = [&](int64_t after, int64_t upto) {  // wholly in (after, upto]
+    if (!periods_kept) {
+      unanswerable = true;
+      return int64_t{0};
+    }
     auto it = std::partition_point(
         periods.begin() + group.begin, periods.begin() + group.end,
         [&](const MoneyFact& fact) { return fact.from_day <= after; });
@@ -127,6 +134,7 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
       }
     }
   }
+  if (unanswerable) return LightOnly();
   auto add = [&](int from, int to, bool whole, int64_t amount) {
     return amount == 0 ? absl::OkStatus()
                        : buckets->AddSum(group.kind, from, to, whole, amount);
@@ -217,8 +225,9 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       if (fund != kNoName && group.fund != fund) continue;
       auto i = plan_of(group.fund);
       if (!i.ok()) return i.status();
-      if (auto s = AddPeriodGroup(prepared.plans[*i], group, index->periods,
-                                  request.end, &buckets[*i]);
+      if (auto s =
+              AddPeriodGroup(prepared.plans[*i], group, index->periods,
+                             index->periods_kept, request.end, &buckets[*i]);
           !s.ok()) {
         return s;
       }

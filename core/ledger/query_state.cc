@@ -9,19 +9,22 @@
 //               transitions and kept events whole; money and rows only the
 //               open-ended vouchers and opening balances (the day index's
 //               residual facts, in seq order); no correction chains
-//   index    := size:varint groups periods period_groups first_fact
+//   index    := size:varint groups period_groups first_fact
 //   groups   := count:varint (fund:varint kind:byte sums)*
 //   sums     := n:varint (day:zz)^n (prefix:zz)^(n+1)
-//   periods  := count:varint (seq:varint known_from:zz known_until:zz
-//               from_day:zz to_day:zz fund:varint kind:byte amount:zz)*
-//   period_groups := count:varint (fund:varint kind:byte begin:varint
-//               end:varint by_first:sums by_last:sums
-//               crossings:varint (gap:zz sums)*)*
+//   period_groups := count:varint (fund:varint kind:byte by_first:sums
+//               by_last:sums crossings:varint (gap:zz sums)*)*
 //   first_fact := count:varint (money_index:varint fund:varint)*
-// The day index is the one Projector::IndexForQueries builds (day_index.h);
-// its residual list is implicit (every money fact of the light state). The
-// crossing sums are written by ascending gap so equal states give equal
-// bytes.
+// The day index is the one Projector::IndexForQueries builds (day_index.h)
+// without its copy of the period facts: everything in it is a sum by
+// distinct day, so its size follows the span of days and the number of
+// transitions, not the number of facts. A query that would visit period
+// facts one by one (a plan boundary the index did not foresee: a
+// statement's window marker, a transition ordered just before the query's
+// day) gets kFailedPrecondition and is answered from the full state
+// instead (LoadQueryProjector's callers). The residual list is implicit
+// (every money fact of the light state). The crossing sums are written by
+// ascending gap so equal states give equal bytes.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -104,23 +107,10 @@ std::string QueryStateCodec::Encode(const Projector& p) {
     w.Byte(static_cast<uint8_t>(g.kind));
     PutSums(w, g.days, g.prefix);
   }
-  w.Varint(index->periods.size());
-  for (const internal::MoneyFact& f : index->periods) {
-    w.Varint(f.seq);
-    w.Zigzag(f.known.from);
-    w.Zigzag(f.known.until);
-    w.Zigzag(f.from_day);
-    w.Zigzag(f.to_day);
-    w.Varint(f.fund);
-    w.Byte(static_cast<uint8_t>(f.kind));
-    w.Zigzag(f.amount);
-  }
   w.Varint(index->period_groups.size());
   for (const DayIndex::PeriodGroup& g : index->period_groups) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    w.Varint(g.begin);
-    w.Varint(g.end);
     PutSums(w, g.by_first.days, g.by_first.sums);
     PutSums(w, g.by_last.days, g.by_last.sums);
     std::vector<int32_t> gaps;
@@ -170,31 +160,14 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
             GetSums(r, &g.days, &g.prefix);
   }
-  const uint64_t periods = valid ? r.Count(9) : 0;
-  for (uint64_t i = 0; valid && i < periods; ++i) {
-    internal::MoneyFact& f = index->periods.emplace_back();
-    f.seq = r.Varint();
-    f.known.from = r.Int32();
-    f.known.until = r.Int32();
-    f.from_day = r.Int32();
-    f.to_day = r.Int32();
-    f.fund = r.Uint32();
-    const uint8_t kind = r.Byte();
-    f.kind = static_cast<internal::FactKind>(kind);
-    f.has_amount = true;
-    f.amount = r.Zigzag();
-    valid = r.ok() && name_ok(f.fund) && rule_kind(kind);
-  }
-  const uint64_t period_groups = valid ? r.Count(6) : 0;
+  index->periods_kept = false;
+  const uint64_t period_groups = valid ? r.Count(4) : 0;
   for (uint64_t i = 0; valid && i < period_groups; ++i) {
     DayIndex::PeriodGroup& g = index->period_groups.emplace_back();
     g.fund = r.Uint32();
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
-    g.begin = r.Varint();
-    g.end = r.Varint();
-    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) && g.begin <= g.end &&
-            g.end <= index->periods.size() &&
+    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
             GetSums(r, &g.by_first.days, &g.by_first.sums) &&
             GetSums(r, &g.by_last.days, &g.by_last.sums);
     const uint64_t crossings = valid ? r.Count(3) : 0;

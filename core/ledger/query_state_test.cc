@@ -115,13 +115,18 @@ std::vector<absl::CivilDay> QueryDays(
   return days;
 }
 
+// A light projector refuses what would need its period facts one by one.
+bool Refused(const Projector& projector, const absl::Status& status) {
+  return projector.light() && absl::IsFailedPrecondition(status);
+}
+
 // Balances and statements without known_at from `projector` equal a full
-// replay's.
+// replay's, or (light projector) are refused.
 void ExpectReplayAnswers(const Projector& projector,
                          const std::vector<v1::StoredRecord>& records,
                          int funds, uint64_t seed) {
   Random random(seed);
-  int nonzero = 0;
+  int nonzero = 0, answered = 0;
   for (absl::CivilDay day : QueryDays(records, seed)) {
     BalanceQuery query;
     query.as_of = day;
@@ -131,14 +136,18 @@ void ExpectReplayAnswers(const Projector& projector,
     SCOPED_TRACE(absl::StrCat("as_of ", absl::FormatCivilTime(day), " view ",
                               ViewName(query.view), " fund ", query.fund_id));
     const auto answer = projector.BalancesAt(query);
+    if (Refused(projector, answer.status())) continue;
     ASSERT_EQ(Text(answer), Text(Balances(records, query)));
     for (const AccountRange& r : *answer) nonzero += r.min_ore != 0;
+    ++answered;
   }
   EXPECT_GT(nonzero, 0);
+  EXPECT_GT(answered, 80);
   for (int year = 2000; year <= 2020; year += 3) {
     const StatementQuery statement{year, kAllViews[year % 3], std::nullopt, ""};
-    EXPECT_EQ(Text(projector.StatementFor(statement)),
-              Text(YearStatement(records, statement)));
+    const auto answer = projector.StatementFor(statement);
+    if (Refused(projector, answer.status())) continue;
+    EXPECT_EQ(Text(answer), Text(YearStatement(records, statement)));
   }
 }
 

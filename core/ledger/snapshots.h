@@ -65,8 +65,8 @@ struct SnapshotWrite {
   bool written = false;
   uint64_t size = 0;           // records the snapshot covers (when written)
   uint64_t bytes = 0;          // stored value size
-  uint64_t folded = 0;  // records folded to make it
-  std::string ignored;  // as LoadedProjector::ignored
+  uint64_t folded = 0;         // records folded to make it
+  std::string ignored;         // as LoadedProjector::ignored
   bool query_written = false;  // the query state (LoadQueryProjector)
   uint64_t query_size = 0;     // records it covers (when written)
   uint64_t query_bytes = 0;
