@@ -94,9 +94,9 @@ absl::StatusOr<ledger::Statement> QueryStatement(
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
     const EventLog& log, const ledger::TotalsQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return loaded->projector.TotalsFor(query);
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.TotalsFor(query); });
 }
 
 std::string BalancesJson(const ledger::BalanceQuery& query,

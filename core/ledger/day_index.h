@@ -65,9 +65,18 @@ struct DayIndex {
     size_t begin = 0;
     size_t end = 0;
   };
+  // Policy-kind facts without an amount (a budget-frame use may state
+  // none), counted by first day and by last day (open periods last).
+  struct UnstatedGroup {
+    uint32_t fund = kNoName;
+    FactKind kind = FactKind::kAllocation;
+    DaySums by_first;
+    DaySums by_last;
+  };
   uint64_t size = 0;                       // Projector::size() it was built at
   std::vector<Group> groups;               // by (fund, kind)
   std::vector<PeriodGroup> period_groups;  // by (fund, kind)
+  std::vector<UnstatedGroup> unstated;     // by (fund, kind)
   // Policy-kind facts with an amount over several days, by (fund, kind,
   // from_day).
   std::vector<MoneyFact> periods;

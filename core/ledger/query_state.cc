@@ -9,11 +9,13 @@
 //               transitions and kept events whole; money and rows only the
 //               open-ended vouchers and opening balances (the day index's
 //               residual facts, in seq order); no correction chains
-//   index    := size:varint groups period_groups first_fact
+//   index    := size:varint groups period_groups unstated first_fact
 //   groups   := count:varint (fund:varint kind:byte sums)*
 //   sums     := n:varint (day:zz)^n (prefix:zz)^(n+1)
 //   period_groups := count:varint (fund:varint kind:byte by_first:sums
 //               by_last:sums crossings:varint (gap:zz sums)*)*
+//   unstated := count:varint (fund:varint kind:byte by_first:sums
+//               by_last:sums)*
 //   first_fact := count:varint (money_index:varint fund:varint)*
 // The day index is the one Projector::IndexForQueries builds (day_index.h)
 // without its copy of the period facts: everything in it is a sum by
@@ -122,6 +124,13 @@ std::string QueryStateCodec::Encode(const Projector& p) {
       PutSums(w, g.crossing.at(gap).days, g.crossing.at(gap).sums);
     }
   }
+  w.Varint(index->unstated.size());
+  for (const DayIndex::UnstatedGroup& g : index->unstated) {
+    w.Varint(g.fund);
+    w.Byte(static_cast<uint8_t>(g.kind));
+    PutSums(w, g.by_first.days, g.by_first.sums);
+    PutSums(w, g.by_last.days, g.by_last.sums);
+  }
   w.Varint(index->first_fact.size());
   for (const auto& [at, fund] : index->first_fact) {
     w.Varint(at);
@@ -176,6 +185,16 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
       DaySums& sums = g.crossing[gap];
       valid = r.ok() && sums.days.empty() && GetSums(r, &sums.days, &sums.sums);
     }
+  }
+  const uint64_t unstated = valid ? r.Count(4) : 0;
+  for (uint64_t i = 0; valid && i < unstated; ++i) {
+    DayIndex::UnstatedGroup& g = index->unstated.emplace_back();
+    g.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    g.kind = static_cast<internal::FactKind>(kind);
+    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
+            GetSums(r, &g.by_first.days, &g.by_first.sums) &&
+            GetSums(r, &g.by_last.days, &g.by_last.sums);
   }
   const uint64_t first = valid ? r.Count(2) : 0;
   for (uint64_t i = 0; valid && i < first; ++i) {
