@@ -11,7 +11,10 @@
 //               residual facts, in seq order); no correction chains
 //   index    := size:varint groups period_groups unstated first_fact
 //   groups   := count:varint (fund:varint kind:byte sums)*
-//   sums     := n:varint (day:zz)^n (prefix:zz)^(n+1)
+//   sums     := n:varint first_day:zz (day_step:varint)^(n-1)
+//               (prefix_step:zz)^(n+1)   (n > 0; just n = 0 when empty)
+//               days ascend by their steps (>= 1); each prefix sum is the
+//               previous one plus its step (the first: 0 plus its step)
 //   period_groups := count:varint (fund:varint kind:byte by_first:sums
 //               by_last:sums crossings:varint (gap:zz sums)*)*
 //   unstated := count:varint (fund:varint kind:byte by_first:sums
@@ -54,19 +57,42 @@ constexpr uint64_t kFormatVersion = 1;
 void PutSums(Writer& w, const std::vector<int32_t>& days,
              const std::vector<int64_t>& sums) {
   w.Varint(days.size());
-  for (int32_t d : days) w.Zigzag(d);
-  for (int64_t s : sums) w.Zigzag(s);
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (i == 0) {
+      w.Zigzag(days[0]);
+    } else {
+      w.Varint(static_cast<uint64_t>(int64_t{days[i]} - days[i - 1]));
+    }
+  }
+  for (size_t i = 0; i < sums.size(); ++i) {
+    // Differences of int64 sums, wrapping: exact after the wrap back.
+    w.Zigzag(static_cast<int64_t>(
+        static_cast<uint64_t>(sums[i]) -
+        (i == 0 ? 0 : static_cast<uint64_t>(sums[i - 1]))));
+  }
 }
 
 // Reads days (ascending, distinct) and their days.size() + 1 sums.
 bool GetSums(Reader& r, std::vector<int32_t>* days,
              std::vector<int64_t>* sums) {
   const uint64_t n = r.Count(2);
+  int64_t day = 0;
   for (uint64_t i = 0; r.ok() && i < n; ++i) {
-    days->push_back(r.Int32());
-    if (i > 0 && (*days)[i - 1] >= (*days)[i]) return false;
+    if (i == 0) {
+      day = r.Int32();
+    } else {
+      const uint64_t step = r.Varint();
+      if (step == 0 || step > uint64_t{UINT32_MAX}) return false;
+      day += static_cast<int64_t>(step);
+      if (day > INT32_MAX) return false;
+    }
+    days->push_back(static_cast<int32_t>(day));
   }
-  for (uint64_t i = 0; r.ok() && i <= n; ++i) sums->push_back(r.Zigzag());
+  uint64_t sum = 0;
+  for (uint64_t i = 0; r.ok() && i <= n; ++i) {
+    sum += static_cast<uint64_t>(r.Zigzag());
+    sums->push_back(static_cast<int64_t>(sum));
+  }
   return r.ok();
 }
 
