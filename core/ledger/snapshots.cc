@@ -267,7 +267,7 @@ absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log) {
   std::string ignored;
   if (stored->has_value()) {
     auto checked = Check(log, log_size, **stored);
-    if (!checked.ok()) return checked.status();
+    if (!checked.ok()) return LoadProjector(log);  // as without one
     ignored = std::move(checked->second);
     if (const std::optional<Trusted>& trusted = checked->first) {
       if (trusted->size == log_size) {
@@ -331,6 +331,12 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
       continue;  // an older format, which queries ignore
     }
     auto checked = Check(log, log_size, value);
+    // A tree that cannot give the root at that size is damage the integrity
+    // check names; the value cannot be judged against it.
+    if (absl::IsDataLoss(checked.status()) ||
+        absl::IsNotFound(checked.status())) {
+      continue;
+    }
     if (!checked.ok()) return checked.status();
     if (!checked->first) {
       findings.push_back(absl::StrCat("the ", source.what,
@@ -366,7 +372,9 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
           absl::Status added = replayed.Add(record);
           return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
         });
-    if (absl::IsDataLoss(folded)) break;  // damage the integrity check names
+    // Records that cannot be replayed (unreadable, or a seq that is not
+    // their place) are damage the integrity check names.
+    if (absl::IsDataLoss(folded) || absl::IsFailedPrecondition(folded)) break;
     if (!folded.ok()) return folded;
     if ((replayed.*entry.encode)() != state) {
       findings.push_back(
