@@ -40,13 +40,18 @@ int RunVerify(const Args& args, const Context& context) {
   // integrity findings already say what is wrong.
   int assertions = 0;
   if (!HasDataLoss(*report)) {
-    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
-    if (!records.ok()) return Fail("verify", records.status());
-    ledger::LedgerCheck check = ledger::CheckLedger(*records);
-    for (const ledger::Finding& finding : check.findings) {
+    // Streamed: the records are read again per pass, never all held.
+    const EventLog& reader = **log;
+    const uint64_t size = reader.Size();
+    absl::StatusOr<ledger::LedgerCheck> check =
+        ledger::CheckLedgerScanned([&](const ledger::RecordVisitor& visit) {
+          return reader.Scan(0, size, visit);
+        });
+    if (!check.ok()) return Fail("verify", check.status());
+    for (const ledger::Finding& finding : check->findings) {
       report->findings.push_back({finding.seq, finding.kind, finding.detail});
     }
-    assertions = static_cast<int>(check.assertions.size());
+    assertions = static_cast<int>(check->assertions.size());
   }
   const bool ok = report->findings.empty();
   if (args.Has("json")) {
