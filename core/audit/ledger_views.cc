@@ -213,18 +213,21 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
                                         const std::string& fund_id,
                                         const std::string& recorded_on,
                                         const std::string& recorded_by) {
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(log);
-  if (!records.ok()) return records.status();
+  // The writer's size: it cannot change under this process.
+  const uint64_t size = log.Size();
   // With --fund, the seal covers that fund's accounts only; without, the
   // log's only fund is named and every account is sealed.
   std::string fund = fund_id;
   if (fund.empty()) {
     absl::btree_set<std::string> funds;
-    for (const v1::StoredRecord& record : *records) {
-      if (record.event().has_fund_established()) {
-        funds.insert(record.event().fund_id());
-      }
-    }
+    absl::Status scanned =
+        log.Scan(0, size, [&](const v1::StoredRecord& record) {
+          if (record.event().has_fund_established()) {
+            funds.insert(record.event().fund_id());
+          }
+          return absl::OkStatus();
+        });
+    if (!scanned.ok()) return scanned;
     if (funds.size() != 1) {
       return absl::InvalidArgumentError(absl::StrCat(
           "the log holds ", funds.size(), " funds; name one with --fund"));
@@ -232,8 +235,13 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      ledger::ComputeSeal(*records, as_of, fund_id);
+      FromLightOrFull(log, false, [&](const ledger::Projector& p) {
+        return ledger::SealFrom(p, as_of, fund_id);
+      });
   if (!seal.ok()) return seal.status();
+  if (seal->log_size() != size) {
+    return absl::AbortedError("the log grew while the seal was computed");
+  }
   v1::EventBatch batch;
   v1::Event* event = batch.add_events();
   event->set_event_id(
@@ -247,7 +255,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
       ", computed and sealed by fundlog from records 0..", log.Size() - 1));
   event->mutable_source()->set_date(recorded_on);
   *event->mutable_statement_sealed() = *seal;
-  return log.Append(batch, records->size());
+  return log.Append(batch, size);
 }
 
 absl::StatusOr<uint64_t> AppendSynthetic(EventLog& log, uint64_t seed,

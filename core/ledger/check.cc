@@ -341,6 +341,12 @@ LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {
   return check.ok() ? *std::move(check) : LedgerCheck{};
 }
 
+absl::StatusOr<v1::StatementSealed> SealFrom(const Projector& projector,
+                                             absl::CivilDay as_of,
+                                             const std::string& fund_id) {
+  return SealOf(projector, as_of, fund_id);
+}
+
 absl::StatusOr<v1::StatementSealed> ComputeSeal(
     absl::Span<const v1::StoredRecord> records, absl::CivilDay as_of,
     const std::string& fund_id) {

@@ -175,6 +175,15 @@ using RecordScan = std::function<absl::Status(const RecordVisitor&)>;
 // storage error from `scan`.
 absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan);
 
+class Projector;
+
+// ComputeSeal from `projector` (its records are what the seal covers). On a
+// light projector (Projector::FromQueryState) kFailedPrecondition where a
+// balance needs the full state.
+absl::StatusOr<v1::StatementSealed> SealFrom(const Projector& projector,
+                                             absl::CivilDay as_of,
+                                             const std::string& fund_id);
+
 // The seal the log appends: balances as of `as_of` under each view,
 // covering all `records`, of the accounts of `fund_id` (of every fund when
 // empty; the seal records which). Errors as Balances.
