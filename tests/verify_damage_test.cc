@@ -3,7 +3,7 @@
 // 14 records) with the raw RocksDB API, as a disk fault or someone with
 // write access would, and expects `fundlog verify --json` to name what is
 // damaged and exit 1. Damage to derived data (the index, the ledger
-// snapshot) must never change an answer either.
+// snapshot, the query state) must never change an answer either.
 #include <openssl/sha.h>
 #include <sys/wait.h>
 
@@ -69,6 +69,37 @@ TEST_F(VerifyDamageTest, FlippedBitInTheSnapshotNeverChangesABalance) {
     EXPECT_THAT(verdict.findings,
                 Contains(FindingAbout(std::nullopt, "derived_mismatch",
                                       "does not match its SHA-256")))
+        << "bit flipped at byte " << at;
+  }
+}
+
+// The same for the query state that balance, statement and totals without
+// --known-at read: a flipped bit never changes an answer (the query falls
+// back to the full state) and verify names it.
+TEST_F(VerifyDamageTest, FlippedBitInTheQueryStateNeverChangesABalance) {
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  const std::string balances = Balances();
+  std::string value;
+  {
+    RawLog raw(LogPath());
+    value = raw.Get("derived", "projector/query");
+  }
+  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64);
+  const size_t state = value.size() - kSnapshotHeaderBytes;
+  for (size_t i = 1; i <= 8; ++i) {
+    const size_t at = kSnapshotHeaderBytes + state * i / 9;
+    std::string damaged = value;
+    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
+    {
+      RawLog raw(LogPath());
+      raw.Put("derived", "projector/query", damaged);
+    }
+    EXPECT_EQ(Balances(), balances) << "bit flipped at byte " << at;
+    Verdict verdict = Verify();
+    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+    EXPECT_THAT(verdict.findings,
+                Contains(FindingAbout(std::nullopt, "derived_mismatch",
+                                      "ledger query state is damaged")))
         << "bit flipped at byte " << at;
   }
 }

@@ -1,5 +1,7 @@
 #include "core/audit/ledger_views.h"
 
+#include <utility>
+
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -51,25 +53,50 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
   return records;
 }
 
-absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
-    const EventLog& log, const ledger::BalanceQuery& query) {
+namespace {
+
+// `ask` on the query state when the query has no known_at and the query
+// state covers the log, else (or when the light projector cannot answer it
+// exactly) on the full state.
+template <typename Ask>
+auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
+    -> decltype(ask(std::declval<const ledger::Projector&>())) {
+  if (!known_at) {
+    absl::StatusOr<ledger::LoadedProjector> light =
+        ledger::LoadQueryProjector(log);
+    if (!light.ok()) return light.status();
+    auto answer = ask(light->projector);
+    if (!light->projector.light() ||
+        !absl::IsFailedPrecondition(answer.status())) {
+      return answer;
+    }
+  }
   absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
   if (!loaded.ok()) return loaded.status();
-  return loaded->projector.BalancesAt(query);
+  return ask(loaded->projector);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
+    const EventLog& log, const ledger::BalanceQuery& query) {
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.BalancesAt(query); });
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return loaded->projector.StatementFor(query);
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.StatementFor(query); });
 }
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
     const EventLog& log, const ledger::TotalsQuery& query) {
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return loaded->projector.TotalsFor(query);
+  return FromLightOrFull(
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.TotalsFor(query); });
 }
 
 std::string BalancesJson(const ledger::BalanceQuery& query,
@@ -186,18 +213,21 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
                                         const std::string& fund_id,
                                         const std::string& recorded_on,
                                         const std::string& recorded_by) {
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(log);
-  if (!records.ok()) return records.status();
+  // The writer's size: it cannot change under this process.
+  const uint64_t size = log.Size();
   // With --fund, the seal covers that fund's accounts only; without, the
   // log's only fund is named and every account is sealed.
   std::string fund = fund_id;
   if (fund.empty()) {
     absl::btree_set<std::string> funds;
-    for (const v1::StoredRecord& record : *records) {
-      if (record.event().has_fund_established()) {
-        funds.insert(record.event().fund_id());
-      }
-    }
+    absl::Status scanned =
+        log.Scan(0, size, [&](const v1::StoredRecord& record) {
+          if (record.event().has_fund_established()) {
+            funds.insert(record.event().fund_id());
+          }
+          return absl::OkStatus();
+        });
+    if (!scanned.ok()) return scanned;
     if (funds.size() != 1) {
       return absl::InvalidArgumentError(absl::StrCat(
           "the log holds ", funds.size(), " funds; name one with --fund"));
@@ -205,8 +235,13 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      ledger::ComputeSeal(*records, as_of, fund_id);
+      FromLightOrFull(log, false, [&](const ledger::Projector& p) {
+        return ledger::SealFrom(p, as_of, fund_id);
+      });
   if (!seal.ok()) return seal.status();
+  if (seal->log_size() != size) {
+    return absl::AbortedError("the log grew while the seal was computed");
+  }
   v1::EventBatch batch;
   v1::Event* event = batch.add_events();
   event->set_event_id(
@@ -220,7 +255,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
       ", computed and sealed by fundlog from records 0..", log.Size() - 1));
   event->mutable_source()->set_date(recorded_on);
   *event->mutable_statement_sealed() = *seal;
-  return log.Append(batch, records->size());
+  return log.Append(batch, size);
 }
 
 absl::StatusOr<uint64_t> AppendSynthetic(EventLog& log, uint64_t seed,

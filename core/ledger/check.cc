@@ -197,14 +197,13 @@ void CheckInvariants(const Projector& projector, uint64_t last_seq,
 
 // Names an event refers to that nothing in the log defines, and vouchers
 // whose rows do not balance.
-void CheckReferences(absl::Span<const v1::StoredRecord> records,
-                     LedgerCheck* check) {
+absl::Status CheckReferences(const RecordScan& scan, LedgerCheck* check) {
   absl::flat_hash_set<std::string> accounts, policies, changes;
   auto of = [](const v1::StoredRecord& r) -> const v1::Event& {
     const v1::Correction& c = r.event().correction();
     return c.has_replacement() ? c.replacement() : r.event();
   };
-  for (const v1::StoredRecord& record : records) {
+  absl::Status defined = scan([&](const v1::StoredRecord& record) {
     const v1::Event& event = of(record);
     for (const auto& a : event.accounts_defined().accounts()) {
       accounts.insert(a.id());
@@ -213,8 +212,10 @@ void CheckReferences(absl::Span<const v1::StoredRecord> records,
       policies.insert(event.policy_defined().policy_id());
     }
     if (event.has_policy_changed()) changes.insert(event.event_id());
-  }
-  for (const v1::StoredRecord& record : records) {
+    return absl::OkStatus();
+  });
+  if (!defined.ok()) return defined;
+  return scan([&](const v1::StoredRecord& record) {
     const v1::Event& event = of(record);
     std::vector<std::string> named;
     for (const auto& rule : event.policy_defined().rules()) {
@@ -267,25 +268,31 @@ void CheckReferences(absl::Span<const v1::StoredRecord> records,
            absl::StrCat("the close-out belongs to \"", tied,
                         "\", which is no PolicyChanged in the log")});
     }
-  }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace
 
-LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan) {
   LedgerCheck check;
+  // Seals are few: they are kept whole from a first pass, in their order.
+  std::vector<v1::StoredRecord> sealed;
   std::vector<std::pair<uint64_t, size_t>> seals;  // (log_size, index)
-  for (size_t i = 0; i < records.size(); ++i) {
-    const v1::Event& event = records[i].event();
-    if (!event.has_statement_sealed()) continue;
+  absl::Status first = scan([&](const v1::StoredRecord& record) {
+    const v1::Event& event = record.event();
+    if (!event.has_statement_sealed()) return absl::OkStatus();
     const uint64_t size = event.statement_sealed().log_size();
-    if (size > records[i].seq()) {
-      check.findings.push_back({records[i].seq(), "seal_mismatch",
+    if (size > record.seq()) {
+      check.findings.push_back({record.seq(), "seal_mismatch",
                                 "the seal covers records appended after it"});
-      continue;
+      return absl::OkStatus();
     }
-    seals.emplace_back(size, i);
-  }
+    seals.emplace_back(size, sealed.size());
+    sealed.push_back(record);
+    return absl::OkStatus();
+  });
+  if (!first.ok()) return first;
   std::sort(seals.begin(), seals.end());
   size_t next_seal = 0;
   Projector projector;
@@ -293,28 +300,51 @@ LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {
     for (;
          next_seal < seals.size() && seals[next_seal].first <= projector.size();
          ++next_seal) {
-      CheckSeal(projector, records[seals[next_seal].second], &check);
+      CheckSeal(projector, sealed[seals[next_seal].second], &check);
     }
   };
-  for (const v1::StoredRecord& record : records) {
+  uint64_t last_seq = 0;
+  bool stopped = false;
+  absl::Status folded = scan([&](const v1::StoredRecord& record) {
     check_seals();
+    last_seq = record.seq();
     const absl::Status s = projector.Add(record);
     if (absl::IsFailedPrecondition(s)) {
       check.findings.push_back(
           {record.seq(), "out_of_sequence", std::string(s.message())});
-      break;
+      stopped = true;
+      return absl::CancelledError("stop");
     }
     if (!s.ok()) {
       check.findings.push_back(
           {record.seq(), "invalid_event", std::string(s.message())});
     }
-  }
+    return absl::OkStatus();
+  });
+  if (!folded.ok() && !stopped) return folded;
   check_seals();
-  CheckReferences(records, &check);
+  if (absl::Status s = CheckReferences(scan, &check); !s.ok()) return s;
   CheckAssertions(projector, &check);
-  const uint64_t last_seq = records.empty() ? 0 : records.back().seq();
   CheckInvariants(projector, last_seq, &check);
   return check;
+}
+
+LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {
+  absl::StatusOr<LedgerCheck> check =
+      CheckLedgerScanned([&](const RecordVisitor& visit) -> absl::Status {
+        for (const v1::StoredRecord& record : records) {
+          if (absl::Status s = visit(record); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      });
+  // The visitors return errors only to stop the fold, which is handled.
+  return check.ok() ? *std::move(check) : LedgerCheck{};
+}
+
+absl::StatusOr<v1::StatementSealed> SealFrom(const Projector& projector,
+                                             absl::CivilDay as_of,
+                                             const std::string& fund_id) {
+  return SealOf(projector, as_of, fund_id);
 }
 
 absl::StatusOr<v1::StatementSealed> ComputeSeal(

@@ -37,6 +37,33 @@ std::vector<std::string> Kinds(const LedgerCheck& check) {
   return kinds;
 }
 
+// The fold stops at a record out of its place (one finding, not one per
+// later record), and the passes after it still run: an undefined account
+// named after the gap is still found.
+TEST(CheckTest, RecordOutOfSequenceStopsTheReplayOnce) {
+  Log log = Simple();
+  std::vector<v1::StoredRecord> records = log.records();
+  records[2].set_seq(records[2].seq() + 7);
+  v1::StoredRecord stray = records.back();
+  stray.set_seq(records.size());
+  stray.mutable_event()->mutable_close_out()->set_from_account("nowhere");
+  stray.mutable_event()->mutable_close_out()->set_to_account("equity");
+  records.push_back(stray);
+  const LedgerCheck check = CheckLedger(records);
+  EXPECT_EQ(Kinds(check),
+            (std::vector<std::string>{"out_of_sequence", "undefined_account"}));
+  // The scanned form, stopped by the same visitor status, agrees.
+  absl::StatusOr<LedgerCheck> scanned =
+      CheckLedgerScanned([&](const RecordVisitor& visit) -> absl::Status {
+        for (const v1::StoredRecord& record : records) {
+          if (absl::Status s = visit(record); !s.ok()) return s;
+        }
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(scanned.ok()) << scanned.status();
+  EXPECT_EQ(Kinds(*scanned), Kinds(check));
+}
+
 TEST(CheckTest, CleanLedgerHasNoFindings) {
   EXPECT_TRUE(CheckLedger(Simple().records()).findings.empty());
 }

@@ -1,7 +1,9 @@
 #include "core/ledger/day_index.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
+#include <utility>
 
 namespace fundlog::ledger::internal {
 namespace {
@@ -76,6 +78,10 @@ std::unique_ptr<DayIndex> BuildDayIndex(
   absl::flat_hash_map<uint64_t, int64_t> totals;
   // (group, day, amount) of every indexed fact.
   std::vector<std::tuple<uint32_t, int32_t, int64_t>> indexed;
+  // (fund, kind) -> first and last days of the facts without an amount.
+  std::map<uint64_t, std::pair<std::vector<std::pair<int32_t, int64_t>>,
+                               std::vector<std::pair<int32_t, int64_t>>>>
+      unstated;
   for (uint32_t i = 0; i < money.size(); ++i) {
     const MoneyFact& fact = money[i];
     if (!fact.known.At(std::nullopt)) continue;
@@ -84,8 +90,12 @@ std::unique_ptr<DayIndex> BuildDayIndex(
       index->residual.push_back(i);
       continue;
     }
-    if (!fact.has_amount) continue;
     const uint64_t key = GroupKey(fact.fund, fact.kind);
+    if (!fact.has_amount) {
+      unstated[key].first.emplace_back(fact.from_day, 1);
+      unstated[key].second.emplace_back(fact.to_day, 1);
+      continue;
+    }
     if (__builtin_add_overflow(totals[key], fact.amount, &totals[key])) {
       return nullptr;
     }
@@ -136,6 +146,15 @@ std::unique_ptr<DayIndex> BuildDayIndex(
       return nullptr;
     }
     index->period_groups.push_back(std::move(group));
+  }
+  for (auto& [key, days] : unstated) {
+    DayIndex::UnstatedGroup& group = index->unstated.emplace_back();
+    group.fund = static_cast<uint32_t>(key >> 8);
+    group.kind = static_cast<FactKind>(key & 0xFF);
+    if (!MakeDaySums(std::move(days.first), &group.by_first) ||
+        !MakeDaySums(std::move(days.second), &group.by_last)) {
+      return nullptr;
+    }
   }
   for (const auto& [fund, i] : first) index->first_fact.emplace_back(i, fund);
   std::sort(index->first_fact.begin(), index->first_fact.end());

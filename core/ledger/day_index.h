@@ -65,12 +65,24 @@ struct DayIndex {
     size_t begin = 0;
     size_t end = 0;
   };
+  // Policy-kind facts without an amount (a budget-frame use may state
+  // none), counted by first day and by last day (open periods last).
+  struct UnstatedGroup {
+    uint32_t fund = kNoName;
+    FactKind kind = FactKind::kAllocation;
+    DaySums by_first;
+    DaySums by_last;
+  };
   uint64_t size = 0;                       // Projector::size() it was built at
   std::vector<Group> groups;               // by (fund, kind)
   std::vector<PeriodGroup> period_groups;  // by (fund, kind)
+  std::vector<UnstatedGroup> unstated;     // by (fund, kind)
   // Policy-kind facts with an amount over several days, by (fund, kind,
   // from_day).
   std::vector<MoneyFact> periods;
+  // False in a light projector's index (query_state.cc): `periods` is empty
+  // and a query that would visit period facts one by one cannot be answered.
+  bool periods_kept = true;
   std::vector<uint32_t> residual;  // vouchers: money_ indexes, ascending
   // Each fund's first open-ended fact (money_ index), ascending: the order
   // in which a full pass would meet the funds.

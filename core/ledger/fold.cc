@@ -293,6 +293,10 @@ Version Projector::Commit(const Parsed& p) {
 }
 
 absl::Status Projector::Add(const v1::StoredRecord& record) {
+  if (light_) {
+    return absl::FailedPreconditionError(
+        "a light projector (query state) cannot fold records");
+  }
   if (record.seq() != next_seq_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "record seq ", record.seq(), " out of order: expected ", next_seq_));

@@ -16,10 +16,12 @@
 #define FUNDLOG_CORE_LEDGER_LEDGER_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -160,6 +162,27 @@ struct LedgerCheck {
 // every BalanceAsserted, every StatementSealed against the records it
 // covered, and every declared bound. Never fails: problems are findings.
 LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records);
+
+// Visits records in seq order; returns the first non-OK status a visitor
+// returns (and stops there), or a storage error.
+using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
+using RecordScan = std::function<absl::Status(const RecordVisitor&)>;
+
+// CheckLedger over records read by `scan`, which is called four times (the
+// seals, the replay, then the names defined and the names used), so the
+// records need not be held in memory: memory is the projector's state plus
+// the seals. The same findings in the same order as CheckLedger. Errors: a
+// storage error from `scan`.
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan);
+
+class Projector;
+
+// ComputeSeal from `projector` (its records are what the seal covers). On a
+// light projector (Projector::FromQueryState) kFailedPrecondition where a
+// balance needs the full state.
+absl::StatusOr<v1::StatementSealed> SealFrom(const Projector& projector,
+                                             absl::CivilDay as_of,
+                                             const std::string& fund_id);
 
 // The seal the log appends: balances as of `as_of` under each view,
 // covering all `records`, of the accounts of `fund_id` (of every fund when

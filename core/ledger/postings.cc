@@ -76,6 +76,7 @@ void FactPostings(const internal::QueryContext& context,
 
 absl::StatusOr<std::vector<Posting>> Projector::PostingsAt(
     const BalanceQuery& query) const {
+  if (light_) return internal::LightOnly();
   internal::QueryContext context(*this, internal::KnownAt(query.known_at));
   auto fund = internal::FundFilter(names_, query.fund_id);
   if (!fund.ok()) return fund.status();

@@ -102,9 +102,23 @@ class Projector {
   std::string SerializeState() const;
   static absl::StatusOr<Projector> FromState(absl::string_view bytes);
 
+  // The query state (format in query_state.cc): what a query without
+  // known_at reads, and nothing that grows with the log's policy-kind facts
+  // beyond their period facts: names, kept events, transitions, the day
+  // index's sums and the open-ended vouchers. "" when the day index cannot
+  // be built (a sum overflows). FromQueryState gives a light projector
+  // (light() true) that answers BalancesAt and StatementFor without known_at
+  // exactly as the projector it was taken from; every other query, and Add,
+  // returns kFailedPrecondition on it. kDataLoss for bytes that do not
+  // decode.
+  std::string SerializeQueryState() const;
+  static absl::StatusOr<Projector> FromQueryState(absl::string_view bytes);
+  bool light() const { return light_; }
+
  private:
   friend class internal::QueryContext;
   friend class StateCodec;
+  friend class QueryStateCodec;
 
   struct Parsed;
   absl::StatusOr<Parsed> Parse(const v1::Event& event, uint64_t seq,
@@ -113,6 +127,8 @@ class Projector {
   absl::Status AddCorrection(const v1::Event& event, uint64_t seq);
   internal::Version Locate(uint64_t seq) const;
   void SetKnownUntil(const internal::Version& version, int32_t until);
+  // Per fund, the days after which a plan boundary may fall (IndexForQueries).
+  absl::flat_hash_map<uint32_t, std::vector<int32_t>> QueryGaps() const;
 
   uint64_t next_seq_ = 0;
   internal::Names names_;
@@ -125,6 +141,9 @@ class Projector {
   absl::flat_hash_map<uint64_t, uint64_t> correction_root_;
   absl::flat_hash_map<uint64_t, std::vector<internal::Version>> versions_;
   std::unique_ptr<internal::DayIndex> day_index_;  // derived, never encoded
+  // Restored by FromQueryState: money_ and rows_ hold only the open-ended
+  // vouchers, version chains are empty, and day_index_ is current.
+  bool light_ = false;
 };
 
 }  // namespace fundlog::ledger

@@ -80,10 +80,12 @@ int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
 // cross c[i] and end after c[j], from the crossing sums at c[i]; at a gap
 // without them (a boundary the index did not foresee, such as a statement's
 // window marker), the last-day sum up to c[j] less the facts that lie wholly
-// in (c[i], c[j]], visited one by one.
+// in (c[i], c[j]], visited one by one (LightOnly() when the index does not
+// keep them).
 absl::Status AddPeriodGroup(const FundPlan& plan,
                             const DayIndex::PeriodGroup& group,
-                            const std::vector<MoneyFact>& periods, int64_t end,
+                            const std::vector<MoneyFact>& periods,
+                            bool periods_kept, int64_t end,
                             FundBuckets* buckets) {
   const int64_t last_day = FloorDiv3(end - 1);
   std::vector<int64_t> cut = {0};
@@ -102,7 +104,12 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
   }
   const int m = static_cast<int>(cut.size()) - 1;
   cut.push_back(last_day);
+  bool unanswerable = false;
   auto within = [&](int64_t after, int64_t upto) {  // wholly in (after, upto]
+    if (!periods_kept) {
+      unanswerable = true;
+      return int64_t{0};
+    }
     auto it = std::partition_point(
         periods.begin() + group.begin, periods.begin() + group.end,
         [&](const MoneyFact& fact) { return fact.from_day <= after; });
@@ -127,6 +134,7 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
       }
     }
   }
+  if (unanswerable) return LightOnly();
   auto add = [&](int from, int to, bool whole, int64_t amount) {
     return amount == 0 ? absl::OkStatus()
                        : buckets->AddSum(group.kind, from, to, whole, amount);
@@ -149,6 +157,12 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
 }
 
 }  // namespace
+
+absl::Status LightOnly() {
+  return absl::FailedPreconditionError(
+      "a light projector (query state) answers only balances and statements "
+      "without known_at");
+}
 
 absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max) {
   if (debit_normal) return absl::OkStatus();
@@ -211,8 +225,9 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       if (fund != kNoName && group.fund != fund) continue;
       auto i = plan_of(group.fund);
       if (!i.ok()) return i.status();
-      if (auto s = AddPeriodGroup(prepared.plans[*i], group, index->periods,
-                                  request.end, &buckets[*i]);
+      if (auto s =
+              AddPeriodGroup(prepared.plans[*i], group, index->periods,
+                             index->periods_kept, request.end, &buckets[*i]);
           !s.ok()) {
         return s;
       }
@@ -233,6 +248,7 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       }
     }
   } else {
+    if (context.projector().light()) return LightOnly();
     const std::optional<int32_t> known_at = context.known_at();
     for (const MoneyFact& fact : context.money()) {
       if (!fact.known.At(known_at)) continue;
@@ -349,34 +365,6 @@ absl::StatusOr<std::vector<AccountRange>> Projector::BalancesAt(
     out.push_back(std::move(range));
   }
   return out;
-}
-
-void Projector::IndexForQueries() {
-  // Plan boundaries lie at the start or end of a transition's window day,
-  // moved by at most a day or so where transitions are ordered on one day;
-  // a boundary outside these gaps only makes a query visit period facts.
-  absl::flat_hash_map<uint32_t, std::vector<int32_t>> gaps;
-  auto near = [&](uint32_t fund, int32_t day) {
-    if (day == internal::kDayOpen) return;
-    for (int32_t d = day - 2; d <= day + 2; ++d) gaps[fund].push_back(d);
-  };
-  for (const internal::KeptEvent& kept : kept_) {
-    if (!kept.event.has_policy_changed() || !kept.known.At(std::nullopt)) {
-      continue;
-    }
-    near(kept.fund, kept.from_day);
-    near(kept.fund, kept.to_day);
-  }
-  for (const internal::Transition& t : transitions_) {
-    if (!t.known.At(std::nullopt)) continue;
-    near(t.fund, t.from_day);
-    near(t.fund, t.to_day);
-  }
-  for (auto& [fund, days] : gaps) {
-    std::sort(days.begin(), days.end());
-    days.erase(std::unique(days.begin(), days.end()), days.end());
-  }
-  day_index_ = internal::BuildDayIndex(money_, gaps, next_seq_);
 }
 
 std::pair<int32_t, int32_t> Projector::EffectiveDayRange() const {

@@ -58,6 +58,10 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Moved(
 // negating INT64_MIN.
 absl::Status ToNatural(bool debit_normal, int64_t* min, int64_t* max);
 
+// kFailedPrecondition: what a light projector (Projector::FromQueryState)
+// returns for a query it cannot answer exactly.
+absl::Status LightOnly();
+
 // The interned id of `fund_id`, kNoName for empty; kNotFound when the log
 // never names it.
 absl::StatusOr<uint32_t> FundFilter(const Names& names,

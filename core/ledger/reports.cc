@@ -1,8 +1,12 @@
 // Totals and year statements: windows of time evaluated with a marker step.
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "core/ledger/context.h"
+#include "core/ledger/day_index.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/queries.h"
 
@@ -25,6 +29,87 @@ bool AddChecked(int64_t a, int64_t b, int64_t* out) {
 
 absl::Status Overflow() {
   return absl::OutOfRangeError("sum of amounts overflows int64");
+}
+
+using KindTotals = std::array<KindTotal, internal::kFactKinds>;
+
+// What the policy-kind facts overlapping [from, to] state (max) and those
+// lying wholly inside it (min), one fact at a time.
+absl::Status FactTotals(const internal::QueryContext& context, uint32_t fund,
+                        int32_t from, int32_t to, KindTotals* totals) {
+  for (const internal::MoneyFact& f : context.money()) {
+    if (!f.known.At(context.known_at()) || !internal::IsRuleKind(f.kind) ||
+        (fund != internal::kNoName && f.fund != fund) || f.from_day > to ||
+        (f.to_day != internal::kDayOpen && f.to_day < from)) {
+      continue;
+    }
+    KindTotal& total = (*totals)[static_cast<int>(f.kind)];
+    if (!f.has_amount) {
+      ++total.unstated;
+      continue;
+    }
+    const bool inside = f.from_day >= from && f.to_day <= to;
+    if (!AddChecked(total.max_ore, f.amount, &total.max_ore) ||
+        (inside && !AddChecked(total.min_ore, f.amount, &total.min_ore))) {
+      return Overflow();
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The same from the day index's sums (facts known without known_at). A fact
+// overlaps the window unless it starts after `to` or ends before `from`; a
+// period fact lies inside unless it starts before `from` (those are the
+// ones with first day <= from - 1: ended by then, or crossing from - 1 and
+// then inside only if they end by `to`) or ends after `to`. Without
+// crossing sums at from - 1 the period facts are visited one by one
+// (LightOnly() when the index does not keep them).
+absl::Status IndexedFactTotals(const internal::DayIndex& index, uint32_t fund,
+                               int32_t from, int32_t to, KindTotals* totals) {
+  auto add = [&](FactKind kind, int64_t min, int64_t max) {
+    KindTotal& total = (*totals)[static_cast<int>(kind)];
+    return AddChecked(total.min_ore, min, &total.min_ore) &&
+                   AddChecked(total.max_ore, max, &total.max_ore)
+               ? absl::OkStatus()
+               : Overflow();
+  };
+  const int64_t before = int64_t{from} - 1;
+  for (const internal::DayIndex::Group& g : index.groups) {
+    if (fund != internal::kNoName && g.fund != fund) continue;
+    auto upto = [&](int64_t day) {
+      const size_t n = static_cast<size_t>(
+          std::upper_bound(g.days.begin(), g.days.end(), day) - g.days.begin());
+      return g.prefix[n];
+    };
+    const int64_t sum = upto(to) - upto(before);
+    if (auto s = add(g.kind, sum, sum); !s.ok()) return s;
+  }
+  for (const internal::DayIndex::PeriodGroup& g : index.period_groups) {
+    if (fund != internal::kNoName && g.fund != fund) continue;
+    const int64_t overlap = g.by_first.UpTo(to) - g.by_last.UpTo(before);
+    int64_t inside = 0;
+    if (before < std::numeric_limits<int32_t>::min()) {
+      inside = g.by_last.UpTo(to);
+    } else if (auto it = g.crossing.find(static_cast<int32_t>(before));
+               it != g.crossing.end()) {
+      inside = g.by_last.UpTo(to) - g.by_first.UpTo(before) +
+               (it->second.Total() - it->second.UpTo(to));
+    } else if (!index.periods_kept) {
+      return internal::LightOnly();
+    } else {
+      for (size_t i = g.begin; i < g.end; ++i) {
+        const internal::MoneyFact& f = index.periods[i];
+        if (f.from_day >= from && f.to_day <= to) inside += f.amount;
+      }
+    }
+    if (auto s = add(g.kind, inside, overlap); !s.ok()) return s;
+  }
+  for (const internal::DayIndex::UnstatedGroup& g : index.unstated) {
+    if (fund != internal::kNoName && g.fund != fund) continue;
+    (*totals)[static_cast<int>(g.kind)].unstated +=
+        static_cast<int>(g.by_first.UpTo(to) - g.by_last.UpTo(before));
+  }
+  return absl::OkStatus();
 }
 
 // Per fact kind, per account: what a window's postings and transitions move,
@@ -75,23 +160,16 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
   if (!fund.ok()) return fund.status();
   const int32_t from = internal::DayNumber(query.from);
   const int32_t to = internal::DayNumber(query.to);
-  std::array<KindTotal, internal::kFactKinds> totals;
+  KindTotals totals;
   // Facts: what they state, independent of any view.
-  for (const internal::MoneyFact& f : money_) {
-    if (!f.known.At(context.known_at()) || !internal::IsRuleKind(f.kind) ||
-        (*fund != internal::kNoName && f.fund != *fund) || f.from_day > to ||
-        (f.to_day != internal::kDayOpen && f.to_day < from)) {
-      continue;
+  if (const internal::DayIndex* index = context.day_index()) {
+    if (auto s = IndexedFactTotals(*index, *fund, from, to, &totals); !s.ok()) {
+      return s;
     }
-    KindTotal& total = totals[static_cast<int>(f.kind)];
-    if (!f.has_amount) {
-      ++total.unstated;
-      continue;
-    }
-    const bool inside = f.from_day >= from && f.to_day <= to;
-    if (!AddChecked(total.max_ore, f.amount, &total.max_ore) ||
-        (inside && !AddChecked(total.min_ore, f.amount, &total.min_ore))) {
-      return Overflow();
+  } else {
+    if (light_) return internal::LightOnly();
+    if (auto s = FactTotals(context, *fund, from, to, &totals); !s.ok()) {
+      return s;
     }
   }
   // Transitions: what the view's projection moves within the window.

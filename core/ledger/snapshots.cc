@@ -4,10 +4,14 @@
 // layers):
 //   "projector/newest"         -> the newest snapshot
 //   "projector/newest-header"  -> a copy of its header alone, so deciding
-//                                 whether to refresh reads 45 bytes, not the
+//                                 whether to refresh reads 77 bytes, not the
 //                                 whole state (written after the snapshot;
 //                                 it steers only when to write, never what
 //                                 a query trusts)
+//   "projector/query"          -> the query state (query_state.cc) at the
+//                                 log size of the last writing command,
+//                                 under the same header
+//   "projector/query-header"   -> a copy of its header alone
 // Value (fixed header, then the state):
 //   magic "FLSN" (4 bytes)
 //   format version (1 byte, kSnapshotFormatVersion)
@@ -27,11 +31,14 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "core/merkle/merkle.h"
 #include "core/store/tree_writer.h"
@@ -41,6 +48,8 @@ namespace {
 
 constexpr absl::string_view kSnapshotKey = "projector/newest";
 constexpr absl::string_view kHeaderKey = "projector/newest-header";
+constexpr absl::string_view kQueryKey = "projector/query";
+constexpr absl::string_view kQueryHeaderKey = "projector/query-header";
 constexpr absl::string_view kSnapshotMagic = "FLSN";
 constexpr uint8_t kSnapshotFormatVersion = 2;
 constexpr size_t kMagicBytes = 4;
@@ -125,12 +134,14 @@ absl::StatusOr<std::pair<std::optional<Trusted>, std::string>> Check(
 // The state of a snapshot whose header checked out, once its bytes match
 // their SHA-256 and decode into a state of the size the header gives. A
 // reason to ignore it comes back as kDataLoss.
-absl::StatusOr<Projector> Restore(const Trusted& trusted) {
+absl::StatusOr<Projector> Restore(
+    const Trusted& trusted, absl::StatusOr<Projector> (*decode)(
+                                absl::string_view) = Projector::FromState) {
   if (StateHash(trusted.state) != trusted.state_sha256) {
     return absl::DataLossError(absl::StrCat("the state at size ", trusted.size,
                                             " does not match its SHA-256"));
   }
-  absl::StatusOr<Projector> restored = Projector::FromState(trusted.state);
+  absl::StatusOr<Projector> restored = decode(trusted.state);
   if (!restored.ok()) {
     return absl::DataLossError(
         absl::StrCat("state does not decode: ", restored.status().message()));
@@ -151,33 +162,75 @@ absl::Status FoldTail(const EventLog& log, uint64_t to, Projector* projector) {
   });
 }
 
+// Stores `state` framed by the header (size, root, SHA-256) under `key`,
+// then the header alone under `header_key`; the value's size.
+absl::StatusOr<uint64_t> PutFramed(EventLog& log, absl::string_view key,
+                                   absl::string_view header_key, uint64_t size,
+                                   const merkle::Hash& root,
+                                   const std::string& state) {
+  std::string value(kSnapshotMagic);
+  value.push_back(static_cast<char>(kSnapshotFormatVersion));
+  AppendU64BigEndian(size, &value);
+  value.append(reinterpret_cast<const char*>(root.data()), root.size());
+  value += StateHash(state);
+  value += state;
+  if (absl::Status s = log.PutDerived(key, value); !s.ok()) return s;
+  if (absl::Status s = log.PutDerived(
+          header_key, absl::string_view(value).substr(0, kHeaderBytes));
+      !s.ok()) {
+    return s;
+  }
+  return value.size();
+}
+
+// Writes the full snapshot (when `full`) and the query state (when `query`)
+// of `projector`.
 absl::StatusOr<SnapshotWrite> Put(EventLog& log, const Projector& projector,
-                                  uint64_t folded, std::string ignored) {
+                                  uint64_t folded, std::string ignored,
+                                  bool full, bool query) {
   SnapshotWrite write{false, projector.size(), 0, folded, std::move(ignored)};
   if (projector.size() == 0) return write;
   absl::StatusOr<merkle::Hash> root = RootOf(log, projector.size());
   if (!root.ok()) return root.status();
-  std::string value(kSnapshotMagic);
-  value.push_back(static_cast<char>(kSnapshotFormatVersion));
-  AppendU64BigEndian(projector.size(), &value);
-  value.append(reinterpret_cast<const char*>(root->data()), root->size());
-  const std::string state = projector.SerializeState();
-  value += StateHash(state);
-  value += state;
-  if (absl::Status s = log.PutDerived(kSnapshotKey, value); !s.ok()) return s;
-  if (absl::Status s = log.PutDerived(
-          kHeaderKey, absl::string_view(value).substr(0, kHeaderBytes));
-      !s.ok()) {
-    return s;
+  if (full) {
+    absl::StatusOr<uint64_t> bytes =
+        PutFramed(log, kSnapshotKey, kHeaderKey, projector.size(), *root,
+                  projector.SerializeState());
+    if (!bytes.ok()) return bytes.status();
+    write.written = true;
+    write.bytes = *bytes;
   }
-  write.written = true;
-  write.bytes = value.size();
+  if (query) {
+    const std::string state = projector.SerializeQueryState();
+    if (!state.empty()) {
+      absl::StatusOr<uint64_t> bytes = PutFramed(
+          log, kQueryKey, kQueryHeaderKey, projector.size(), *root, state);
+      if (!bytes.ok()) return bytes.status();
+      write.query_written = true;
+      write.query_size = projector.size();
+      write.query_bytes = *bytes;
+    }
+  }
   return write;
+}
+
+// The size a stored header at `header_key` covers while the log still
+// vouches for it (0 when none).
+absl::StatusOr<uint64_t> Covered(const EventLog& log, uint64_t log_size,
+                                 absl::string_view header_key) {
+  absl::StatusOr<std::optional<std::string>> stored =
+      log.GetDerived(header_key);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return 0;
+  auto checked = Check(log, log_size, **stored);
+  if (!checked.ok()) return checked.status();
+  return checked->first ? checked->first->size : 0;
 }
 
 }  // namespace
 
 std::string SnapshotKey() { return std::string(kSnapshotKey); }
+std::string QueryStateKey() { return std::string(kQueryKey); }
 
 absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   const uint64_t log_size = log.Size();
@@ -207,72 +260,159 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   return loaded;
 }
 
-absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
-  absl::StatusOr<std::optional<std::string>> stored =
-      log.GetDerived(kSnapshotKey);
+absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log) {
+  const uint64_t log_size = log.Size();
+  absl::StatusOr<std::optional<std::string>> stored = log.GetDerived(kQueryKey);
   if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return std::string();
-  absl::string_view value = **stored;
-  if (value.size() > kMagicBytes &&
-      value.substr(0, kMagicBytes) == kSnapshotMagic &&
-      static_cast<uint8_t>(value[kMagicBytes]) < kSnapshotFormatVersion) {
-    return std::string();  // an older format, which queries ignore
+  std::string ignored;
+  if (stored->has_value()) {
+    auto checked = Check(log, log_size, **stored);
+    if (!checked.ok()) return LoadProjector(log);  // as without one
+    ignored = std::move(checked->second);
+    if (const std::optional<Trusted>& trusted = checked->first) {
+      if (trusted->size == log_size) {
+        absl::StatusOr<Projector> restored =
+            Restore(*trusted, Projector::FromQueryState);
+        if (restored.ok()) {
+          LoadedProjector loaded;
+          loaded.projector = *std::move(restored);
+          loaded.snapshot_size = log_size;
+          return loaded;
+        }
+        ignored = std::string(restored.status().message());
+      } else {
+        ignored = absl::StrCat("query state covers ", trusted->size,
+                               " records; the log holds ", log_size);
+      }
+    }
   }
-  auto checked = Check(log, log.Size(), value);
-  if (!checked.ok()) return checked.status();
-  if (!checked->first) {
-    return absl::StrCat("the ledger snapshot is ignored by queries (",
-                        checked->second, ")");
+  absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
+  if (loaded.ok() && loaded->ignored.empty()) loaded->ignored = ignored;
+  return loaded;
+}
+
+namespace {
+
+// One stored projection value verify compares with a replay.
+struct Audited {
+  absl::string_view what;  // "ledger snapshot", "ledger query state"
+  std::string value;
+  Trusted trusted;
+  std::string (Projector::*encode)() const;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
+  const uint64_t log_size = log.Size();
+  std::vector<Audited> audited;
+  std::vector<std::string> findings;
+  struct Source {
+    absl::string_view key;
+    absl::string_view what;
+    absl::StatusOr<Projector> (*decode)(absl::string_view);
+    std::string (Projector::*encode)() const;
+  };
+  const Source sources[] = {
+      {kSnapshotKey, "ledger snapshot", Projector::FromState,
+       &Projector::SerializeState},
+      {kQueryKey, "ledger query state", Projector::FromQueryState,
+       &Projector::SerializeQueryState}};
+  for (const Source& source : sources) {
+    absl::StatusOr<std::optional<std::string>> stored =
+        log.GetDerived(source.key);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) continue;
+    Audited entry{source.what, **std::move(stored), {}, source.encode};
+    const absl::string_view value = entry.value;
+    if (value.size() > kMagicBytes &&
+        value.substr(0, kMagicBytes) == kSnapshotMagic &&
+        static_cast<uint8_t>(value[kMagicBytes]) < kSnapshotFormatVersion) {
+      continue;  // an older format, which queries ignore
+    }
+    auto checked = Check(log, log_size, value);
+    // A tree that cannot give the root at that size is damage the integrity
+    // check names; the value cannot be judged against it.
+    if (absl::IsDataLoss(checked.status()) ||
+        absl::IsNotFound(checked.status())) {
+      continue;
+    }
+    if (!checked.ok()) return checked.status();
+    if (!checked->first) {
+      findings.push_back(absl::StrCat("the ", source.what,
+                                      " is ignored by queries (",
+                                      checked->second, ")"));
+      continue;
+    }
+    absl::StatusOr<Projector> restored =
+        Restore(*checked->first, source.decode);
+    if (!restored.ok()) {
+      findings.push_back(absl::StrCat("the ", source.what, " is damaged (",
+                                      restored.status().message(),
+                                      "); queries replay the records instead"));
+      continue;
+    }
+    entry.trusted = *checked->first;
+    audited.push_back(std::move(entry));
   }
-  absl::StatusOr<Projector> restored = Restore(*checked->first);
-  if (!restored.ok()) {
-    return absl::StrCat("the ledger snapshot is damaged (",
-                        restored.status().message(),
-                        "); queries replay the records instead");
-  }
+  // One replay serves both, stopping at each stored size in turn.
+  std::sort(audited.begin(), audited.end(),
+            [](const Audited& a, const Audited& b) {
+              return a.trusted.size < b.trusted.size;
+            });
   Projector replayed;
-  absl::Status folded =
-      log.Scan(0, checked->first->size, [&](const v1::StoredRecord& record) {
-        // A malformed event counts but adds nothing, in the snapshot too.
-        absl::Status added = replayed.Add(record);
-        return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
-      });
-  if (absl::IsDataLoss(folded)) return std::string();
-  if (!folded.ok()) return folded;
-  if (restored->SerializeState() != replayed.SerializeState()) {
-    return absl::StrCat("the ledger snapshot at size ", checked->first->size,
-                        " differs from a replay of the records it covers, "
-                        "although its SHA-256 matches");
+  for (Audited& entry : audited) {
+    // `trusted` views into `value`, which moved: take the state anew.
+    const absl::string_view state =
+        absl::string_view(entry.value).substr(kHeaderBytes);
+    absl::Status folded = log.Scan(
+        replayed.size(), entry.trusted.size,
+        [&](const v1::StoredRecord& record) {
+          // A malformed event counts but adds nothing, in the snapshot too.
+          absl::Status added = replayed.Add(record);
+          return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
+        });
+    // Records that cannot be replayed (unreadable, or a seq that is not
+    // their place) are damage the integrity check names.
+    if (absl::IsDataLoss(folded) || absl::IsFailedPrecondition(folded)) break;
+    if (!folded.ok()) return folded;
+    if ((replayed.*entry.encode)() != state) {
+      findings.push_back(
+          absl::StrCat("the ", entry.what, " at size ", entry.trusted.size,
+                       " differs from a replay of the records it covers, "
+                       "although its SHA-256 matches"));
+    }
   }
-  return std::string();
+  return absl::StrJoin(findings, "; ");
 }
 
 absl::StatusOr<SnapshotWrite> RefreshSnapshots(EventLog& log,
                                                const SnapshotOptions& options) {
   const uint64_t every = options.every_events == 0 ? 1 : options.every_events;
   const uint64_t log_size = log.Size();
-  // Decide from the header alone, so a refresh with nothing to do costs a
-  // small read and a root computation, not reading or decoding the state.
-  absl::StatusOr<std::optional<std::string>> stored =
-      log.GetDerived(kHeaderKey);
-  if (!stored.ok()) return stored.status();
-  uint64_t covered = 0;
-  if (stored->has_value()) {
-    auto checked = Check(log, log_size, **stored);
-    if (!checked.ok()) return checked.status();
-    if (checked->first) covered = checked->first->size;
-  }
-  stored->reset();
-  if (log_size - covered < every)
-    return SnapshotWrite{false, covered, 0, 0, ""};
-  return WriteSnapshot(log);
+  // Decide from the headers alone, so a refresh with nothing to do costs
+  // small reads and root computations, not reading or decoding a state.
+  absl::StatusOr<uint64_t> covered = Covered(log, log_size, kHeaderKey);
+  if (!covered.ok()) return covered.status();
+  absl::StatusOr<uint64_t> queried = Covered(log, log_size, kQueryHeaderKey);
+  if (!queried.ok()) return queried.status();
+  const bool full = log_size - *covered >= every;
+  const bool query = log_size > 0 && *queried != log_size;
+  if (!full && !query) return SnapshotWrite{false, *covered, 0, 0, ""};
+  absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<SnapshotWrite> write =
+      Put(log, loaded->projector, loaded->tail_events,
+          std::move(loaded->ignored), full, query);
+  if (write.ok() && !write->written) write->size = *covered;
+  return write;
 }
 
 absl::StatusOr<SnapshotWrite> WriteSnapshot(EventLog& log) {
   absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
   if (!loaded.ok()) return loaded.status();
   return Put(log, loaded->projector, loaded->tail_events,
-             std::move(loaded->ignored));
+             std::move(loaded->ignored), true, true);
 }
 
 absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log) {
@@ -281,7 +421,7 @@ absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log) {
   if (absl::Status s = FoldTail(log, log.Size(), &projector); !s.ok()) {
     return s;
   }
-  return Put(log, projector, projector.size(), "");
+  return Put(log, projector, projector.size(), "", true, true);
 }
 
 }  // namespace fundlog::ledger

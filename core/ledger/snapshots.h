@@ -53,41 +53,57 @@ struct LoadedProjector {
 // rejects fails the load with Add's status, exactly as a full replay does.
 absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log);
 
+// As LoadProjector, but from the query state when one covers the whole log
+// (then the projector is light: Projector::FromQueryState) and otherwise
+// exactly as LoadProjector (`ignored` then says why the query state was not
+// used). For queries without known_at: BalancesAt and StatementFor. Never
+// writes; errors as LoadProjector.
+absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log);
+
 // What a snapshot write did.
 struct SnapshotWrite {
   bool written = false;
-  uint64_t size = 0;    // records the snapshot covers (when written)
-  uint64_t bytes = 0;   // stored value size
-  uint64_t folded = 0;  // records folded to make it
-  std::string ignored;  // as LoadedProjector::ignored
+  uint64_t size = 0;           // records the snapshot covers (when written)
+  uint64_t bytes = 0;          // stored value size
+  uint64_t folded = 0;         // records folded to make it
+  std::string ignored;         // as LoadedProjector::ignored
+  bool query_written = false;  // the query state (LoadQueryProjector)
+  uint64_t query_size = 0;     // records it covers (when written)
+  uint64_t query_bytes = 0;
 };
 
 // Writes a snapshot at the log's current size when at least
 // options.every_events records lie past the newest valid snapshot (or none
-// is valid and the log holds that many). The log must be open for writing
+// is valid and the log holds that many), and the query state at the log's
+// size whenever the stored one covers fewer records (so a query after any
+// writing command reads the query state alone; the cost is a load of the
+// projector per writing command). The log must be open for writing
 // (kFailedPrecondition otherwise); errors as LoadProjector plus write errors.
 absl::StatusOr<SnapshotWrite> RefreshSnapshots(
     EventLog& log, const SnapshotOptions& options = {});
 
-// Writes a snapshot at the log's current size unconditionally (nothing for
-// an empty log). Errors as RefreshSnapshots.
+// Writes a snapshot and the query state at the log's current size
+// unconditionally (nothing for an empty log). Errors as RefreshSnapshots.
 absl::StatusOr<SnapshotWrite> WriteSnapshot(EventLog& log);
 
 // Deletes all derived data, then folds the whole log and writes a snapshot
-// at its size. Errors as RefreshSnapshots.
+// and the query state at its size. Errors as RefreshSnapshots.
 absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
 
-// For verify: whether the stored snapshot is what a replay of the records
-// it covers gives. Returns "" when there is no snapshot, when it matches, or
-// when the records it covers cannot be replayed (damage that the integrity
-// check names); otherwise why it cannot be trusted (a changed byte that its
-// SHA-256 catches, a header that no longer fits the log, or a state that
-// differs from the replay although its hash matches). Never writes. Storage
-// errors other than damage pass through.
+// For verify: whether the stored snapshot and query state are what a replay
+// of the records each covers gives (one replay, in the order of their
+// sizes; the findings joined by "; "). Returns "" when there is no snapshot,
+// when it matches, or when the records it covers cannot be replayed (damage
+// that the integrity check names); otherwise why it cannot be trusted (a
+// changed byte that its SHA-256 catches, a header that no longer fits the log,
+// or a state that differs from the replay although its hash matches). Never
+// writes. Storage errors other than damage pass through.
 absl::StatusOr<std::string> AuditSnapshot(const EventLog& log);
 
-// The derived key of the snapshot (format in snapshots.cc).
+// The derived keys of the snapshot and of the query state (format in
+// snapshots.cc).
 std::string SnapshotKey();
+std::string QueryStateKey();
 
 }  // namespace fundlog::ledger
 

@@ -287,6 +287,10 @@ int RunRebuild(const Args& args, const Context& context) {
     absl::StrAppendFormat(
         &out, "folded %d records in %.3f s; wrote snapshot %s (%d bytes)\n",
         rebuilt->folded, seconds, ledger::SnapshotKey(), rebuilt->bytes);
+    if (rebuilt->query_written) {
+      absl::StrAppendFormat(&out, "wrote query state %s (%d bytes)\n",
+                            ledger::QueryStateKey(), rebuilt->query_bytes);
+    }
   } else {
     absl::StrAppend(&out, "the log is empty; no snapshot written\n");
   }

@@ -31,20 +31,16 @@ namespace {
 // Rows an import derived rather than read (SIE: a type 1-3 file's movement,
 // an unclosed result, a year-end closing; docs/auditors_formats.md): not
 // findings, but what an auditor must see beside them, one line each.
-std::string DerivedLines(const std::vector<v1::StoredRecord>& records) {
-  std::string out;
-  for (const v1::StoredRecord& record : records) {
-    const v1::Event& event = record.event();
-    const bool derived =
-        (event.has_voucher() && event.voucher().series() == "derived") ||
-        (event.has_opening_balances() &&
-         absl::StrContains(event.note(), "derived row of"));
-    if (derived) {
-      absl::StrAppend(&out, "derived: record ", record.seq(), " (",
-                      event.fund_id(), "): ", event.note(), "\n");
-    }
+void AppendDerivedLine(const v1::StoredRecord& record, std::string* out) {
+  const v1::Event& event = record.event();
+  const bool derived =
+      (event.has_voucher() && event.voucher().series() == "derived") ||
+      (event.has_opening_balances() &&
+       absl::StrContains(event.note(), "derived row of"));
+  if (derived) {
+    absl::StrAppend(out, "derived: record ", record.seq(), " (",
+                    event.fund_id(), "): ", event.note(), "\n");
   }
-  return out;
 }
 
 }  // namespace
@@ -65,14 +61,27 @@ int RunVerify(const Args& args, const Context& context) {
   int assertions = 0;
   std::string derived;
   if (!HasDataLoss(*report)) {
-    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
-    if (!records.ok()) return Fail("verify", records.status());
-    ledger::LedgerCheck check = ledger::CheckLedger(*records);
-    for (const ledger::Finding& finding : check.findings) {
+    // Streamed: the records are read again per pass, never all held.
+    const EventLog& reader = **log;
+    const uint64_t size = reader.Size();
+    absl::StatusOr<ledger::LedgerCheck> check =
+        ledger::CheckLedgerScanned([&](const ledger::RecordVisitor& visit) {
+          return reader.Scan(0, size, visit);
+        });
+    if (!check.ok()) return Fail("verify", check.status());
+    for (const ledger::Finding& finding : check->findings) {
       report->findings.push_back({finding.seq, finding.kind, finding.detail});
     }
-    assertions = static_cast<int>(check.assertions.size());
-    derived = DerivedLines(*records);
+    assertions = static_cast<int>(check->assertions.size());
+    // The rows an SIE import derived rather than read: one more pass.
+    if (absl::Status s = reader.Scan(0, size,
+                                     [&](const v1::StoredRecord& record) {
+                                       AppendDerivedLine(record, &derived);
+                                       return absl::OkStatus();
+                                     });
+        !s.ok()) {
+      return Fail("verify", s);
+    }
   }
   const bool ok = report->findings.empty();
   if (args.Has("json")) {

@@ -1,0 +1,253 @@
+// The query state: the part of a projector a query without known_at reads,
+// stored apart from the full state so that a fresh process answers a balance
+// or a statement without decoding every money fact. Derived data, bound to
+// the log by the snapshot header it is stored under (snapshots.cc).
+//
+// Format (version 1). varint, zz and the fact encodings as in state_codec.cc.
+//   query    := magic "FLQS" version:varint state:bytes index
+//   state    := Projector::SerializeState() of the light projector: names,
+//               transitions and kept events whole; money and rows only the
+//               open-ended vouchers and opening balances (the day index's
+//               residual facts, in seq order); no correction chains
+//   index    := size:varint groups period_groups unstated first_fact
+//   groups   := count:varint (fund:varint kind:byte sums)*
+//   sums     := n:varint first_day:zz (day_step:varint)^(n-1)
+//               (prefix_step:zz)^(n+1)   (n > 0; just n = 0 when empty)
+//               days ascend by their steps (>= 1); each prefix sum is the
+//               previous one plus its step (the first: 0 plus its step)
+//   period_groups := count:varint (fund:varint kind:byte by_first:sums
+//               by_last:sums crossings:varint (gap:zz sums)*)*
+//   unstated := count:varint (fund:varint kind:byte by_first:sums
+//               by_last:sums)*
+//   first_fact := count:varint (money_index:varint fund:varint)*
+// The day index is the one Projector::IndexForQueries builds (day_index.h)
+// without its copy of the period facts: everything in it is a sum by
+// distinct day, so its size follows the span of days and the number of
+// transitions, not the number of facts. A query that would visit period
+// facts one by one (a plan boundary the index did not foresee: a
+// statement's window marker, a transition ordered just before the query's
+// day) gets kFailedPrecondition and is answered from the full state
+// instead (LoadQueryProjector's callers). The residual list is implicit
+// (every money fact of the light state). The crossing sums are written by
+// ascending gap so equal states give equal bytes.
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "core/ledger/codec_io.h"
+#include "core/ledger/day_index.h"
+#include "core/ledger/projector.h"
+
+namespace fundlog::ledger {
+namespace {
+
+using internal::DayIndex;
+using internal::DaySums;
+using internal::Reader;
+using internal::Writer;
+
+constexpr absl::string_view kMagic = "FLQS";
+constexpr uint64_t kFormatVersion = 1;
+
+void PutSums(Writer& w, const std::vector<int32_t>& days,
+             const std::vector<int64_t>& sums) {
+  w.Varint(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (i == 0) {
+      w.Zigzag(days[0]);
+    } else {
+      w.Varint(static_cast<uint64_t>(int64_t{days[i]} - days[i - 1]));
+    }
+  }
+  for (size_t i = 0; i < sums.size(); ++i) {
+    // Differences of int64 sums, wrapping: exact after the wrap back.
+    w.Zigzag(static_cast<int64_t>(
+        static_cast<uint64_t>(sums[i]) -
+        (i == 0 ? 0 : static_cast<uint64_t>(sums[i - 1]))));
+  }
+}
+
+// Reads days (ascending, distinct) and their days.size() + 1 sums.
+bool GetSums(Reader& r, std::vector<int32_t>* days,
+             std::vector<int64_t>* sums) {
+  const uint64_t n = r.Count(2);
+  int64_t day = 0;
+  for (uint64_t i = 0; r.ok() && i < n; ++i) {
+    if (i == 0) {
+      day = r.Int32();
+    } else {
+      const uint64_t step = r.Varint();
+      if (step == 0 || step > uint64_t{UINT32_MAX}) return false;
+      day += static_cast<int64_t>(step);
+      if (day > INT32_MAX) return false;
+    }
+    days->push_back(static_cast<int32_t>(day));
+  }
+  uint64_t sum = 0;
+  for (uint64_t i = 0; r.ok() && i <= n; ++i) {
+    sum += static_cast<uint64_t>(r.Zigzag());
+    sums->push_back(static_cast<int64_t>(sum));
+  }
+  return r.ok();
+}
+
+}  // namespace
+
+// Friend of Projector: builds and restores light projectors.
+class QueryStateCodec {
+ public:
+  static std::string Encode(const Projector& p);
+  static absl::StatusOr<Projector> Decode(absl::string_view bytes);
+};
+
+std::string QueryStateCodec::Encode(const Projector& p) {
+  if (p.light_) return "";  // its index no longer sees the indexed facts
+  std::unique_ptr<DayIndex> index =
+      internal::BuildDayIndex(p.money_, p.QueryGaps(), p.next_seq_);
+  if (index == nullptr) return "";
+  Projector light;
+  light.next_seq_ = p.next_seq_;
+  light.names_ = p.names_;
+  light.transitions_ = p.transitions_;
+  light.kept_ = p.kept_;
+  for (uint32_t m : index->residual) {
+    internal::MoneyFact fact = p.money_[m];
+    const uint32_t begin = static_cast<uint32_t>(light.rows_.size());
+    for (uint32_t r = 0; r < fact.rows_count; ++r) {
+      light.rows_.push_back(p.rows_[fact.rows_begin + r]);
+    }
+    fact.rows_begin = begin;
+    light.money_.push_back(fact);
+  }
+  Writer w;
+  for (char c : kMagic) w.Byte(static_cast<uint8_t>(c));
+  w.Varint(kFormatVersion);
+  w.Bytes(light.SerializeState());
+  w.Varint(index->size);
+  w.Varint(index->groups.size());
+  for (const DayIndex::Group& g : index->groups) {
+    w.Varint(g.fund);
+    w.Byte(static_cast<uint8_t>(g.kind));
+    PutSums(w, g.days, g.prefix);
+  }
+  w.Varint(index->period_groups.size());
+  for (const DayIndex::PeriodGroup& g : index->period_groups) {
+    w.Varint(g.fund);
+    w.Byte(static_cast<uint8_t>(g.kind));
+    PutSums(w, g.by_first.days, g.by_first.sums);
+    PutSums(w, g.by_last.days, g.by_last.sums);
+    std::vector<int32_t> gaps;
+    for (const auto& [gap, sums] : g.crossing) gaps.push_back(gap);
+    std::sort(gaps.begin(), gaps.end());
+    w.Varint(gaps.size());
+    for (int32_t gap : gaps) {
+      w.Zigzag(gap);
+      PutSums(w, g.crossing.at(gap).days, g.crossing.at(gap).sums);
+    }
+  }
+  w.Varint(index->unstated.size());
+  for (const DayIndex::UnstatedGroup& g : index->unstated) {
+    w.Varint(g.fund);
+    w.Byte(static_cast<uint8_t>(g.kind));
+    PutSums(w, g.by_first.days, g.by_first.sums);
+    PutSums(w, g.by_last.days, g.by_last.sums);
+  }
+  w.Varint(index->first_fact.size());
+  for (const auto& [at, fund] : index->first_fact) {
+    w.Varint(at);
+    w.Varint(fund);
+  }
+  return w.Take();
+}
+
+absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
+  auto loss = [](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat("query state: ", why));
+  };
+  Reader r(bytes);
+  for (char c : kMagic) {
+    if (r.Byte() != static_cast<uint8_t>(c)) return loss("bad magic");
+  }
+  if (r.Varint() != kFormatVersion) return loss("unknown format version");
+  absl::StatusOr<Projector> light = Projector::FromState(r.Bytes());
+  if (!r.ok()) return loss("truncated");
+  if (!light.ok()) return light.status();
+  Projector& p = *light;
+  const uint64_t names = p.names_.size();
+  auto name_ok = [&](uint64_t id) { return id < names; };
+  auto rule_kind = [](uint8_t kind) {
+    return kind < static_cast<uint8_t>(internal::kRuleKinds);
+  };
+  auto index = std::make_unique<DayIndex>();
+  index->size = r.Varint();
+  bool valid = r.ok() && index->size == p.next_seq_;
+  const uint64_t groups = valid ? r.Count(3) : 0;
+  for (uint64_t i = 0; valid && i < groups; ++i) {
+    DayIndex::Group& g = index->groups.emplace_back();
+    g.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    g.kind = static_cast<internal::FactKind>(kind);
+    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
+            GetSums(r, &g.days, &g.prefix);
+  }
+  index->periods_kept = false;
+  const uint64_t period_groups = valid ? r.Count(4) : 0;
+  for (uint64_t i = 0; valid && i < period_groups; ++i) {
+    DayIndex::PeriodGroup& g = index->period_groups.emplace_back();
+    g.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    g.kind = static_cast<internal::FactKind>(kind);
+    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
+            GetSums(r, &g.by_first.days, &g.by_first.sums) &&
+            GetSums(r, &g.by_last.days, &g.by_last.sums);
+    const uint64_t crossings = valid ? r.Count(3) : 0;
+    for (uint64_t j = 0; valid && j < crossings; ++j) {
+      const int32_t gap = r.Int32();
+      DaySums& sums = g.crossing[gap];
+      valid = r.ok() && sums.days.empty() && GetSums(r, &sums.days, &sums.sums);
+    }
+  }
+  const uint64_t unstated = valid ? r.Count(4) : 0;
+  for (uint64_t i = 0; valid && i < unstated; ++i) {
+    DayIndex::UnstatedGroup& g = index->unstated.emplace_back();
+    g.fund = r.Uint32();
+    const uint8_t kind = r.Byte();
+    g.kind = static_cast<internal::FactKind>(kind);
+    valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
+            GetSums(r, &g.by_first.days, &g.by_first.sums) &&
+            GetSums(r, &g.by_last.days, &g.by_last.sums);
+  }
+  const uint64_t first = valid ? r.Count(2) : 0;
+  for (uint64_t i = 0; valid && i < first; ++i) {
+    const uint32_t at = r.Uint32();
+    const uint32_t fund = r.Uint32();
+    valid = r.ok() && name_ok(fund);
+    index->first_fact.emplace_back(at, fund);
+  }
+  if (!valid || !r.ok()) return loss("corrupt or truncated");
+  if (!r.done()) return loss("trailing bytes");
+  for (uint32_t m = 0; m < p.money_.size(); ++m) {
+    if (internal::IsRuleKind(p.money_[m].kind)) {
+      return loss("a policy-kind fact among the residual facts");
+    }
+    index->residual.push_back(m);
+  }
+  p.day_index_ = std::move(index);
+  p.light_ = true;
+  return light;
+}
+
+std::string Projector::SerializeQueryState() const {
+  return QueryStateCodec::Encode(*this);
+}
+
+absl::StatusOr<Projector> Projector::FromQueryState(absl::string_view bytes) {
+  return QueryStateCodec::Decode(bytes);
+}
+
+}  // namespace fundlog::ledger
