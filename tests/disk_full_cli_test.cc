@@ -1,12 +1,17 @@
 // `fundlog` on a real disk that is full or read-only: a small tmpfs mounted
 // for the test (needs root and permission to mount; skipped otherwise, the
-// injected file system in core/store/full_disk_test.cc covers the store).
+// injected file system in core/store/full_disk_test.cc covers the store);
+// and a log directory the user may not write.
 #include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -108,6 +113,41 @@ TEST_F(DiskFullCliTest, AppendOnAReadOnlyDiskExitsThreeAndSaysSo) {
   ASSERT_EQ(::mount("tmpfs", disk_.c_str(), "tmpfs", MS_REMOUNT, "size=4m"), 0);
   EXPECT_EQ(cli_.Run({"--db", log_, "append", "--file", file}).exit_code, 0);
   EXPECT_EQ(cli_.Run({"--db", log_, "verify"}).exit_code, 0);
+}
+
+// A log directory this user may not write: as root, permissions do not bind,
+// so the binary runs as `nobody` (setpriv); skipped when not root.
+TEST(LogPermissionCliTest, AppendWithoutPermissionExitsThreeAndSaysWhatToDo) {
+  if (::geteuid() != 0 || !std::filesystem::exists("/usr/bin/setpriv")) {
+    GTEST_SKIP() << "needs root and setpriv to run fundlog as another user";
+  }
+  CliHarness cli;
+  const std::string log = cli.dir() + "/log";
+  ASSERT_EQ(cli.Run({"--db", log, "init", "--origin", "t/perm"}).exit_code, 0);
+  ASSERT_EQ(cli.Run({"--db", log, "append", "--file",
+                     cli.WriteFile("est.textpb", Event("est", true))})
+                .exit_code,
+            0);
+  const std::string file = cli.WriteFile("a1.textpb", Event("a1", false));
+  std::filesystem::permissions(
+      cli.dir(),
+      std::filesystem::perms::others_read | std::filesystem::perms::others_exec,
+      std::filesystem::perm_options::add);
+  std::filesystem::permissions(file, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  const std::string err = cli.dir() + "/err.txt";
+  const std::string command = absl::StrCat(
+      "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups ",
+      FUNDLOG_BINARY, " --db ", log, " append --file ", file, " 2> ", err);
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  std::ifstream in(err);
+  const std::string message((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  EXPECT_THAT(message, HasSubstr("permission denied"));
+  EXPECT_THAT(message, HasSubstr("Run fundlog as the user who owns"));
+  EXPECT_EQ(cli.Run({"--db", log, "verify"}).exit_code, 0);
 }
 
 }  // namespace
