@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/io/sha256_stream.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -59,6 +60,22 @@ int LineTooDeep(absl::string_view json, int max_depth) {
   return 0;
 }
 
+// At most kErrorExcerptBytesMax bytes of `message`, with every byte that is
+// not printable ASCII escaped, so hostile input is never echoed raw.
+std::string Excerpt(absl::string_view message) {
+  const bool cut = message.size() > kErrorExcerptBytesMax;
+  std::string out;
+  for (unsigned char c : message.substr(0, kErrorExcerptBytesMax)) {
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+    }
+  }
+  if (cut) absl::StrAppend(&out, "... (", message.size(), " bytes in all)");
+  return out;
+}
+
 std::string Extension(absl::string_view name) {
   return std::filesystem::path(std::string(name)).extension().string();
 }
@@ -77,13 +94,16 @@ absl::StatusOr<std::string> ReadFileBytes(const std::string& path,
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": ", size, " bytes, over the limit of ", bytes_max));
   }
+  // Read into a buffer of the file's size: a stream that grows its buffer
+  // would hold up to twice the file while it reads.
   std::ifstream in(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (!in.good() && !in.eof()) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
+  std::string contents(static_cast<size_t>(size), '\0');
+  in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
+  if (!in || in.peek() != std::ifstream::traits_type::eof()) {
+    return absl::NotFoundError(absl::StrCat(
+        path, ": cannot read (or it changed size while it was read)"));
   }
-  return std::move(contents).str();
+  return contents;
 }
 
 absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
@@ -101,9 +121,12 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
     parser.SetRecursionLimit(kBatchNestingMax);
     FirstError errors;
     parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(std::string(contents), &loaded.batch)) {
+    // Parsed from the bytes in place, not from a copy of them.
+    google::protobuf::io::ArrayInputStream input(
+        contents.data(), static_cast<int>(contents.size()));
+    if (!parser.Parse(&input, &loaded.batch)) {
       return absl::InvalidArgumentError(
-          absl::StrCat(display_name, ":", errors.message()));
+          absl::StrCat(display_name, ":", Excerpt(errors.message())));
     }
     return loaded;
   }
@@ -118,12 +141,13 @@ absl::StatusOr<LoadedBatch> ParseBatch(absl::string_view display_name,
     google::protobuf::util::JsonParseOptions options;
     // Protobuf 3.21 has its own Status type here, not absl::Status.
     google::protobuf::util::Status parsed =
-        google::protobuf::util::JsonStringToMessage(std::string(contents),
-                                                    &loaded.batch, options);
+        google::protobuf::util::JsonStringToMessage(
+            google::protobuf::StringPiece(contents.data(), contents.size()),
+            &loaded.batch, options);
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           display_name,
-          ": not a JSON EventBatch: ", parsed.message().ToString()));
+          ": not a JSON EventBatch: ", Excerpt(parsed.message().ToString())));
     }
     return loaded;
   }

@@ -13,8 +13,17 @@
 
 namespace fundlog {
 
-// Files larger than this are refused before parsing.
-inline constexpr size_t kBatchFileBytesMax = 256u << 20;
+// Files larger than this are refused by their size, before a byte is read.
+// The parsers hold the file and the parsed batch at once (at most about four
+// times the file's size, measured), so this bounds an import's memory
+// (under 300 MB) whatever the file holds. 64 MiB holds kBatchEventsMax events
+// of 600 bytes each in text format; a larger history is imported in several
+// files.
+inline constexpr size_t kBatchFileBytesMax = 64u << 20;
+
+// How much of a parser's message an error quotes: the JSON parser echoes the
+// input it stopped at, which may be megabytes of hostile bytes.
+inline constexpr size_t kErrorExcerptBytesMax = 200;
 
 // The deepest nesting of messages (text format) or of JSON objects and
 // arrays a batch file may hold. A real batch nests about 8 deep (batch,

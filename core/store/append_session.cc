@@ -323,7 +323,10 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
       !written.ok()) {
     // As in Append: the state on disk is unknown until reopen.
     poisoned_ = written;
-    return absl::InternalError(written.message());
+    // A full disk, a read-only one or a denied permission keep their code
+    // and their advice (rocks_status.h); anything else is internal.
+    return IsStorageCondition(written) ? written
+                                       : absl::InternalError(written.message());
   }
   // As in Append: published only once the batch is synced.
   size_.store(new_size, std::memory_order_release);

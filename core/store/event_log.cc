@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/store/families.h"
 #include "core/store/files_lock.h"
+#include "core/store/info_log.h"
 #include "core/store/key_format.h"
 #include "core/store/rocks_status.h"
 #include "rocksdb/db.h"
@@ -95,7 +96,8 @@ void MergeSmallTables(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
       .PermitUncheckedError();
 }
 
-rocksdb::DBOptions DatabaseOptions(Mode mode, rocksdb::Env* env) {
+rocksdb::DBOptions DatabaseOptions(Mode mode, rocksdb::Env* env,
+                                   const std::string& dir) {
   rocksdb::DBOptions options;
   if (env != nullptr) options.env = env;
   const bool create = mode == Mode::kCreate;
@@ -112,6 +114,9 @@ rocksdb::DBOptions DatabaseOptions(Mode mode, rocksdb::Env* env) {
   } else {
     // Keep the number of open files modest: a log directory is one of many.
     options.max_open_files = 512;
+    // RocksDB's own LOG writer aborts on a second write after a failed one
+    // (a full disk); this one drops the lines instead (info_log.h).
+    options.info_log = TolerantInfoLog::Open(dir, kInfoLogBytesMax);
   }
   return options;
 }
@@ -290,8 +295,8 @@ absl::Status EventLog::CreateIn(const std::string& dir,
   auto families = std::make_unique<Families>();
   rocksdb::DB* raw_db = nullptr;
   if (absl::Status s = FromRocks(
-          rocksdb::DB::Open(DatabaseOptions(Mode::kCreate, options.env), dir,
-                            Descriptors(), &families->handles, &raw_db),
+          rocksdb::DB::Open(DatabaseOptions(Mode::kCreate, options.env, dir),
+                            dir, Descriptors(), &families->handles, &raw_db),
           absl::StrCat("create ", dir));
       !s.ok()) {
     return s;
@@ -404,7 +409,8 @@ static void RemoveStaleOptionsFiles(const std::string& dir) {
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::OpenLocked(
     const OpenOptions& options) {
   const Mode mode = options.read_only ? Mode::kRead : Mode::kWrite;
-  rocksdb::DBOptions db_options = DatabaseOptions(mode, options.env);
+  rocksdb::DBOptions db_options =
+      DatabaseOptions(mode, options.env, options.path);
   auto files_changed = std::make_shared<std::atomic<bool>>(false);
   if (mode == Mode::kWrite) {
     db_options.listeners.push_back(

@@ -215,7 +215,10 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     // Whether any of the batch reached the disk is now unknown; RocksDB's
     // WAL replay on reopen settles it. Until then, refuse further writes.
     poisoned_ = written;
-    return absl::InternalError(written.message());
+    // A full disk, a read-only one or a denied permission keep their code
+    // and their advice (rocks_status.h); anything else is internal.
+    return IsStorageCondition(written) ? written
+                                       : absl::InternalError(written.message());
   }
   // Published only now, once the batch is synced: a reader that sees the
   // new size finds every record under it.

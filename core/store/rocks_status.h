@@ -11,8 +11,20 @@
 
 namespace fundlog {
 
-// OK stays OK; Corruption becomes kDataLoss; NotFound kNotFound; anything
-// else kInternal. The message starts with `context`.
+// A full disk (kResourceExhausted), a read-only file system
+// (kFailedPrecondition) or a denied permission (kPermissionDenied) as a
+// message that says what to do; OK for any other status. The CLI exits 3 on
+// each.
+absl::Status StorageError(const rocksdb::Status& status,
+                          absl::string_view context);
+
+// True for a status StorageError made (a full disk, a read-only file system,
+// a denied permission).
+bool IsStorageCondition(const absl::Status& status);
+
+// OK stays OK; a full disk, a read-only file system or a denied permission
+// as StorageError says; Corruption becomes kDataLoss; NotFound kNotFound;
+// anything else kInternal. The message starts with `context`.
 absl::Status FromRocks(const rocksdb::Status& status,
                        absl::string_view context);
 
