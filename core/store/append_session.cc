@@ -306,31 +306,15 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
                                  keys::EncodeU64(first)),
                        "commit"));
   }
-  const uint64_t new_size = first_seq + session.staged_;
-  const int64_t last =
-      session.first_appended_at_ + static_cast<int64_t>(session.staged_) - 1;
-  s.Update(FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaSize),
-                               keys::EncodeU64(new_size)),
-                     "commit"));
-  s.Update(
-      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
-                          keys::EncodeU64(static_cast<uint64_t>(last))),
-                "commit"));
   if (!s.ok()) return s;
-  rocksdb::WriteOptions options;
-  options.sync = sync_writes_;
-  if (absl::Status written = FromRocks(db_->Write(options, &write), "import");
-      !written.ok()) {
-    // As in Append: the state on disk is unknown until reopen.
-    poisoned_ = written;
-    // A full disk, a read-only one or a denied permission keep their code
-    // and their advice (rocks_status.h); anything else is internal.
-    return IsStorageCondition(written) ? written
-                                       : absl::InternalError(written.message());
+  const uint64_t new_size = first_seq + session.staged_;
+  if (absl::Status committed =
+          CommitWrite(write, new_size,
+                      session.first_appended_at_ +
+                          static_cast<int64_t>(session.staged_) - 1);
+      !committed.ok()) {
+    return committed;
   }
-  // As in Append: published only once the batch is synced.
-  size_.store(new_size, std::memory_order_release);
-  last_appended_micros_ = last;
   PurgeObsoleteFilesIfFree();
   return AppendResult{first_seq, new_size};
 }

@@ -34,6 +34,7 @@ class ColumnFamilyHandle;
 class DB;
 class Env;
 class Snapshot;
+class WriteBatch;
 struct ReadOptions;
 }  // namespace rocksdb
 
@@ -339,6 +340,12 @@ class EventLog {
                                  const RecordVisitor& visit) const;
   std::unique_ptr<TreeLevelCursor> NewTreeLevelCursorAt(
       const rocksdb::ReadOptions& options, int level) const;
+  // Adds the new size and last append time to `write`, writes it synced,
+  // and publishes the size; on a failed write poisons the writer. Shared by
+  // Append and the append session, so both commit the same way.
+  absl::Status CommitWrite(rocksdb::WriteBatch& write, uint64_t new_size,
+                           int64_t last_appended)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status ScanIndexAt(const rocksdb::ReadOptions& options,
                            const IndexVisitor& visit) const;
   static absl::Status CreateIn(const std::string& dir,

@@ -198,15 +198,21 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   // The Merkle nodes go in the same WriteBatch as the records they cover, so
   // that after a crash the tree and the log can never disagree.
   s.Update(AddTreeNodes(*this, first_seq, stored, families_->tree(), &write));
-  const uint64_t new_size = first_seq + batch.events_size();
-  const int64_t last = appended_at + batch.events_size() - 1;
+  if (!s.ok()) return s;
+  return CommitWrite(write, first_seq + batch.events_size(),
+                     appended_at + batch.events_size() - 1);
+}
+
+absl::Status EventLog::CommitWrite(rocksdb::WriteBatch& write,
+                                   uint64_t new_size, int64_t last_appended) {
+  absl::Status s;
   s.Update(FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaSize),
                                keys::EncodeU64(new_size)),
                      "batch"));
-  s.Update(
-      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
-                          keys::EncodeU64(static_cast<uint64_t>(last))),
-                "batch"));
+  s.Update(FromRocks(
+      write.Put(families_->meta(), ToSlice(keys::kMetaLastAppended),
+                keys::EncodeU64(static_cast<uint64_t>(last_appended))),
+      "batch"));
   if (!s.ok()) return s;
   rocksdb::WriteOptions options;
   options.sync = sync_writes_;
@@ -223,7 +229,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   // Published only now, once the batch is synced: a reader that sees the
   // new size finds every record under it.
   size_.store(new_size, std::memory_order_release);
-  last_appended_micros_ = last;
+  last_appended_micros_ = last_appended;
   return absl::OkStatus();
 }
 
