@@ -2,6 +2,7 @@
 // --json for the same question, on the Trelleborg history (compared as
 // parsed JSON).
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -199,6 +200,64 @@ TEST_F(ServeApiTest, FundsAndConfigComeFromTheLog) {
   ASSERT_EQ(config.status, 200);
   EXPECT_EQ(config.body,
             "{\"lang\":\"sv\",\"origin\":\"trelleborg.se/fundlog\"}\n");
+}
+
+// The OpenAPI document names every route of the contract
+// (notes/api_contract: the routes the page is written against) and the
+// page's, and every route it names answers.
+TEST_F(ServeApiTest, OpenApiDescribesEveryRouteAndEachAnswers) {
+  HttpAnswer answer = server_->Get("/api/v1/openapi.json");
+  ASSERT_EQ(answer.status, 200);
+  google::protobuf::Struct doc = ParseJson(answer.body);
+  EXPECT_EQ(doc.fields().at("openapi").string_value(), "3.0.3");
+  const auto& paths = doc.fields().at("paths").struct_value().fields();
+  const std::vector<std::string> contract = {"/",
+                                             "/assets/{name}",
+                                             "/api/v1/timeline",
+                                             "/api/v1/records/{seq}",
+                                             "/api/v1/balance",
+                                             "/api/v1/statement",
+                                             "/api/v1/totals",
+                                             "/api/v1/checkpoint",
+                                             "/api/v1/proof/inclusion",
+                                             "/api/v1/proof/consistency",
+                                             "/api/v1/key",
+                                             "/api/v1/verify",
+                                             "/api/v1/funds",
+                                             "/api/v1/config",
+                                             "/api/v1/openapi.json"};
+  for (const std::string& path : contract) {
+    EXPECT_TRUE(paths.contains(path)) << path;
+  }
+  EXPECT_EQ(paths.size(), contract.size()) << answer.body.substr(0, 2000);
+  // Each documented route, with its required parameters filled in.
+  const std::map<std::string, std::string> samples = {{"seq", "3"},
+                                                      {"name", "index.html"},
+                                                      {"as_of", "2014-12-31"},
+                                                      {"year", "2015"},
+                                                      {"from", "2"}};
+  for (const auto& [path, item] : paths) {
+    SCOPED_TRACE(path);
+    const auto& get = item.struct_value().fields().at("get").struct_value();
+    std::string target = path;
+    std::string query;
+    for (const auto& param :
+         get.fields().at("parameters").list_value().values()) {
+      const auto& fields = param.struct_value().fields();
+      const std::string name = fields.at("name").string_value();
+      if (!fields.at("required").bool_value()) continue;
+      ASSERT_TRUE(samples.contains(name)) << name;
+      if (fields.at("in").string_value() == "path") {
+        target.replace(target.find("{" + name + "}"), name.size() + 2,
+                       samples.at(name));
+      } else {
+        absl::StrAppend(&query, query.empty() ? "?" : "&", name, "=",
+                        samples.at(name));
+      }
+    }
+    HttpAnswer routed = server_->Get(target + query);
+    EXPECT_EQ(routed.status, 200) << target << query << ": " << routed.body;
+  }
 }
 
 }  // namespace

@@ -41,8 +41,9 @@ namespace {
 
 constexpr char kRecordsPrefix[] = "/api/v1/records/";
 
-ParamDoc SizeParam(std::string name, std::string description) {
-  return {std::move(name), "integer", "", std::move(description)};
+ParamDoc SizeParam(std::string name, std::string description,
+                   bool required = false) {
+  return {std::move(name), "integer", "", std::move(description), required};
 }
 
 void AddRecordRoutes(Router& router, const LiveLog& live) {
@@ -115,7 +116,7 @@ void AddRecordRoutes(Router& router, const LiveLog& live) {
       "/api/v1/proof/consistency",
       {"Consistency proof: the tree of size `from` is a prefix of the tree "
        "of size `to` (`fundlog consistency --from M --to N --json`).",
-       {SizeParam("from", "the old tree size"),
+       {SizeParam("from", "the old tree size", /*required=*/true),
         SizeParam("to", "the new tree size (default: the log's size)")}},
       [&live](const httplib::Request& request, httplib::Response& response) {
         std::optional<Params> params =
