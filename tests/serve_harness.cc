@@ -165,8 +165,9 @@ int ServerProcess::Raw(const std::string& raw) const {
       answer.append(buffer, static_cast<size_t>(n));
     }
     // "HTTP/1.1 200 OK"
-    if (answer.rfind("HTTP/1.", 0) == 0 && answer.size() >= 12) {
-      absl::SimpleAtoi(answer.substr(9, 3), &status);
+    if (answer.rfind("HTTP/1.", 0) != 0 || answer.size() < 12 ||
+        !absl::SimpleAtoi(answer.substr(9, 3), &status)) {
+      status = 0;
     }
   }
   close(fd);
