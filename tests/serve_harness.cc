@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
+    // A test process that dies leaves no server behind.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
