@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/audit/csv_views.h"
+#include "core/audit/query_json.h"
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
@@ -196,13 +197,9 @@ int RunShow(const Args& args, const Context& context) {
   if (!record.ok()) return Fail("show", record.status());
   std::string out;
   if (args.Has("json")) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(*record, &out, options)
-             .ok()) {
-      return Fail("show", absl::InternalError("cannot print JSON"));
-    }
-    out += "\n";
+    absl::StatusOr<std::string> json = RecordJson(*record);
+    if (!json.ok()) return Fail("show", json.status());
+    out = *json;
   } else {
     google::protobuf::TextFormat::Printer printer;
     printer.SetUseUtf8StringEscaping(true);
@@ -231,6 +228,29 @@ int RunTimeline(const Args& args, const Context& context) {
                 absl::InvalidArgumentError(absl::StrCat(
                     "--to ", FormatDay(*query.to), " is before --from ",
                     FormatDay(*query.from), "; nothing to list")));
+  }
+  if (args.Has("offset") || args.Has("limit")) {
+    // One page of the JSON, holding only the page in memory.
+    absl::StatusOr<std::optional<uint64_t>> offset = args.Uint("offset");
+    absl::StatusOr<std::optional<uint64_t>> limit = args.Uint("limit");
+    for (const absl::Status& s : {offset.status(), limit.status()}) {
+      if (!s.ok()) {
+        std::cerr << "fundlog timeline: " << s.message() << "\n";
+        return kExitUsage;
+      }
+    }
+    if (!args.Has("json") || args.Has("format")) {
+      std::cerr << "fundlog timeline: --offset and --limit go with --json\n";
+      return kExitUsage;
+    }
+    const TimelinePage page{offset->value_or(0), *limit};
+    absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+    if (!log.ok()) return Fail("timeline", log.status());
+    absl::StatusOr<TimelinePageResult> paged =
+        TimelinePaged(**log, query, page);
+    if (!paged.ok()) return Fail("timeline", paged.status());
+    Print(TimelinePageJson(*paged, page));
+    return kExitOk;
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("timeline", log.status());
@@ -362,8 +382,8 @@ std::vector<Command> LogCommands() {
           "refuse unless the log holds exactly N records"}}},
        RunAppend},
       {{"timeline",
-        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json "
+        "[--offset N] [--limit N]] [--format csv [--csv-dialect sv]]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
          {"from", "D",
@@ -374,6 +394,9 @@ std::vector<Command> LogCommands() {
           "period start on or before D)"},
          {"known-at", "D", "only events recorded on or before D"},
          json,
+         {"offset", "N",
+          "with --json: skip the first N events (adds offset, limit, total)"},
+         {"limit", "N", "with --json: at most N events (adds the same keys)"},
          CsvFormatFlag(),
          CsvDialectFlag()}},
        RunTimeline},
