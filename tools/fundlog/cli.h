@@ -56,8 +56,9 @@ std::vector<Command>
 LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command>
 ProofCommands();  // key checkpoint prove consistency verify-proof verify
-std::vector<Command> ExportCommands();  // export
-std::vector<Command> BackupCommands();  // backup restore
+std::vector<Command> ExportCommands();   // export
+std::vector<Command> BackupCommands();   // backup restore
+std::vector<Command> WitnessCommands();  // witness verify-fork
 
 }  // namespace fundlog::cli
 
