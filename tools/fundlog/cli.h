@@ -59,6 +59,7 @@ ProofCommands();  // key checkpoint prove consistency verify-proof verify
 std::vector<Command> ExportCommands();   // export
 std::vector<Command> BackupCommands();   // backup restore
 std::vector<Command> WitnessCommands();  // witness verify-fork
+std::vector<Command> PublishCommands();  // publish
 
 }  // namespace fundlog::cli
 
