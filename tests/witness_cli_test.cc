@@ -269,6 +269,22 @@ TEST_F(WitnessCliTest, CheckpointGathersCosignaturesFromLocalWitnesses) {
   EXPECT_EQ(std::count(note.begin(), note.end(), '\n'), 3 + 1 + 3);
 }
 
+TEST_F(WitnessCliTest, CheckpointIsNotWrittenWhenAWitnessRefuses) {
+  Grow("a", 3, 1);
+  fs::copy(Path("a"), Path("b"), fs::copy_options::recursive);
+  Grow("a", 1, 2);
+  Grow("b", 1, 3);
+  ASSERT_EQ(
+      Db("a", {"checkpoint", "--cosign-with", "w", "--out", "cp-a"}).exit_code,
+      0);
+  RunResult refused =
+      Db("b", {"checkpoint", "--cosign-with", "w", "--out", "cp-b"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("witness w refused: fork refused"));
+  EXPECT_FALSE(fs::exists(Path("cp-b")));
+  EXPECT_EQ(Evidence().size(), 1u);
+}
+
 TEST_F(WitnessCliTest, CosignatureWithWrongTimestampOrKeyIsRefused) {
   Grow("a", 3, 1);
   Checkpoint("a", "cp");
