@@ -2,12 +2,14 @@
 // status each maps to, on in-memory trees: what `serve --witness` and the
 // CLI both rely on. Also the add-checkpoint body parser.
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/fork_evidence.h"
 #include "core/audit/witness.h"
+#include "core/audit/witness_http.h"
 #include "core/audit/witness_state.h"
 #include "core/io/batch_file.h"
 #include "core/merkle/checkpoint.h"
@@ -191,6 +193,60 @@ TEST_F(WitnessCoreTest, ParsesTheTlogWitnessRequestBody) {
                                 "old 4\nnot-base64\n\nx", "old 4\n"}) {
     EXPECT_FALSE(ParseAddCheckpointBody(bad).ok()) << bad;
   }
+}
+
+TEST_F(WitnessCoreTest, HttpAddCheckpointAnswersAsTlogWitnessSays) {
+  Tree tree(5);
+  // An origin never followed: 404 (logs are learnt through the CLI).
+  HttpReply unknown =
+      WitnessAddCheckpointHttp(dir_, "old 0\n\n" + tree.Note(log_key_), kNow);
+  EXPECT_EQ(unknown.status, 404);
+  ASSERT_EQ(Add(tree.Note(log_key_), 0).outcome, WitnessOutcome::kCosigned);
+  tree.Add("r5");
+  std::string body = "old 5\n";
+  for (const merkle::Hash& h : tree.Proof(5)) {
+    absl::StrAppend(&body, merkle::HashToBase64(h), "\n");
+  }
+  absl::StrAppend(&body, "\n", tree.Note(log_key_));
+  HttpReply ok = WitnessAddCheckpointHttp(dir_, body, kNow);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_THAT(ok.body,
+              ::testing::StartsWith("\xE2\x80\x94 revisor.example/w1 "));
+  // Replayed with the old size it no longer has: 409 with its size.
+  HttpReply conflict = WitnessAddCheckpointHttp(dir_, body, kNow);
+  EXPECT_EQ(conflict.status, 409);
+  EXPECT_EQ(conflict.content_type, "text/x.tlog.size");
+  EXPECT_EQ(conflict.body, "6\n");
+  EXPECT_EQ(WitnessAddCheckpointHttp(dir_, "old x\n\n", kNow).status, 400);
+  EXPECT_EQ(WitnessAddCheckpointHttp(
+                dir_, std::string(kAddCheckpointBodyMax + 1, 'a'), kNow)
+                .status,
+            413);
+}
+
+TEST_F(WitnessCoreTest, OnlyCanonicalTilesPathsAreServed) {
+  for (const char* good :
+       {"checkpoint", "tile/0/000", "tile/63/x001/x234/067",
+        "tile/entries/002.p/88", "tile/1/000.p/2", "tile/0/x999/999.p/255"}) {
+    EXPECT_TRUE(IsPublishedPath(good)) << good;
+  }
+  for (const char* bad :
+       {"", "tile", "tile/0", "tile/00/000", "tile/64/000", "tile/0/0",
+        "tile/0/1000", "tile/0/001/002", "tile/0/x1/002", "tile/0/000.p/0",
+        "tile/0/000.p/256", "tile/0/000.p/01", "tile/../000", "tile/0/../000",
+        "../checkpoint", "tile/data/000", "witness.key"}) {
+    EXPECT_FALSE(IsPublishedPath(bad)) << bad;
+  }
+  const std::string pub = dir_ + "-pub";
+  fs::create_directories(pub + "/tile/0");
+  std::ofstream(pub + "/tile/0/000") << "tile bytes";
+  HttpReply tile = PublishedFileHttp(pub, "tile/0/000");
+  EXPECT_EQ(tile.status, 200);
+  EXPECT_EQ(tile.body, "tile bytes");
+  EXPECT_EQ(tile.content_type, "application/octet-stream");
+  EXPECT_EQ(PublishedFileHttp(pub, "tile/0/001").status, 404);
+  EXPECT_EQ(PublishedFileHttp(dir_, "witness.key").status, 404);
+  fs::remove_all(pub);
 }
 
 }  // namespace
