@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "core/audit/fork_evidence.h"
 #include "core/audit/witness.h"
 #include "core/merkle/checkpoint.h"
@@ -45,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)fundlog::ParseAddCheckpointBody(rest);
       break;
     case 'E': {
-      auto evidence = fundlog::ParseEvidenceJson("fuzz.json", rest);
+      auto evidence = fundlog::ParseEvidenceJson(
+          "fuzz.json", absl::string_view(rest.data(), rest.size()));
       if (evidence.ok()) (void)fundlog::CheckForkEvidence(*evidence, log_key);
       break;
     }
