@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/fork_evidence.h"
+#include "core/audit/tiles.h"
 #include "core/audit/witness.h"
 #include "core/audit/witness_http.h"
 #include "core/audit/witness_state.h"
@@ -222,6 +223,22 @@ TEST_F(WitnessCoreTest, HttpAddCheckpointAnswersAsTlogWitnessSays) {
                 dir_, std::string(kAddCheckpointBodyMax + 1, 'a'), kNow)
                 .status,
             413);
+}
+
+TEST(TilePathTest, IndexIn3DigitElementsWithXPrefixAndPartialWidth) {
+  EXPECT_EQ(TilePath(4, 1234067, 1), "tile/4/x001/x234/067.p/1");
+  EXPECT_EQ(TilePath(4, 1234067, 256), "tile/4/x001/x234/067");
+  EXPECT_EQ(TilePath(0, 1000, 256), "tile/0/x001/000");
+  EXPECT_EQ(TilePath(0, 999, 255), "tile/0/999.p/255");
+  EXPECT_EQ(TilePath(kEntriesLevel, 5, 256), "tile/entries/005");
+  EXPECT_EQ(TilePath(kEntriesLevel, 0, 88), "tile/entries/000.p/88");
+  // Every path publish writes is one the server serves.
+  for (uint64_t index : {uint64_t{0}, uint64_t{7}, uint64_t{1234067}}) {
+    for (uint64_t width : {uint64_t{1}, uint64_t{255}, uint64_t{256}}) {
+      EXPECT_TRUE(IsPublishedPath(TilePath(3, index, width)));
+      EXPECT_TRUE(IsPublishedPath(TilePath(kEntriesLevel, index, width)));
+    }
+  }
 }
 
 TEST_F(WitnessCoreTest, OnlyCanonicalTilesPathsAreServed) {
