@@ -351,5 +351,33 @@ TEST_F(WitnessCliTest, GoNoteStillVerifiesTheLogSignatureOnACosignedNote) {
   EXPECT_EQ(std::system(run.c_str()), 0) << run;
 }
 
+TEST_F(WitnessCliTest, GoStandardCryptoVerifiesTheCosignatureAsTheSpecSays) {
+  if (!fs::exists("/usr/bin/go")) GTEST_SKIP() << "go is not installed";
+  Grow("a", 2, 1);
+  ASSERT_EQ(
+      Db("a", {"checkpoint", "--cosign-with", "w", "--out", "cp"}).exit_code,
+      0);
+  // A checker written from the C2SP text with Go's crypto/ed25519 only.
+  const std::string program = Path("verify_cosignature_with_go");
+  const std::string build = absl::StrCat(
+      "cd ", cli_.dir(), " && GO111MODULE=off GOFLAGS= GOCACHE=", cli_.dir(),
+      "/gocache go build -o ", program, " ", FUNDLOG_SOURCE_DIR,
+      "/tests/go/verify_cosignature_with_go.go");
+  ASSERT_EQ(std::system(build.c_str()), 0) << build;
+  auto go = [&](const std::string& note) {
+    return std::system(absl::StrCat("cd ", cli_.dir(), " && ", program, " '",
+                                    witness_key_, "' ", note, " > go.out")
+                           .c_str());
+  };
+  EXPECT_EQ(go("cp"), 0) << ReadAll(Path("go.out"));
+  EXPECT_THAT(ReadAll(Path("go.out")), StartsWith("ok 1"));
+  // The body changed under the cosignature: Go refuses it too.
+  std::string note = ReadAll(Path("cp"));
+  note.replace(note.find("example.org/fund"), 16, "example.org/fuNd");
+  cli_.WriteFile("altered", note);
+  EXPECT_NE(go("altered"), 0);
+  EXPECT_THAT(ReadAll(Path("go.out")), HasSubstr("does not verify"));
+}
+
 }  // namespace
 }  // namespace fundlog::testing

@@ -83,6 +83,21 @@ TEST_F(CosignatureTest, LineCarriesKeyIdBigEndianTimeAndSignature) {
   EXPECT_EQ(time, kTime);
 }
 
+TEST_F(CosignatureTest, SpecExampleLineCarriesTheExampleTimeAfterTheKeyId) {
+  // The cosignature line of the tlog-cosignature spec's example, whose
+  // signed message has "time 1679315147": the layout is key id (4 bytes),
+  // then the time as u64 big-endian, then 64 signature bytes.
+  std::string bytes;
+  ASSERT_TRUE(absl::Base64Unescape(
+      "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2oyin"
+      "1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==",
+      &bytes));
+  ASSERT_EQ(bytes.size(), 4u + 8u + 64u);
+  uint64_t time = 0;
+  for (int i = 4; i < 12; ++i) time = (time << 8) | uint8_t(bytes[i]);
+  EXPECT_EQ(time, 1679315147u);
+}
+
 TEST_F(CosignatureTest, CosignedNoteVerifiesForWitnessAndStillForLog) {
   const std::string cosigned = Cosigned();
   absl::StatusOr<uint64_t> time =
