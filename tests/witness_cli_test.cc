@@ -267,6 +267,13 @@ TEST_F(WitnessCliTest, CheckpointGathersCosignaturesFromLocalWitnesses) {
   // Body (3 lines), the blank line, the log's and two witnesses' lines.
   const std::string note = ReadAll(Path("cp"));
   EXPECT_EQ(std::count(note.begin(), note.end(), '\n'), 3 + 1 + 3);
+  // The cosigned note is still this log's checkpoint for `verify`, and is
+  // what `publish --checkpoint` puts up for everyone.
+  RunResult verify = Db("a", {"verify", "--checkpoint", "cp"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  RunResult publish = Db("a", {"publish", "--to", "pub", "--checkpoint", "cp"});
+  ASSERT_EQ(publish.exit_code, 0) << publish.err;
+  EXPECT_EQ(ReadAll(Path("pub/checkpoint")), note);
 }
 
 TEST_F(WitnessCliTest, CheckpointIsNotWrittenWhenAWitnessRefuses) {
