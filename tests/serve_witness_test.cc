@@ -128,6 +128,38 @@ TEST_F(ServeWitnessTest, AddCheckpointCosignsOverHttpAndAnswers409WithItsSize) {
             400);
 }
 
+TEST_F(ServeWitnessTest, CheckpointCosignWithUrlGathersTheRemoteCosignature) {
+  std::string url = server_->url();
+  for (int round = 2; round <= 3; ++round) {
+    Grow(3, round, absl::StrCat("r", round, ".textpb"));
+    // The client learns the witness's size from a 409, then sends the proof.
+    RunResult cp = cli_.Run({"checkpoint", "--cosign-with", url, "--out",
+                             absl::StrCat("cpu", round)});
+    ASSERT_EQ(cp.exit_code, 0) << cp.err;
+    cli_.WriteFile("p.json", cli_.Run({"prove", "3"}).out);
+    RunResult verified = cli_.Run({"verify-proof", "--key", key_,
+                                   "--checkpoint", absl::StrCat("cpu", round),
+                                   "--witness", witness_key_, "p.json"});
+    EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  }
+  // A copy of the log that went its own way is refused, nothing written.
+  fs::copy(cli_.dir() + "/fundlog-data", cli_.dir() + "/fork",
+           fs::copy_options::recursive);
+  ASSERT_EQ(cli_.Run({"checkpoint", "--cosign-with", url}).exit_code, 0);
+  Grow(1, 7, "m.textpb");
+  Grow(1, 8, "n.textpb", cli_.dir() + "/fork");
+  ASSERT_EQ(cli_.Run({"checkpoint", "--cosign-with", url}).exit_code, 0);
+  RunResult fork = cli_.Run(
+      {"--db", "fork", "checkpoint", "--cosign-with", url, "--out", "cpf"});
+  EXPECT_EQ(fork.exit_code, 1);
+  EXPECT_THAT(fork.err, HasSubstr("refused"));
+  EXPECT_FALSE(fs::exists(cli_.dir() + "/cpf"));
+  RunResult unreachable = cli_.Run(
+      {"checkpoint", "--cosign-with", "http://127.0.0.1:1", "--out", "cpx"});
+  EXPECT_EQ(unreachable.exit_code, 3);
+  EXPECT_FALSE(fs::exists(cli_.dir() + "/cpx"));
+}
+
 TEST_F(ServeWitnessTest, ForkedCheckpointIsRefusedOverHttpWithEvidence) {
   // The log and a copy of it (same origin and key) grow apart from size 6.
   fs::copy(cli_.dir() + "/fundlog-data", cli_.dir() + "/fork",

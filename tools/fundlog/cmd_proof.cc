@@ -157,14 +157,16 @@ std::vector<Command> ProofCommands() {
       {{"key", "key", "Print the verifier key (signed-note form).", {}},
        RunKey},
       {{"checkpoint",
-        "checkpoint [--out FILE] [--cosign-with W]...",
+        "checkpoint [--out FILE] [--cosign-with W|URL]...",
         "Sign a C2SP tlog checkpoint of the log as it stands. With "
-        "--cosign-with, each local witness directory W cosigns it first "
-        "(given a consistency proof from what W saw last); if one refuses, "
-        "nothing is written (exit 1).",
+        "--cosign-with, each witness (a local witness directory W, or the URL "
+        "of a C2SP tlog-witness server such as `fundlog serve --witness`) "
+        "cosigns it first, given a consistency proof from what it saw last; "
+        "if one refuses, nothing is written (exit 1).",
         {{"out", "FILE", "write it to FILE instead of stdout"},
-         {"cosign-with", "W",
-          "a witness directory (`fundlog witness init`); repeatable"}}},
+         {"cosign-with", "W|URL",
+          "a witness directory (`fundlog witness init`) or a witness's URL; "
+          "repeatable"}}},
        RunCheckpoint},
       {{"prove",
         "prove SEQ [--size N] [--json]",

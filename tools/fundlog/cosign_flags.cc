@@ -3,11 +3,13 @@
 #include <ctime>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/audit/witness.h"
 #include "core/audit/witness_state.h"
 #include "core/merkle/cosignature.h"
+#include "core/serve/witness_client.h"
 #include "core/store/tree_writer.h"
 
 namespace fundlog::cli {
@@ -18,6 +20,17 @@ absl::StatusOr<std::string> CosignWithWitnesses(
   std::string cosigned = note;
   LogNodeReader reader(log);
   for (const std::string& dir : dirs) {
+    if (absl::StartsWith(dir, "http://") || absl::StartsWith(dir, "https://")) {
+      absl::StatusOr<std::string> lines = serve::RequestCosignature(
+          dir, note, size,
+          [&reader, size](
+              uint64_t old_size) -> absl::StatusOr<std::vector<merkle::Hash>> {
+            return merkle::ConsistencyProof(old_size, size, reader);
+          });
+      if (!lines.ok()) return lines.status();
+      cosigned += *lines;
+      continue;
+    }
     absl::StatusOr<std::optional<WitnessedLog>> state =
         LoadWitnessedLog(dir, log.Info().origin);
     if (!state.ok()) return state.status();
@@ -44,6 +57,17 @@ absl::StatusOr<std::string> CosignWithWitnesses(
                                              "; no checkpoint written"));
     }
     cosigned += result->cosignature;
+  }
+  // Whatever a witness answered, the note must still be the log's.
+  absl::StatusOr<merkle::VerifierKey> key =
+      merkle::ParseVerifierKey(log.Info().verifier_key);
+  if (!key.ok()) return key.status();
+  if (absl::StatusOr<merkle::Checkpoint> opened =
+          merkle::OpenCheckpoint(cosigned, *key);
+      !opened.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a witness's answer breaks the note: ", opened.status().message(),
+        "; no checkpoint written"));
   }
   return cosigned;
 }

@@ -12,10 +12,12 @@
 
 namespace fundlog::cli {
 
-// Asks each local witness directory in `dirs` to cosign `note` (the log's
+// Asks each witness in `dirs` (a local witness directory, or the URL of a
+// tlog-witness server: http:// or https://) to cosign `note` (the log's
 // signed checkpoint of `size`), with a consistency proof from the size the
 // witness last cosigned, and returns the note with every cosignature line
-// appended. kAborted naming the witness and its reason when one refuses.
+// appended. kAborted naming the witness and its reason when one refuses;
+// kUnavailable when a URL cannot be reached.
 absl::StatusOr<std::string> CosignWithWitnesses(
     EventLog& log, const std::string& note, uint64_t size,
     const std::vector<std::string>& dirs);
