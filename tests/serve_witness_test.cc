@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -158,6 +159,33 @@ TEST_F(ServeWitnessTest, CheckpointCosignWithUrlGathersTheRemoteCosignature) {
       {"checkpoint", "--cosign-with", "http://127.0.0.1:1", "--out", "cpx"});
   EXPECT_EQ(unreachable.exit_code, 3);
   EXPECT_FALSE(fs::exists(cli_.dir() + "/cpx"));
+}
+
+TEST_F(ServeWitnessTest, ConcurrentRequestsFromOneSizeCosignExactlyOnce) {
+  // tlog-witness: checking the old size and storing the new checkpoint are
+  // one step, so of eight identical requests from size 6 one is cosigned
+  // and the others learn that the witness is at 10 now.
+  Grow(4, 2, "b.textpb");
+  ASSERT_EQ(cli_.Run({"checkpoint", "--out", "cp10"}).exit_code, 0);
+  const std::string body = Body(6, ReadAll(cli_.dir() + "/cp10"));
+  std::vector<HttpAnswer> answers(8);
+  std::vector<std::thread> threads;
+  for (HttpAnswer& answer : answers) {
+    threads.emplace_back([&answer, &body, this] {
+      answer = server_->Request("POST", "/add-checkpoint", body);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  int cosigned = 0;
+  for (const HttpAnswer& answer : answers) {
+    if (answer.status == 200) {
+      ++cosigned;
+    } else {
+      EXPECT_EQ(answer.status, 409) << answer.body;
+      EXPECT_EQ(answer.body, "10\n");
+    }
+  }
+  EXPECT_EQ(cosigned, 1);
 }
 
 TEST_F(ServeWitnessTest, ForkedCheckpointIsRefusedOverHttpWithEvidence) {
