@@ -127,6 +127,12 @@ TEST_F(ServeWitnessTest, AddCheckpointCosignsOverHttpAndAnswers409WithItsSize) {
   EXPECT_EQ(conflict.body, "10\n");
   EXPECT_EQ(server_->Request("POST", "/add-checkpoint", "old x\n\n").status,
             400);
+  // The server's body limit (16 KiB) holds for this route too.
+  EXPECT_EQ(server_
+                ->Request("POST", "/add-checkpoint",
+                          "old 0\n\n" + std::string(20 * 1024, 'a'))
+                .status,
+            413);
 }
 
 TEST_F(ServeWitnessTest, CheckpointCosignWithUrlGathersTheRemoteCosignature) {
