@@ -35,6 +35,15 @@ void Router::Get(std::string path, RouteDoc doc, RouteHandler handler) {
             std::move(handler)});
 }
 
+bool Router::Has(absl::string_view method, absl::string_view path) const {
+  for (const Route& route : routes_) {
+    const bool matches =
+        route.prefix ? absl::StartsWith(path, route.path) : path == route.path;
+    if (matches && route.method == method) return true;
+  }
+  return false;
+}
+
 void Router::Dispatch(const httplib::Request& request,
                       httplib::Response& response) const {
   // HEAD is GET without the body (the library drops it).

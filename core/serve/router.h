@@ -65,6 +65,9 @@ class Router {
   void Dispatch(const httplib::Request& request,
                 httplib::Response& response) const;
 
+  // True if a route of `method` matches `path` (as Dispatch matches).
+  bool Has(absl::string_view method, absl::string_view path) const;
+
   const std::vector<Route>& routes() const { return routes_; }
   // Replaces the route added last (to give a route its handler after the
   // fact, as the OpenAPI route does).

@@ -18,6 +18,7 @@
 #include "core/serve/live_log.h"
 #include "core/serve/page_routes.h"
 #include "core/serve/router.h"
+#include "core/serve/witness_routes.h"
 #include "httplib.h"
 
 namespace fundlog::serve {
@@ -65,11 +66,23 @@ void Configure(httplib::Server& server, const Router& router) {
   // Every request is routed here; the library's regex routing never runs.
   server.set_pre_routing_handler(
       [&router](const httplib::Request& request, httplib::Response& response) {
-        if (HeadersWithinLimits(request, response)) {
-          router.Dispatch(request, response);
+        if (!HeadersWithinLimits(request, response)) {
+          return httplib::Server::HandlerResponse::Handled;
         }
+        // The library reads a request's body only after this handler: a
+        // POST that a route takes (the witness's add-checkpoint) goes on to
+        // the Post handler below, which has its body (at most
+        // kMaxBodyBytes). Everything else is answered here.
+        if (request.method == "POST" && router.Has("POST", request.path)) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        router.Dispatch(request, response);
         return httplib::Server::HandlerResponse::Handled;
       });
+  server.Post(".*", [&router](const httplib::Request& request,
+                              httplib::Response& response) {
+    router.Dispatch(request, response);
+  });
   // What the library refuses itself (a request line over 8 KiB: 414, a
   // body over the limit: 413, ...) gets a JSON body too.
   server.set_error_handler([](const httplib::Request&,
@@ -114,6 +127,11 @@ absl::Status Serve(const ServeOptions& options) {
   Router router;
   AddPageRoutes(router);
   AddApiRoutes(router, **live, api);
+  if (absl::Status s =
+          AddWitnessRoutes(router, options.witness_dir, options.tiles_dir);
+      !s.ok()) {
+    return s;
+  }
   AddOpenApiRoute(router);  // last: it describes the routes before it
 
   httplib::Server server;

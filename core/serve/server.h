@@ -27,6 +27,8 @@ struct ServeOptions {
   int port = 8080;                 // 0: any free port
   std::string lang = "sv";         // "sv" or "en", for the page
   bool floor_route = false;        // GET /bench/floor (benchmarks)
+  std::string witness_dir;         // POST /add-checkpoint as this witness
+  std::string tiles_dir;  // GET /checkpoint, /tile/... from this directory
   absl::Duration poll = absl::Milliseconds(200);  // looks for new records
 };
 

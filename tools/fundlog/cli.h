@@ -56,9 +56,11 @@ std::vector<Command>
 LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command>
 ProofCommands();  // key checkpoint prove consistency verify-proof verify
-std::vector<Command> ExportCommands();  // export
-std::vector<Command> BackupCommands();  // backup restore
-std::vector<Command> ServeCommands();   // serve
+std::vector<Command> ExportCommands();   // export
+std::vector<Command> BackupCommands();   // backup restore
+std::vector<Command> ServeCommands();    // serve
+std::vector<Command> WitnessCommands();  // witness verify-fork
+std::vector<Command> PublishCommands();  // publish
 
 }  // namespace fundlog::cli
 

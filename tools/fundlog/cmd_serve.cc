@@ -84,6 +84,8 @@ int RunServe(const Args& args, const Context& context) {
                  "reverse proxy.\n";
   }
   options.floor_route = args.Has("bench-floor");
+  options.witness_dir = args.Get("witness").value_or("");
+  options.tiles_dir = args.Get("tiles").value_or("");
   if (absl::Status s = serve::Serve(options); !s.ok()) {
     return Fail("serve", s);
   }
@@ -95,7 +97,8 @@ int RunServe(const Args& args, const Context& context) {
 std::vector<Command> ServeCommands() {
   return {
       {{"serve",
-        "serve [--listen 127.0.0.1:8080] [--lang sv|en] [--allow-remote]",
+        "serve [--listen 127.0.0.1:8080] [--lang sv|en] [--allow-remote] "
+        "[--witness W] [--tiles DIR]",
         "Serve the log read-only over HTTP: the page and the JSON API "
         "(/api/v1/openapi.json). Writers in other processes go on "
         "appending; new records show within a second. Prints the URL as "
@@ -105,6 +108,12 @@ std::vector<Command> ServeCommands() {
          {"lang", "sv|en", "the page's language (default sv)"},
          {"allow-remote", "",
           "allow a non-loopback address (plain HTTP: use a TLS proxy)"},
+         {"witness", "W",
+          "also answer POST /add-checkpoint (C2SP tlog-witness) as the "
+          "witness directory W, for the logs W follows"},
+         {"tiles", "DIR",
+          "also serve GET /checkpoint and /tile/... (C2SP tlog-tiles) from "
+          "DIR, written by `fundlog publish --to DIR`"},
          {"bench-floor", "",
           "for benchmarks: also answer GET /bench/floor with a fixed 1 KiB "
           "body"}}},
