@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
 #include "core/io/json_writer.h"
+#include "core/io/text.h"
 #include "core/store/dates.h"
 #include "core/store/validate.h"
 
@@ -71,14 +72,17 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
   return out;
 }
 
-std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
   // One header line per event, then its summary, source, passage and note
   // indented beneath it, wrapped to fit a page.
   constexpr size_t kWidth = 100;
   constexpr size_t kIndent = 7;
+  const Words& w = WordsFor(lang);
   const std::string indent(kIndent, ' ');
-  std::string out = absl::StrFormat("%5s  %-24s  %-11s  %s\n", "seq",
-                                    "effective", "recorded", "kind");
+  std::string out =
+      absl::StrCat(PadLeft(w.col_seq, 5), "  ", PadRight(w.col_effective, 24),
+                   "  ", PadRight(w.col_recorded, 11), "  ", w.col_kind, "\n");
   auto block = [&](absl::string_view label, absl::string_view text) {
     if (text.empty()) return;
     absl::StrAppend(&out, indent,
@@ -87,15 +91,16 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
   };
   for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
-    absl::StrAppendFormat(&out, "%5d  %-24s  %-11s  %s\n", record.seq(),
-                          EffectiveText(event.effective()), event.recorded_on(),
-                          std::string(PayloadKind(event)));
-    block("", Summarize(event));
-    block("source: ", SourceText(event.source()));
-    block("passage: ", event.source().passage());
-    block("note: ", event.note());
+    absl::StrAppend(&out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
+                    PadRight(EffectiveText(event.effective(), lang), 24), "  ",
+                    PadRight(event.recorded_on(), 11), "  ",
+                    KindLabel(lang, PayloadKind(event)), "\n");
+    block("", Summarize(event, lang));
+    block(w.source, SourceText(event.source()));
+    block(w.passage, event.source().passage());
+    block(w.note, event.note());
   }
-  absl::StrAppend(&out, records.size(), " events\n");
+  absl::StrAppend(&out, records.size(), w.events, "\n");
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "core/audit/lang.h"
 #include "core/store/event_log.h"
 #include "fundlog/v1/events.pb.h"
 
@@ -29,8 +30,10 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
     const EventLog& log, const TimelineQuery& query);
 
 // An aligned table for a terminal or a working paper: seq, effective,
-// recorded_on, kind, summary, and under each event its source and note.
-std::string TimelineText(const std::vector<v1::StoredRecord>& records);
+// recorded_on, kind, summary, and under each event its source and note;
+// headings, kinds and summaries in `lang`.
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang = Lang::kEn);
 
 // {"events": [{"seq", "event_id", "kind", "fund", "effective_from",
 // "effective_to" (null when open), "recorded_on", "recorded_by",
