@@ -328,6 +328,11 @@
   async function start() {
     const params = new URLSearchParams(location.search);
     state.tamper = params.get("debug-tamper") === "proof";
+    if (state.tamper) {
+      // Say so on the page (and on paper): every proof is altered on purpose.
+      document.body.prepend(el("p", { id: "debug-banner", role: "alert" },
+        "debug-tamper=proof: " + t("tamper_banner")));
+    }
     const config = await api("config").catch(() => ({ lang: "sv", origin: "" }));
     state.serverLang = state.lang = config.lang === "en" ? "en" : "sv";
     if (params.get("lang") === "en" || params.get("lang") === "sv") state.lang = params.get("lang");
