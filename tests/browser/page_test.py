@@ -210,6 +210,15 @@ def main():
         check(status == "ok", "record 5 verifies in the browser: " + text.replace("\n", " | ")[:300])
         driver.save_screenshot(os.path.join(args.artefacts, "page_verified.png"))
 
+        # Another log's key (not pinned) does not vouch for this checkpoint.
+        other = os.path.join(args.workdir, "other")
+        fundlog(args, other, "init", "--origin", "another/log")
+        set_text(driver, "verifier-key", fundlog(args, other, "key").strip())
+        status, text = run_verification(driver)
+        check(status == "failed" and len(driver.find_elements(
+            By.CSS_SELECTOR, "#verify-result li[data-check='check_signature'].failed")) == 1,
+              "another log's key fails at the signature: " + text.replace("\n", " | ")[:200])
+
         # English.
         driver.find_element(By.ID, "lang-switch").click()
         wait_ready(driver)
