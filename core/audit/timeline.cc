@@ -105,9 +105,23 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records,
 }
 
 std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
+  return TimelineJson(records, std::nullopt);
+}
+
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         const std::optional<TimelinePage>& page) {
+  size_t first = 0;
+  size_t end = records.size();
+  if (page) {
+    first = static_cast<size_t>(std::min<uint64_t>(page->offset, end));
+    if (page->limit && *page->limit < end - first) {
+      end = first + static_cast<size_t>(*page->limit);
+    }
+  }
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
-  for (const v1::StoredRecord& record : records) {
+  for (size_t i = first; i < end; ++i) {
+    const v1::StoredRecord& record = records[i];
     const v1::Event& event = record.event();
     const v1::Source& source = event.source();
     json.BeginObject();
@@ -140,7 +154,18 @@ std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
     json.EndObject();
     json.EndObject();
   }
-  json.EndArray().EndObject();
+  json.EndArray();
+  if (page) {
+    json.Key("offset").Uint(page->offset);
+    json.Key("limit");
+    if (page->limit) {
+      json.Uint(*page->limit);
+    } else {
+      json.Null();
+    }
+    json.Key("total").Uint(records.size());
+  }
+  json.EndObject();
   return json.str() + "\n";
 }
 

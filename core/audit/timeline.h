@@ -42,6 +42,18 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records,
 // "document_sha256"}}]}
 std::string TimelineJson(const std::vector<v1::StoredRecord>& records);
 
+// One page of the timeline: the events from `offset` on, at most `limit`
+// (all when unset).
+struct TimelinePage {
+  uint64_t offset = 0;
+  std::optional<uint64_t> limit;
+};
+// As above with `page`: only the page's events, followed by "offset",
+// "limit" (null when unset) and "total" (the events of the whole
+// timeline). Without a page exactly TimelineJson(records).
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         const std::optional<TimelinePage>& page);
+
 }  // namespace fundlog
 
 #endif  // FUNDLOG_CORE_AUDIT_TIMELINE_H_

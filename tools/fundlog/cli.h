@@ -59,6 +59,7 @@ std::vector<Command>
 ProofCommands();  // key checkpoint prove consistency verify-proof verify
 std::vector<Command> ExportCommands();  // export
 std::vector<Command> BackupCommands();  // backup restore
+std::vector<Command> ServeCommands();   // serve
 
 }  // namespace fundlog::cli
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/audit/csv_views.h"
 #include "core/audit/lang.h"
+#include "core/audit/query_json.h"
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
@@ -198,13 +199,9 @@ int RunShow(const Args& args, const Context& context) {
   if (!record.ok()) return Fail("show", record.status());
   std::string out;
   if (args.Has("json")) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(*record, &out, options)
-             .ok()) {
-      return Fail("show", absl::InternalError("cannot print JSON"));
-    }
-    out += "\n";
+    absl::StatusOr<std::string> json = RecordJson(*record);
+    if (!json.ok()) return Fail("show", json.status());
+    out = *json;
   } else {
     google::protobuf::TextFormat::Printer printer;
     printer.SetUseUtf8StringEscaping(true);
@@ -247,7 +244,24 @@ int RunTimeline(const Args& args, const Context& context) {
     Print(TimelineCsv(*records, **csv));
     return kExitOk;
   }
-  Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
+  std::optional<TimelinePage> page;
+  if (args.Has("offset") || args.Has("limit")) {
+    absl::StatusOr<std::optional<uint64_t>> offset = args.Uint("offset");
+    absl::StatusOr<std::optional<uint64_t>> limit = args.Uint("limit");
+    for (const absl::Status& s : {offset.status(), limit.status()}) {
+      if (!s.ok()) {
+        std::cerr << "fundlog timeline: " << s.message() << "\n";
+        return kExitUsage;
+      }
+    }
+    if (!args.Has("json")) {
+      std::cerr << "fundlog timeline: --offset and --limit need --json\n";
+      return kExitUsage;
+    }
+    page = TimelinePage{offset->value_or(0), *limit};
+  }
+  Print(args.Has("json") ? TimelineJson(*records, page)
+                         : TimelineText(*records));
   return kExitOk;
 }
 
@@ -323,8 +337,8 @@ std::vector<Command> LogCommands() {
           "refuse unless the log holds exactly N records"}}},
        RunAppend},
       {{"timeline",
-        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json "
+        "[--offset N] [--limit N]] [--format csv [--csv-dialect sv]]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
          {"from", "D",
@@ -335,6 +349,9 @@ std::vector<Command> LogCommands() {
           "period start on or before D)"},
          {"known-at", "D", "only events recorded on or before D"},
          json,
+         {"offset", "N",
+          "with --json: skip the first N events (adds offset, limit, total)"},
+         {"limit", "N", "with --json: at most N events (adds the same keys)"},
          CsvFormatFlag(),
          CsvDialectFlag()}},
        RunTimeline},

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/proof_json.h"
+#include "core/audit/query_json.h"
 #include "core/io/batch_file.h"
 #include "core/io/durable_file.h"
 #include "core/io/json_writer.h"
@@ -40,19 +41,6 @@ int RunCheckpoint(const Args& args, const Context& context) {
   return kExitOk;
 }
 
-// Reads --size (default: the log's size) and checks it against the log.
-absl::StatusOr<uint64_t> SizeFlag(const Args& args, absl::string_view flag,
-                                  const EventLog& log) {
-  absl::StatusOr<std::optional<uint64_t>> size = args.Uint(std::string(flag));
-  if (!size.ok()) return size.status();
-  const uint64_t value = size->value_or(log.Size());
-  if (value > log.Size()) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "--", flag, " ", value, " exceeds the log's size ", log.Size()));
-  }
-  return value;
-}
-
 int RunProve(const Args& args, const Context& context) {
   uint64_t seq = 0;
   if (!absl::SimpleAtoi(args.positional()[0], &seq)) {
@@ -62,28 +50,12 @@ int RunProve(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("prove", log.status());
-  absl::StatusOr<uint64_t> size = SizeFlag(args, "size", **log);
+  absl::StatusOr<std::optional<uint64_t>> size = args.Uint("size");
   if (!size.ok()) return Fail("prove", size.status());
-  if (seq >= *size) {
-    return Fail("prove",
-                absl::OutOfRangeError(absl::StrCat(
-                    "record ", seq, " is not in a tree of size ", *size)));
-  }
-  LogNodeReader reader(**log);
-  InclusionProofDoc doc;
-  doc.leaf_index = seq;
-  doc.tree_size = *size;
-  absl::StatusOr<std::string> leaf = (*log)->ReadRaw(seq);
-  absl::StatusOr<merkle::Hash> root = merkle::RootAt(*size, reader);
-  absl::StatusOr<std::vector<merkle::Hash>> proof =
-      merkle::InclusionProof(seq, *size, reader);
-  for (const absl::Status& s : {leaf.status(), root.status(), proof.status()}) {
-    if (!s.ok()) return Fail("prove", s);
-  }
-  doc.leaf_data = *leaf;
-  doc.root_hash = *root;
-  doc.proof = *proof;
-  Print(ProofToJson(doc));
+  absl::StatusOr<InclusionProofDoc> doc =
+      InclusionProofOf(**log, seq, size->value_or((*log)->Size()));
+  if (!doc.ok()) return Fail("prove", doc.status());
+  Print(ProofToJson(*doc));
   return kExitOk;
 }
 
@@ -96,30 +68,16 @@ int RunConsistency(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("consistency", log.status());
-  absl::StatusOr<uint64_t> old_size = SizeFlag(args, "from", **log);
-  absl::StatusOr<uint64_t> new_size = SizeFlag(args, "to", **log);
+  absl::StatusOr<std::optional<uint64_t>> old_size = args.Uint("from");
+  absl::StatusOr<std::optional<uint64_t>> new_size = args.Uint("to");
   for (const absl::Status& s : {old_size.status(), new_size.status()}) {
     if (!s.ok()) return Fail("consistency", s);
   }
-  if (*old_size > *new_size) {
-    return Fail("consistency", absl::OutOfRangeError("--from exceeds --to"));
-  }
-  LogNodeReader reader(**log);
-  ConsistencyProofDoc doc;
-  doc.old_size = *old_size;
-  doc.new_size = *new_size;
-  absl::StatusOr<merkle::Hash> old_root = merkle::RootAt(*old_size, reader);
-  absl::StatusOr<merkle::Hash> new_root = merkle::RootAt(*new_size, reader);
-  absl::StatusOr<std::vector<merkle::Hash>> proof =
-      merkle::ConsistencyProof(*old_size, *new_size, reader);
-  for (const absl::Status& s :
-       {old_root.status(), new_root.status(), proof.status()}) {
-    if (!s.ok()) return Fail("consistency", s);
-  }
-  doc.old_root = *old_root;
-  doc.new_root = *new_root;
-  doc.proof = *proof;
-  Print(ProofToJson(doc));
+  absl::StatusOr<ConsistencyProofDoc> doc =
+      ConsistencyProofOf(**log, old_size->value_or((*log)->Size()),
+                         new_size->value_or((*log)->Size()));
+  if (!doc.ok()) return Fail("consistency", doc.status());
+  Print(ProofToJson(*doc));
   return kExitOk;
 }
 

@@ -18,7 +18,7 @@ constexpr absl::string_view kDefaultDb = "./fundlog-data";
 std::vector<Command> AllCommands() {
   std::vector<Command> all = LogCommands();
   for (auto group : {LedgerCommands(), ProofCommands(), ExportCommands(),
-                     BackupCommands()}) {
+                     BackupCommands(), ServeCommands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
