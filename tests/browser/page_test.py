@@ -17,8 +17,8 @@ starting one; for working on the page.)
 import argparse
 import json
 import os
+import select
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,10 +57,13 @@ def fundlog(args, db, *rest):
     return out.stdout
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def read_url(server, seconds=30):
+    """The URL `fundlog serve --listen 127.0.0.1:0` prints first."""
+    ready, _, _ = select.select([server.stdout], [], [], seconds)
+    line = server.stdout.readline().strip() if ready else ""
+    if not line.startswith("http://127.0.0.1:"):
+        raise RuntimeError(f"fundlog serve printed no URL within {seconds} s: {line!r}")
+    return line.rstrip("/")
 
 
 def wait_for_server(url, server, seconds=30):
@@ -145,12 +148,13 @@ def main():
             fundlog(args, db, "demo")
         url = args.url
         if url is None:
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
+            # Port 0: the server picks a free loopback port and prints its
+            # URL as the first line on stdout.
             server = subprocess.Popen(
-                [args.fundlog, "--db", db, "serve", "--listen", f"127.0.0.1:{port}", "--lang", "sv"],
-                stdout=open(os.path.join(args.workdir, "serve.out"), "w"),
+                [args.fundlog, "--db", db, "serve", "--listen", "127.0.0.1:0", "--lang", "sv"],
+                stdout=subprocess.PIPE, text=True,
                 stderr=open(os.path.join(args.workdir, "serve.err"), "w"))
+            url = read_url(server)
         config = wait_for_server(url, server)
         check(config.get("lang") == "sv", "the server says its language is sv")
 
