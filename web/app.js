@@ -9,7 +9,8 @@
   const I = FundlogI18n;
   const V = FundlogVerify;
   const $ = (id) => document.getElementById(id);
-  const state = { lang: "sv", serverLang: "sv", origin: "", funds: [], events: [], tamper: false };
+  const state = { lang: "sv", serverLang: "sv", origin: "", funds: [], events: [], tamper: false,
+    generation: 0, checks: 0 };
   const KEY_STORE = "fundlog.verifierKey";
   const t = (key) => I.t(state.lang, key);
 
@@ -289,6 +290,7 @@
         eventId: event ? event.event_id : "" });
       result.dataset.status = outcome.ok ? "ok" : "failed";
       result.dataset.seq = seq;
+      result.dataset.runs = String(++state.checks);
       result.replaceChildren(
         el("p", { class: "verdict " + (outcome.ok ? "ok" : "failed"), id: "verify-verdict" },
           (outcome.ok ? t("verify_ok") : t("verify_failed")) + " – " + t("record") + " " + seq),
@@ -301,6 +303,7 @@
           .replace("{key}", $("verifier-key").value.trim().split("+", 2).join("+"))) : "");
     } catch (e) {
       result.dataset.status = "failed";
+      result.dataset.runs = String(++state.checks);
       result.replaceChildren(el("p", { class: "verdict failed", id: "verify-verdict" }, t("verify_failed") + ": " + e.message));
     }
   }
@@ -322,6 +325,8 @@
       showStatus(t("error") + ": " + e.message, true);
     } finally {
       document.body.dataset.ready = "true";
+      // Counts finished refreshes, so a test can wait for the next one.
+      document.body.dataset.generation = String(++state.generation);
     }
   }
 

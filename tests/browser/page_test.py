@@ -93,9 +93,22 @@ def start_browser(profile):
     return webdriver.Chrome(service=service, options=options), service
 
 
-def wait_ready(driver):
+def generation(driver):
+    """How many refreshes the page has finished (body[data-generation])."""
+    return int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-generation") or 0)
+
+
+def wait_ready(driver, after=0):
+    """Waits for a refresh later than the `after`-th to finish."""
     WebDriverWait(driver, 60).until(
-        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+        lambda d: generation(d) > after
+        and d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+
+
+def click_and_wait(driver, element_id):
+    before = generation(driver)
+    driver.find_element(By.ID, element_id).click()
+    wait_ready(driver, before)
 
 
 def set_text(driver, element_id, text):
@@ -121,10 +134,10 @@ def page_cells(driver):
 
 
 def run_verification(driver):
+    runs = driver.find_element(By.ID, "verify-result").get_attribute("data-runs") or "0"
     driver.find_element(By.ID, "verify-run").click()
     WebDriverWait(driver, 30).until(
-        lambda d: d.find_element(By.ID, "verify-result").get_attribute("data-status")
-        in ("ok", "failed"))
+        lambda d: (d.find_element(By.ID, "verify-result").get_attribute("data-runs") or "0") != runs)
     result = driver.find_element(By.ID, "verify-result")
     return result.get_attribute("data-status"), result.text
 
@@ -166,8 +179,7 @@ def main():
 
         set_text(driver, "as-of", DAY)
         set_text(driver, "known-at", "")
-        driver.find_element(By.ID, "apply").click()
-        wait_ready(driver)
+        click_and_wait(driver, "apply")
         check(driver.find_element(By.ID, "balance-as-of").text == DAY, "the page shows " + DAY)
         cells = page_cells(driver)
         for view in VIEWS:
@@ -224,8 +236,7 @@ def main():
               "another log's key fails at the signature: " + text.replace("\n", " | ")[:200])
 
         # English.
-        driver.find_element(By.ID, "lang-switch").click()
-        wait_ready(driver)
+        click_and_wait(driver, "lang-switch")
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "switched to English")
         check("Balance sheet as of" in driver.find_element(By.ID, "balance-h").text, "English heading")
         heads = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#balance-table th.view-head")]
