@@ -117,6 +117,9 @@
       }
       body.append(tr);
     }
+    if (accounts.size === 0) {
+      body.append(el("tr", {}, el("td", { colSpan: 1 + I.VIEWS.length }, t("no_facts"))));
+    }
     $("balance-as-of").textContent = asOf;
     $("balance-known-at").textContent = knownAt ? t("known_at_suffix") + knownAt : "";
   }

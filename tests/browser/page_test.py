@@ -217,6 +217,27 @@ def main():
               "totals: the allocation agrees with the 10 mnkr the source states")
         driver.save_screenshot(os.path.join(args.artefacts, "page_sv.png"))
 
+        # As known on a day: the same question with known_at.
+        known = "2012-01-01"
+        set_text(driver, "known-at", known)
+        click_and_wait(driver, "apply")
+        check(known in driver.find_element(By.ID, "balance-known-at").text, "the page says as known on " + known)
+        cells = page_cells(driver)
+        expected = {}
+        for view in VIEWS:
+            cli = json.loads(fundlog(args, db, "balance", "--as-of", DAY, "--known-at", known,
+                                     "--view", view, "--json"))
+            expected.update({(view, a["account"]): (a["min_ore"], a["max_ore"]) for a in cli["accounts"]})
+        check(cells == expected, f"as known on {known}, the page equals balance --known-at --json: {cells}")
+        events = driver.find_elements(By.CSS_SELECTOR, "#timeline li[data-seq]")
+        check(len(events) == 2, f"as known on {known}, the timeline holds the 2 events recorded by then")
+        # A malformed day is refused on the page, before any request.
+        set_text(driver, "known-at", "2014-13-01")
+        driver.find_element(By.ID, "apply").click()
+        check("ÅÅÅÅ-MM-DD" in driver.find_element(By.ID, "status").text, "a malformed day is refused")
+        set_text(driver, "known-at", "")
+        click_and_wait(driver, "apply")
+
         # The proof, checked in the browser against the pinned key.
         key = fundlog(args, db, "key").strip()
         set_text(driver, "verifier-key", key)
