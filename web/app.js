@@ -321,8 +321,8 @@
       await loadTimeline(knownAt, fund);
       showTimeline();
       await Promise.all([showBalances(asOf, knownAt, fund), showChart(knownAt, fund), showTotals(knownAt, fund)]);
-      const note = await api("checkpoint");
-      $("checkpoint").textContent = note;
+      // 404 until `fundlog checkpoint` (or demo) has signed one.
+      $("checkpoint").textContent = await api("checkpoint").catch((e) => t("no_checkpoint") + " (" + e.message + ")");
       showStatus("");
     } catch (e) {
       showStatus(t("error") + ": " + e.message, true);

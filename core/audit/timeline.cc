@@ -1,7 +1,5 @@
 #include "core/audit/timeline.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
@@ -46,14 +44,13 @@ std::string Wrap(absl::string_view text, size_t width, size_t indent) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
-    const EventLog& log, const TimelineQuery& query) {
-  std::vector<v1::StoredRecord> out;
+absl::Status ScanTimeline(const EventLog& log, const TimelineQuery& query,
+                          const EventLog::RecordVisitor& visit) {
   const absl::CivilDay first(1000, 1, 1);
   const absl::CivilDay last(9999, 12, 31);
   const std::string from = query.from ? FormatDay(*query.from) : "";
   const std::string known_at = query.known_at ? FormatDay(*query.known_at) : "";
-  absl::Status scanned = log.ScanByEffective(
+  return log.ScanByEffective(
       query.fund_id, first, query.to.value_or(last),
       [&](const v1::StoredRecord& record) {
         const v1::Event& event = record.event();
@@ -65,11 +62,37 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
         if (!known_at.empty() && event.recorded_on() > known_at) {
           return absl::OkStatus();
         }
+        return visit(record);
+      });
+}
+
+absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
+    const EventLog& log, const TimelineQuery& query) {
+  std::vector<v1::StoredRecord> out;
+  absl::Status scanned =
+      ScanTimeline(log, query, [&](const v1::StoredRecord& record) {
         out.push_back(record);
         return absl::OkStatus();
       });
   if (!scanned.ok()) return scanned;
   return out;
+}
+
+absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
+                                                 const TimelineQuery& query,
+                                                 const TimelinePage& page) {
+  TimelinePageResult result;
+  absl::Status scanned =
+      ScanTimeline(log, query, [&](const v1::StoredRecord& record) {
+        const uint64_t index = result.total++;
+        if (index >= page.offset &&
+            (!page.limit || index - page.offset < *page.limit)) {
+          result.events.push_back(record);
+        }
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) return scanned;
+  return result;
 }
 
 std::string TimelineText(const std::vector<v1::StoredRecord>& records,
@@ -104,24 +127,14 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records,
   return out;
 }
 
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
-  return TimelineJson(records, std::nullopt);
-}
+namespace {
 
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
-                         const std::optional<TimelinePage>& page) {
-  size_t first = 0;
-  size_t end = records.size();
-  if (page) {
-    first = static_cast<size_t>(std::min<uint64_t>(page->offset, end));
-    if (page->limit && *page->limit < end - first) {
-      end = first + static_cast<size_t>(*page->limit);
-    }
-  }
+// {"events": [...] and, with a page, "offset", "limit", "total"}.
+std::string EventsJson(const std::vector<v1::StoredRecord>& records,
+                       const TimelinePage* page, uint64_t total) {
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
-  for (size_t i = first; i < end; ++i) {
-    const v1::StoredRecord& record = records[i];
+  for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
     const v1::Source& source = event.source();
     json.BeginObject();
@@ -155,7 +168,7 @@ std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
     json.EndObject();
   }
   json.EndArray();
-  if (page) {
+  if (page != nullptr) {
     json.Key("offset").Uint(page->offset);
     json.Key("limit");
     if (page->limit) {
@@ -163,10 +176,21 @@ std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
     } else {
       json.Null();
     }
-    json.Key("total").Uint(records.size());
+    json.Key("total").Uint(total);
   }
   json.EndObject();
   return json.str() + "\n";
+}
+
+}  // namespace
+
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
+  return EventsJson(records, nullptr, records.size());
+}
+
+std::string TimelinePageJson(const TimelinePageResult& result,
+                             const TimelinePage& page) {
+  return EventsJson(result.events, &page, result.total);
 }
 
 }  // namespace fundlog

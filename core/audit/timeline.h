@@ -48,11 +48,20 @@ struct TimelinePage {
   uint64_t offset = 0;
   std::optional<uint64_t> limit;
 };
-// As above with `page`: only the page's events, followed by "offset",
-// "limit" (null when unset) and "total" (the events of the whole
-// timeline). Without a page exactly TimelineJson(records).
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
-                         const std::optional<TimelinePage>& page);
+struct TimelinePageResult {
+  std::vector<v1::StoredRecord> events;  // the page's events
+  uint64_t total = 0;                    // events of the whole timeline
+};
+// The page of Timeline(log, query), holding only the page's records in
+// memory (the whole timeline is still read, to count it). Errors as
+// Timeline.
+absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
+                                                 const TimelineQuery& query,
+                                                 const TimelinePage& page);
+// TimelineJson of the page's events, followed by "offset", "limit" (null
+// when unset) and "total".
+std::string TimelinePageJson(const TimelinePageResult& result,
+                             const TimelinePage& page);
 
 }  // namespace fundlog
 

@@ -1,5 +1,6 @@
 // /api/v1/timeline, balance, statement, totals and funds: the ledger's
 // answers, from the warm projector (LiveLog) and the current view.
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,26 @@ namespace {
 // Timeline pages hold at most this many events; the default page is all
 // of them up to this bound.
 constexpr uint64_t kTimelineLimitMax = 10'000;
+// A timeline reads every matching record to count them (seconds on a log
+// of a million records): at most this many run at once, and more are
+// answered 429, so that they cannot take every thread.
+constexpr int kTimelinesAtOnce = 2;
+
+// Counts the timelines running; Enter fails when kTimelinesAtOnce run.
+class TimelineSlots {
+ public:
+  bool Enter() {
+    if (running_.fetch_add(1) >= kTimelinesAtOnce) {
+      running_.fetch_sub(1);
+      return false;
+    }
+    return true;
+  }
+  void Leave() { running_.fetch_sub(1); }
+
+ private:
+  std::atomic<int> running_{0};
+};
 
 ParamDoc DayParam(std::string name, std::string description,
                   bool required = false) {
@@ -106,14 +127,21 @@ void AddLedgerRoutes(Router& router, const LiveLog& live) {
                                  FormatDay(*query.from), "; nothing to list"));
           return;
         }
+        static TimelineSlots* const slots = new TimelineSlots();
+        if (!slots->Enter()) {
+          response.set_header("Retry-After", "1");
+          return JsonError(response, 429, std::nullopt,
+                           "too many timelines are being read at once; "
+                           "retry in a moment");
+        }
         const auto state = live.state();
-        absl::StatusOr<std::vector<v1::StoredRecord>> records =
-            Timeline(*state->log, query);
-        if (!records.ok()) return SendStatus(response, records.status());
-        SendJson(response,
-                 TimelineJson(*records,
-                              TimelinePage{offset.value_or(0),
-                                           limit.value_or(kTimelineLimitMax)}));
+        const TimelinePage page{offset.value_or(0),
+                                limit.value_or(kTimelineLimitMax)};
+        absl::StatusOr<TimelinePageResult> paged =
+            TimelinePaged(*state->log, query, page);
+        slots->Leave();
+        if (!paged.ok()) return SendStatus(response, paged.status());
+        SendJson(response, TimelinePageJson(*paged, page));
       });
 
   router.Get(

@@ -42,6 +42,8 @@ bool HeadersWithinLimits(const httplib::Request& request,
 void Configure(httplib::Server& server, const Router& router) {
   server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server.set_payload_max_length(kMaxBodyBytes);
+  // Small answers go out at once, not after a delayed ACK (Nagle).
+  server.set_tcp_nodelay(true);
   server.set_read_timeout(kReadTimeoutSeconds, 0);
   server.set_write_timeout(kWriteTimeoutSeconds, 0);
   server.set_keep_alive_timeout(kKeepAliveSeconds);

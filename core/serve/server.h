@@ -19,7 +19,7 @@ inline constexpr int kReadTimeoutSeconds = 5;         // each read of a request
 inline constexpr int kWriteTimeoutSeconds = 5;        // each write of an answer
 inline constexpr int kKeepAliveSeconds = 2;           // idle between requests
 inline constexpr size_t kKeepAliveRequests = 100;
-inline constexpr int kThreads = 16;  // requests answered at once
+inline constexpr int kThreads = 128;  // connections served at once
 
 struct ServeOptions {
   std::string db;                  // the log directory

@@ -231,6 +231,29 @@ int RunTimeline(const Args& args, const Context& context) {
                     "--to ", FormatDay(*query.to), " is before --from ",
                     FormatDay(*query.from), "; nothing to list")));
   }
+  if (args.Has("offset") || args.Has("limit")) {
+    // One page of the JSON, holding only the page in memory.
+    absl::StatusOr<std::optional<uint64_t>> offset = args.Uint("offset");
+    absl::StatusOr<std::optional<uint64_t>> limit = args.Uint("limit");
+    for (const absl::Status& s : {offset.status(), limit.status()}) {
+      if (!s.ok()) {
+        std::cerr << "fundlog timeline: " << s.message() << "\n";
+        return kExitUsage;
+      }
+    }
+    if (!args.Has("json") || args.Has("format")) {
+      std::cerr << "fundlog timeline: --offset and --limit go with --json\n";
+      return kExitUsage;
+    }
+    const TimelinePage page{offset->value_or(0), *limit};
+    absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+    if (!log.ok()) return Fail("timeline", log.status());
+    absl::StatusOr<TimelinePageResult> paged =
+        TimelinePaged(**log, query, page);
+    if (!paged.ok()) return Fail("timeline", paged.status());
+    Print(TimelinePageJson(*paged, page));
+    return kExitOk;
+  }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("timeline", log.status());
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
@@ -244,24 +267,7 @@ int RunTimeline(const Args& args, const Context& context) {
     Print(TimelineCsv(*records, **csv));
     return kExitOk;
   }
-  std::optional<TimelinePage> page;
-  if (args.Has("offset") || args.Has("limit")) {
-    absl::StatusOr<std::optional<uint64_t>> offset = args.Uint("offset");
-    absl::StatusOr<std::optional<uint64_t>> limit = args.Uint("limit");
-    for (const absl::Status& s : {offset.status(), limit.status()}) {
-      if (!s.ok()) {
-        std::cerr << "fundlog timeline: " << s.message() << "\n";
-        return kExitUsage;
-      }
-    }
-    if (!args.Has("json")) {
-      std::cerr << "fundlog timeline: --offset and --limit need --json\n";
-      return kExitUsage;
-    }
-    page = TimelinePage{offset->value_or(0), *limit};
-  }
-  Print(args.Has("json") ? TimelineJson(*records, page)
-                         : TimelineText(*records));
+  Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
   return kExitOk;
 }
 
