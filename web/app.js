@@ -52,6 +52,7 @@
     for (const node of document.querySelectorAll(".view-head")) node.textContent = I.viewLabel(state.lang, node.dataset.view);
     for (const id of ["as-of", "known-at"]) $(id).placeholder = t("date_placeholder");
     $("lang-switch").textContent = t("switch_to");
+    showVerification();
     document.title = t("title") + " – " + state.origin;
     showKeyState();
   }
@@ -279,36 +280,49 @@
       : pinned === key ? t("key_pinned") : state.keyFromServer === key ? t("key_from_server") : "";
   }
 
+  // Draws the last check (again after a language switch).
+  function showVerification() {
+    const last = state.lastVerify;
+    if (!last) return;
+    const result = $("verify-result");
+    const { seq, outcome, error, keyLabel } = last;
+    result.dataset.status = outcome && outcome.ok ? "ok" : "failed";
+    result.dataset.seq = seq;
+    if (error) {
+      result.replaceChildren(el("p", { class: "verdict failed", id: "verify-verdict" }, t("verify_failed") + ": " + error));
+      return;
+    }
+    result.replaceChildren(
+      el("p", { class: "verdict " + (outcome.ok ? "ok" : "failed"), id: "verify-verdict" },
+        (outcome.ok ? t("verify_ok") : t("verify_failed")) + " – " + t("record") + " " + seq),
+      el("ul", {}, ...outcome.checks.map((c) => el("li", { class: c.ok ? "ok" : "failed", "data-check": c.id },
+        (c.ok ? "✓ " : "✗ ") + (c.id === "error" ? t("error") : t(c.id)) + (c.detail ? ": " : ""),
+        el("span", { class: "mono small" }, c.detail)))),
+      outcome.ok && outcome.checkpoint ? el("p", {}, t("verify_summary")
+        .replace("{seq}", seq).replace("{size}", outcome.checkpoint.size)
+        .replace("{root}", V.b64encode(outcome.checkpoint.root)).replace("{key}", keyLabel)) : "");
+  }
+
   async function verifyRecord(seq) {
     const result = $("verify-result");
     result.dataset.status = "running";
     result.replaceChildren(el("p", {}, t("verifying")));
+    const keyText = $("verifier-key").value;
+    const keyLabel = keyText.trim().split("+", 2).join("+");
     try {
       const note = await api("checkpoint");
       const size = Number(note.split("\n")[1]);
       let proof = await api("proof/inclusion", { seq, size });
       if (state.tamper) proof = V.tamper(proof);
       const event = state.events.find((e) => e.seq === seq);
-      const outcome = await V.verifyInclusion({ keyText: $("verifier-key").value, note, proofJson: proof, seq,
+      const outcome = await V.verifyInclusion({ keyText, note, proofJson: proof, seq,
         eventId: event ? event.event_id : "" });
-      result.dataset.status = outcome.ok ? "ok" : "failed";
-      result.dataset.seq = seq;
-      result.dataset.runs = String(++state.checks);
-      result.replaceChildren(
-        el("p", { class: "verdict " + (outcome.ok ? "ok" : "failed"), id: "verify-verdict" },
-          (outcome.ok ? t("verify_ok") : t("verify_failed")) + " – " + t("record") + " " + seq),
-        el("ul", {}, ...outcome.checks.map((c) => el("li", { class: c.ok ? "ok" : "failed", "data-check": c.id },
-          (c.ok ? "✓ " : "✗ ") + (c.id === "error" ? t("error") : t(c.id)) + (c.detail ? ": " : ""),
-          el("span", { class: "mono small" }, c.detail)))),
-        outcome.ok && outcome.checkpoint ? el("p", {}, t("verify_summary")
-          .replace("{seq}", seq).replace("{size}", outcome.checkpoint.size)
-          .replace("{root}", V.b64encode(outcome.checkpoint.root))
-          .replace("{key}", $("verifier-key").value.trim().split("+", 2).join("+"))) : "");
+      state.lastVerify = { seq, outcome, keyLabel };
     } catch (e) {
-      result.dataset.status = "failed";
-      result.dataset.runs = String(++state.checks);
-      result.replaceChildren(el("p", { class: "verdict failed", id: "verify-verdict" }, t("verify_failed") + ": " + e.message));
+      state.lastVerify = { seq, error: e.message, keyLabel };
     }
+    showVerification();
+    result.dataset.runs = String(++state.checks);
   }
 
   // --- Putting it together -------------------------------------------------

@@ -262,6 +262,8 @@ def main():
         check("Balance sheet as of" in driver.find_element(By.ID, "balance-h").text, "English heading")
         heads = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#balance-table th.view-head")]
         check(heads == VIEWS, f"English view names: {heads}")
+        verdict = driver.find_element(By.ID, "verify-verdict").text
+        check(verdict.startswith("FAILED"), "the last check is shown in English too: " + verdict)
         english = text_of(driver.find_element(By.ID, "fund-line-reported"))
         check(f"10{NBSP}000{NBSP}000.00{NBSP}kr" in english, "English amounts: " + repr(english))
         driver.save_screenshot(os.path.join(args.artefacts, "page_en.png"))
