@@ -63,6 +63,16 @@ TEST_F(ServeSecurityTest, NonLoopbackAddressNeedsAllowRemote) {
   EXPECT_EQ(remote->Stop(), 0);
 }
 
+// A second server on the same port is refused (exit 3), not let in
+// beside the first to take some of its connections (SO_REUSEPORT).
+TEST_F(ServeSecurityTest, PortInUseIsRefused) {
+  RunResult second = cli_.Run(
+      {"serve", "--listen", absl::StrCat("127.0.0.1:", server_->port())});
+  EXPECT_EQ(second.exit_code, 3);
+  EXPECT_THAT(second.err, HasSubstr("cannot listen on 127.0.0.1:"));
+  EXPECT_EQ(server_->Get("/api/v1/key").status, 200);
+}
+
 TEST_F(ServeSecurityTest, OnlyGetAndHeadAreAnswered) {
   for (const char* method : {"POST", "PUT", "DELETE"}) {
     for (const char* target : {"/api/v1/balance", "/", "/api/v1/nothing"}) {

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -42,6 +43,13 @@ bool HeadersWithinLimits(const httplib::Request& request,
 void Configure(httplib::Server& server, const Router& router) {
   server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server.set_payload_max_length(kMaxBodyBytes);
+  // The library's default also sets SO_REUSEPORT, which lets a second
+  // server (of the same user) bind the same port and take half of the
+  // connections: only SO_REUSEADDR, so that a port in use is an error.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   // Small answers go out at once, not after a delayed ACK (Nagle).
   server.set_tcp_nodelay(true);
   server.set_read_timeout(kReadTimeoutSeconds, 0);
