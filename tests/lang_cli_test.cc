@@ -103,6 +103,29 @@ TEST(LangCliTest, UnknownLangIsAUsageErrorNamingTheFlag) {
   }
 }
 
+TEST(LangCliTest, SwedishTimelineHasSwedishSummariesAndTheSameEvents) {
+  CliHarness cli;
+  ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);
+  RunResult text = cli.Run({"timeline", "--lang", "sv"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("   nr  gäller"));
+  EXPECT_THAT(text.out, HasSubstr("Ianspråktagande 3 400 000,00 kr"));
+  EXPECT_THAT(text.out, HasSubstr("14 händelser"));
+  RunResult sv = cli.Run({"timeline", "--json", "--lang", "sv"});
+  RunResult en = cli.Run({"timeline", "--json"});
+  ASSERT_EQ(sv.exit_code, 0) << sv.err;
+  EXPECT_THAT(sv.out, HasSubstr("\"summary\":\"Avsättning 10 000 000,00 kr"));
+  EXPECT_THAT(en.out, HasSubstr("\"summary\":\"Set aside 10 000 000.00 kr"));
+  // Only the summaries differ.
+  // A JSON string: anything but a quote or backslash, or an escape.
+  const std::regex summary(R"re("summary":"(?:[^"\\]|\\.)*")re");
+  EXPECT_TRUE(std::regex_replace(sv.out, summary, "") ==
+              std::regex_replace(en.out, summary, ""));
+  RunResult csv = cli.Run({"timeline", "--format", "csv", "--lang", "sv"});
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_THAT(csv.err, HasSubstr("--lang applies to the text and --json"));
+}
+
 TEST(LangCliTest, SwedishHtmlReportSaysItIsSwedish) {
   CliHarness cli;
   ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);

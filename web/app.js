@@ -242,7 +242,7 @@
   async function loadTimeline(knownAt, fund) {
     const events = [];
     for (let offset = 0; ;) {
-      const page = await api("timeline", { fund, known_at: knownAt, offset: offset || null });
+      const page = await api("timeline", { fund, known_at: knownAt, offset: offset || null, lang: state.lang });
       events.push(...page.events);
       if (typeof page.total !== "number" || events.length >= page.total || page.events.length === 0) break;
       offset = events.length;
@@ -263,7 +263,7 @@
           el("span", { class: "kind" }, I.kindLabel(state.lang, e.kind)), " ",
           el("span", { class: "when mono" }, t("effective") + " " + effective + ", " + t("recorded") + " " + e.recorded_on),
           e.amount_ore != null ? el("span", { class: "amount" }, " " + I.money(e.amount_ore, state.lang)) : ""),
-        el("p", { class: "summary", lang: "en" }, e.summary),
+        el("p", { class: "summary" }, e.summary),
         el("p", {}, el("strong", {}, t("source") + ": "), source),
         e.source.passage ? el("blockquote", { lang: "sv" }, e.source.passage) : "",
         e.note ? el("p", { class: "note" }, el("strong", {}, t("note") + ": "), e.note) : "",

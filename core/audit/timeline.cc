@@ -131,7 +131,7 @@ namespace {
 
 // {"events": [...] and, with a page, "offset", "limit", "total"}.
 std::string EventsJson(const std::vector<v1::StoredRecord>& records,
-                       const TimelinePage* page, uint64_t total) {
+                       const TimelinePage* page, uint64_t total, Lang lang) {
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
   for (const v1::StoredRecord& record : records) {
@@ -152,7 +152,7 @@ std::string EventsJson(const std::vector<v1::StoredRecord>& records,
     json.Key("recorded_on").String(event.recorded_on());
     json.Key("recorded_by").String(event.recorded_by());
     json.Key("appended_at_micros").Int(record.appended_at_micros());
-    json.Key("summary").String(Summarize(event));
+    json.Key("summary").String(Summarize(event, lang));
     json.Key("note").String(event.note());
     if (std::optional<int64_t> amount = StatedAmount(event)) {
       json.Key("amount_ore").Int(*amount);
@@ -184,13 +184,14 @@ std::string EventsJson(const std::vector<v1::StoredRecord>& records,
 
 }  // namespace
 
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
-  return EventsJson(records, nullptr, records.size());
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
+  return EventsJson(records, nullptr, records.size(), lang);
 }
 
 std::string TimelinePageJson(const TimelinePageResult& result,
-                             const TimelinePage& page) {
-  return EventsJson(result.events, &page, result.total);
+                             const TimelinePage& page, Lang lang) {
+  return EventsJson(result.events, &page, result.total, lang);
 }
 
 }  // namespace fundlog

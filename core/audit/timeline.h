@@ -39,8 +39,10 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records,
 // "effective_to" (null when open), "recorded_on", "recorded_by",
 // "appended_at_micros", "summary", "note", "amount_ore" (money kinds),
 // "source": {"title", "reference", "date", "issuer", "passage",
-// "document_sha256"}}]}
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records);
+// "document_sha256"}}]}. The summary is in `lang` (Summarize); everything
+// else is the log's own text.
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         Lang lang = Lang::kEn);
 
 // One page of the timeline: the events from `offset` on, at most `limit`
 // (all when unset).
@@ -61,7 +63,7 @@ absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
 // TimelineJson of the page's events, followed by "offset", "limit" (null
 // when unset) and "total".
 std::string TimelinePageJson(const TimelinePageResult& result,
-                             const TimelinePage& page);
+                             const TimelinePage& page, Lang lang = Lang::kEn);
 
 }  // namespace fundlog
 

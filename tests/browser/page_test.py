@@ -212,6 +212,8 @@ def main():
         timeline = driver.find_elements(By.CSS_SELECTOR, "#timeline li[data-seq]")
         check(len(timeline) == 14, f"the timeline lists the 14 events ({len(timeline)})")
         check("Ärendet:" in driver.find_element(By.ID, "timeline").text, "the timeline quotes the passages")
+        check("Avsättning 10 000 000,00 kr" in driver.find_element(By.ID, "event-5").text,
+              "the timeline's summaries are Swedish")
         totals = driver.find_element(By.CSS_SELECTOR, "#totals-table tr[data-kind='allocation'] td[data-stated-ore]")
         check(totals.get_attribute("data-stated-ore") == "1000000000" and "agrees" in totals.get_attribute("class"),
               "totals: the allocation agrees with the 10 mnkr the source states")

@@ -212,6 +212,16 @@ int RunShow(const Args& args, const Context& context) {
 }
 
 int RunTimeline(const Args& args, const Context& context) {
+  absl::StatusOr<Lang> lang = ReadLang(args);
+  if (!lang.ok()) {
+    std::cerr << "fundlog timeline: " << lang.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (args.Has("lang") && args.Has("format")) {
+    // The CSV's columns are data for a spreadsheet, the same in both.
+    std::cerr << "fundlog timeline: --lang applies to the text and --json\n";
+    return kExitUsage;
+  }
   TimelineQuery query;
   query.fund_id = args.Get("fund").value_or("");
   for (auto [flag, target] :
@@ -251,7 +261,7 @@ int RunTimeline(const Args& args, const Context& context) {
     absl::StatusOr<TimelinePageResult> paged =
         TimelinePaged(**log, query, page);
     if (!paged.ok()) return Fail("timeline", paged.status());
-    Print(TimelinePageJson(*paged, page));
+    Print(TimelinePageJson(*paged, page, *lang));
     return kExitOk;
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
@@ -267,7 +277,8 @@ int RunTimeline(const Args& args, const Context& context) {
     Print(TimelineCsv(*records, **csv));
     return kExitOk;
   }
-  Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
+  Print(args.Has("json") ? TimelineJson(*records, *lang)
+                         : TimelineText(*records, *lang));
   return kExitOk;
 }
 
@@ -344,7 +355,8 @@ std::vector<Command> LogCommands() {
        RunAppend},
       {{"timeline",
         "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json "
-        "[--offset N] [--limit N]] [--format csv [--csv-dialect sv]]",
+        "[--offset N] [--limit N]] [--format csv [--csv-dialect sv]] "
+        "[--lang sv|en]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
          {"from", "D",
@@ -359,7 +371,8 @@ std::vector<Command> LogCommands() {
           "with --json: skip the first N events (adds offset, limit, total)"},
          {"limit", "N", "with --json: at most N events (adds the same keys)"},
          CsvFormatFlag(),
-         CsvDialectFlag()}},
+         CsvDialectFlag(),
+         LangFlag()}},
        RunTimeline},
       {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
        RunShow},
