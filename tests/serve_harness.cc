@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -52,6 +53,8 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(
   argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
+    // A test process that dies leaves no server behind.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);
@@ -165,8 +168,9 @@ int ServerProcess::Raw(const std::string& raw) const {
       answer.append(buffer, static_cast<size_t>(n));
     }
     // "HTTP/1.1 200 OK"
-    if (answer.rfind("HTTP/1.", 0) == 0 && answer.size() >= 12) {
-      absl::SimpleAtoi(answer.substr(9, 3), &status);
+    if (answer.rfind("HTTP/1.", 0) != 0 || answer.size() < 12 ||
+        !absl::SimpleAtoi(answer.substr(9, 3), &status)) {
+      status = 0;
     }
   }
   close(fd);

@@ -1,5 +1,6 @@
 #include "core/serve/live_log.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -114,6 +115,9 @@ absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
   if (absl::Status s = log->Scan(0, log->Size(),
                                  [&](const v1::StoredRecord& record) {
                                    live->funds_->Observe(record);
+                                   live->last_recorded_on_ =
+                                       std::max(live->last_recorded_on_,
+                                                record.event().recorded_on());
                                    return absl::OkStatus();
                                  });
       !s.ok()) {
@@ -178,7 +182,9 @@ absl::StatusOr<bool> LiveLog::CatchUp() {
   if (!tail.empty()) {
     std::unique_lock lock(projector_mu_);
     for (const v1::StoredRecord& record : tail) {
-      if (!fold_status_.ok()) break;
+      last_recorded_on_ =
+          std::max(last_recorded_on_, record.event().recorded_on());
+      if (!fold_status_.ok()) continue;
       fold_status_ = projector_.Add(record);
     }
     if (fold_status_.ok()) projector_.IndexForQueries();

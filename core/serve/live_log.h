@@ -61,15 +61,20 @@ class LiveLog {
   // The published state; cheap (a shared_ptr copy under a lock).
   std::shared_ptr<const LogState> state() const;
 
-  // Runs ask(projector) under the shared lock, on the projector of every
-  // record published so far, or returns why they could not be folded (a
-  // record Projector::Add rejects fails the CLI's queries the same way).
+  // What a query reads under the shared lock: the projector of every record
+  // published so far, and the latest recorded_on among those records.
+  struct Warm {
+    const ledger::Projector& projector;
+    const std::string& last_recorded_on;  // "YYYY-MM-DD"; "" when empty
+  };
+  // Runs ask(warm) under the shared lock, or returns why the records could
+  // not be folded (a record Projector::Add rejects fails the CLI's queries
+  // the same way).
   template <typename Ask>
-  auto Query(Ask ask) const
-      -> decltype(ask(std::declval<const ledger::Projector&>())) {
+  auto Query(Ask ask) const -> decltype(ask(std::declval<const Warm&>())) {
     std::shared_lock lock(projector_mu_);
     if (!fold_status_.ok()) return fold_status_;
-    return ask(projector_);
+    return ask(Warm{projector_, last_recorded_on_});
   }
 
   // The last verify run, if one finished.
@@ -90,8 +95,9 @@ class LiveLog {
   std::shared_ptr<const LogState> state_;  // guarded by state_mu_
 
   mutable std::shared_mutex projector_mu_;
-  ledger::Projector projector_;  // guarded by projector_mu_
-  absl::Status fold_status_;     // guarded by projector_mu_
+  ledger::Projector projector_;   // guarded by projector_mu_
+  absl::Status fold_status_;      // guarded by projector_mu_
+  std::string last_recorded_on_;  // guarded by projector_mu_
 
   std::mutex catch_up_mu_;       // one CatchUp at a time
   std::string files_signature_;  // guarded by catch_up_mu_
