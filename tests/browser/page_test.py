@@ -17,8 +17,10 @@ starting one; for working on the page.)
 import argparse
 import json
 import os
+import ctypes
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,6 +57,16 @@ def fundlog(args, db, *rest):
     if out.returncode != 0:
         raise RuntimeError(f"fundlog {' '.join(rest)}: exit {out.returncode}: {out.stderr}")
     return out.stdout
+
+
+def die_with_parent():
+    """In the server's child process: SIGTERM when this script dies, even by
+    SIGKILL (prctl PR_SET_PDEATHSIG), so no server outlives a killed test."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+def on_alarm(signum, frame):
+    raise TimeoutError("the browser test ran out of time (240 s)")
 
 
 def read_url(server, seconds=30):
@@ -156,6 +168,10 @@ def main():
     db = args.db or os.path.join(args.workdir, "log")
     server = driver = service = None
     profile = tempfile.mkdtemp(prefix="chromium-", dir=args.workdir)
+    # Stop before ctest's 300 s timeout would kill this script, so that the
+    # finally below still stops the server and the browser.
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(240)
     try:
         if args.db is None:
             fundlog(args, db, "demo")
@@ -165,7 +181,7 @@ def main():
             # URL as the first line on stdout.
             server = subprocess.Popen(
                 [args.fundlog, "--db", db, "serve", "--listen", "127.0.0.1:0", "--lang", "sv"],
-                stdout=subprocess.PIPE, text=True,
+                stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent,
                 stderr=open(os.path.join(args.workdir, "serve.err"), "w"))
             url = read_url(server)
         config = wait_for_server(url, server)
@@ -284,6 +300,7 @@ def main():
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not errors, "no errors in the browser log: " + json.dumps(errors)[:500])
     finally:
+        signal.alarm(0)
         if driver is not None:
             try:
                 driver.quit()
