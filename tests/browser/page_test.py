@@ -15,6 +15,7 @@ usage: page_test.py --fundlog BIN --workdir DIR --artefacts DIR [--url URL --db 
 starting one; for working on the page.)
 """
 import argparse
+import base64
 import json
 import os
 import ctypes
@@ -296,6 +297,22 @@ def main():
         proof_check = driver.find_elements(By.CSS_SELECTOR, "#verify-result li[data-check='check_proof'].failed")
         check(len(proof_check) == 1, "the failed check is the inclusion proof")
         driver.save_screenshot(os.path.join(args.artefacts, "page_tampered.png"))
+
+        # Printed: a working paper without the controls, the checkpoint last.
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        hidden = [i for i in ("controls", "exports", "lang-switch")
+                  if driver.find_element(By.ID, i).is_displayed()]
+        check(not hidden, f"printed without the controls ({hidden} shown)")
+        visible = [e.get_attribute("id") for e in driver.find_elements(By.CSS_SELECTOR, "body > section, body > footer")
+                   if e.is_displayed()]
+        check(visible[-1:] == ["checkpoint-section"], f"the checkpoint is printed last: {visible}")
+        checkpoint = text_of(driver.find_element(By.ID, "checkpoint"))
+        check(checkpoint.startswith(config["origin"] + "\n") and "\u2014 " in checkpoint,
+              "the printed checkpoint is the signed note")
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+        with open(os.path.join(args.artefacts, "working_paper.pdf"), "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not errors, "no errors in the browser log: " + json.dumps(errors)[:500])
