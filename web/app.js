@@ -8,6 +8,7 @@
 (() => {
   const I = FundlogI18n;
   const V = FundlogVerify;
+  // Drawing (chart.js): FundlogChart.rangeBar, FundlogChart.yearEnds.
   const $ = (id) => document.getElementById(id);
   const state = { lang: "sv", serverLang: "sv", origin: "", funds: [], events: [], tamper: false,
     generation: 0, checks: 0 };
@@ -58,24 +59,6 @@
   }
 
   // --- Balance under the three views --------------------------------------
-  function rangeBar(minOre, maxOre, scale) {
-    // A bar from min to max on a common scale: never a midpoint. An exact
-    // figure is a tick.
-    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("viewBox", "0 0 100 8");
-    svg.setAttribute("class", "range-bar");
-    svg.setAttribute("aria-hidden", "true");
-    const x = (ore) => 2 + 96 * (ore - scale.min) / Math.max(1, scale.max - scale.min);
-    const track = document.createElementNS(svg.namespaceURI, "line");
-    Object.entries({ x1: 2, x2: 98, y1: 4, y2: 4, class: "track" }).forEach(([k, v]) => track.setAttribute(k, v));
-    const bar = document.createElementNS(svg.namespaceURI, "rect");
-    const x0 = x(minOre), x1 = x(maxOre);
-    Object.entries({ x: x0 - (minOre === maxOre ? 0.6 : 0), y: 1, width: Math.max(1.2, x1 - x0), height: 6,
-      class: minOre === maxOre ? "exact" : "range" }).forEach(([k, v]) => bar.setAttribute(k, v));
-    svg.append(track, bar);
-    return svg;
-  }
-
   function fundLineAccount(fund) {
     const f = state.funds.find((x) => x.fund === fund);
     if (!f || f.accounts.length === 0) return "";
@@ -110,7 +93,7 @@
           td.setAttribute("data-max-ore", a.max_ore);
           td.setAttribute("data-exact", a.exact);
           if (account === line) td.id = "fund-line-" + view;
-          td.append(el("span", { class: "amount" }, I.range(a.min_ore, a.max_ore, state.lang)), rangeBar(a.min_ore, a.max_ore, scale));
+          td.append(el("span", { class: "amount" }, I.range(a.min_ore, a.max_ore, state.lang)), FundlogChart.rangeBar(a.min_ore, a.max_ore, scale));
         } else {
           td.textContent = "–";
         }
@@ -150,47 +133,7 @@
         const a = b.accounts.find((x) => x.account === account);
         return { year: y, view, min: a ? a.min_ore : 0, max: a ? a.max_ore : 0 };
       }))));
-    const W = 760, H = 300, left = 96, right = 12, top = 12, bottom = 34;
-    const lo = Math.min(0, ...cells.map((c) => c.min)), hi = Math.max(1, ...cells.map((c) => c.max));
-    const slot = (W - left - right) / years.length;
-    const y = (ore) => top + (H - top - bottom) * (1 - (ore - lo) / (hi - lo));
-    const ns = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(ns, "svg");
-    const make = (tag, attrs, text) => {
-      const n = document.createElementNS(ns, tag);
-      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      if (text != null) n.textContent = text;
-      svg.append(n);
-      return n;
-    };
-    svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-    svg.setAttribute("id", "chart-svg");
-    svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", t("chart_label"));
-    for (let i = 0; i <= 4; i++) {
-      const ore = Math.round(lo + (hi - lo) * i / 4);
-      make("line", { x1: left, x2: W - right, y1: y(ore), y2: y(ore), class: "grid" });
-      make("text", { x: left - 6, y: y(ore) + 4, class: "axis", "text-anchor": "end" },
-        I.money(Math.round(ore / 100) * 100, state.lang).replace(/[,.]00\u00a0kr$/, ""));
-    }
-    years.forEach((year, i) => {
-      make("text", { x: left + slot * (i + 0.5), y: H - 12, class: "axis", "text-anchor": "middle" }, String(year));
-    });
-    // Each view is a band per year from min to max (a thin bar when exact),
-    // side by side in the year's slot.
-    const band = slot / (I.VIEWS.length + 1);
-    for (const c of cells) {
-      const v = I.VIEWS.indexOf(c.view);
-      const x = left + slot * years.indexOf(c.year) + band * (v + 0.5);
-      const y0 = y(c.max), y1 = y(c.min);
-      const rect = make("rect", { x, y: y0, width: band, height: Math.max(2, y1 - y0),
-        class: "band view-" + v + (c.min === c.max ? " exact" : ""),
-        "data-view": c.view, "data-year": c.year, "data-min-ore": c.min, "data-max-ore": c.max });
-      const title = document.createElementNS(ns, "title");
-      title.textContent = `${c.year}-12-31, ${I.viewLabel(state.lang, c.view)}: ${I.range(c.min, c.max, state.lang)}`;
-      rect.append(title);
-    }
-    chart.append(svg);
+    chart.append(FundlogChart.yearEnds(years, cells, state.lang));
     const legend = $("chart-legend");
     legend.replaceChildren(...I.VIEWS.map((view, v) =>
       el("li", {}, el("span", { class: "swatch view-" + v }), I.viewLabel(state.lang, view))));
@@ -325,6 +268,18 @@
     result.dataset.runs = String(++state.checks);
   }
 
+  // The server's last `verify` run: its claim, shown as such (the check the
+  // page does itself is the one above).
+  async function showServerVerify() {
+    const node = $("server-verify");
+    const run = await api("verify");
+    const result = run.result;
+    node.dataset.ok = result ? String(result.ok) : "pending";
+    node.textContent = t("server_verify") + ": " + (!result ? t("server_verify_pending")
+      : (result.ok ? t("server_verify_ok") : t("server_verify_findings") + " (" + result.findings.length + ")")
+        + ", " + result.tree_size + " " + t("records_word") + ", " + run.ran_at);
+  }
+
   // --- Putting it together -------------------------------------------------
   async function refresh() {
     const asOf = $("as-of").value.trim(), knownAt = $("known-at").value.trim(), fund = $("fund").value;
@@ -335,6 +290,7 @@
       await loadTimeline(knownAt, fund);
       showTimeline();
       await Promise.all([showBalances(asOf, knownAt, fund), showChart(knownAt, fund), showTotals(knownAt, fund)]);
+      await showServerVerify();
       // 404 until `fundlog checkpoint` (or demo) has signed one.
       $("checkpoint").textContent = await api("checkpoint").catch((e) => t("no_checkpoint") + " (" + e.message + ")");
       showStatus("");

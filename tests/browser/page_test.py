@@ -298,6 +298,10 @@ def main():
         check(len(proof_check) == 1, "the failed check is the inclusion proof")
         driver.save_screenshot(os.path.join(args.artefacts, "page_tampered.png"))
 
+        server_verify = driver.find_element(By.ID, "server-verify")
+        check(server_verify.get_attribute("data-ok") == "true" and "14 poster" in server_verify.text,
+              "the server's last verify is shown as its own word: " + server_verify.text)
+
         # Printed: a working paper without the controls, the checkpoint last.
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         hidden = [i for i in ("controls", "exports", "lang-switch")
