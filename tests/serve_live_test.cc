@@ -24,7 +24,7 @@ constexpr auto kVisibleWithin = std::chrono::seconds(1);
 
 std::string Allocation(int i) {
   return absl::StrCat(R"pb(events { event_id: "live-)pb", i,
-                      R"pb(                           " fund_id: "social-investeringsfond" effective { day: "2013-02-01" }
+                      R"pb(                                                      " fund_id: "social-investeringsfond" effective { day: "2013-02-01" }
            recorded_on: "2013-02-01" source { title: "Doc" }
            allocation { amount_ore: 100 } })pb");
 }
@@ -74,6 +74,9 @@ TEST_F(ServeLiveTest, WritersKeepWorkingWhileItServes) {
     EXPECT_EQ(appended.exit_code, 0) << appended.err;
     EXPECT_EQ(server_->Get("/api/v1/key").status, 200);
   }
+  RunResult imported =
+      cli_.Run({"import", cli_.WriteFile("batch.textpb", Allocation(100))});
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
   RunResult corrected = cli_.Run({"correct", "14", "--reason", "typo",
                                   "--reverse", "--recorded-on", "2013-03-01"});
   EXPECT_EQ(corrected.exit_code, 0) << corrected.err;
@@ -81,7 +84,7 @@ TEST_F(ServeLiveTest, WritersKeepWorkingWhileItServes) {
   EXPECT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
   RunResult synth = cli_.Run({"synth", "--events", "300", "--funds", "1"});
   EXPECT_EQ(synth.exit_code, 0) << synth.err;
-  const std::string size = cli_.Run({"verify", "--json"}).out;
+  const std::string verified = cli_.Run({"verify", "--json"}).out;
   // Everything written shows, and the background verify catches up too.
   const auto written = std::chrono::steady_clock::now();
   std::string served;
@@ -90,14 +93,14 @@ TEST_F(ServeLiveTest, WritersKeepWorkingWhileItServes) {
     google::protobuf::Struct parsed = ParseJson(verify.body);
     if (parsed.fields().at("result").has_struct_value()) {
       served = parsed.fields().at("result").DebugString();
-      if (served == ParseJson(size).DebugString()) break;
+      if (served == ParseJson(verified).DebugString()) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   google::protobuf::Value expected;
-  *expected.mutable_struct_value() = ParseJson(size);
+  *expected.mutable_struct_value() = ParseJson(verified);
   EXPECT_EQ(served, expected.DebugString());
-  EXPECT_THAT(size, ::testing::HasSubstr("\"ok\":true"));
+  EXPECT_THAT(verified, ::testing::HasSubstr("\"ok\":true"));
 }
 
 TEST_F(ServeLiveTest, SigtermStopsItCleanly) {
