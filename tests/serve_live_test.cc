@@ -23,10 +23,11 @@ constexpr auto kVisibleWithin = std::chrono::seconds(1);
 #endif
 
 std::string Allocation(int i) {
-  return absl::StrCat(R"pb(events { event_id: "live-)pb", i,
-                      R"pb(                                                      " fund_id: "social-investeringsfond" effective { day: "2013-02-01" }
-           recorded_on: "2013-02-01" source { title: "Doc" }
-           allocation { amount_ore: 100 } })pb");
+  return absl::StrCat(
+      "events { event_id: \"live-", i,
+      "\" fund_id: \"social-investeringsfond\" effective { day: "
+      "\"2013-02-01\" } recorded_on: \"2013-02-01\" source { title: "
+      "\"Doc\" } allocation { amount_ore: 100 } }");
 }
 
 class ServeLiveTest : public ::testing::Test {

@@ -56,15 +56,15 @@ TEST(ServeThreadsTest, ConcurrentClientsWhileAnotherProcessAppends) {
     });
   }
   for (int i = 0; i < kAppends; ++i) {
-    RunResult appended =
-        cli.Run({"append", "--file",
-                 cli.WriteFile(absl::StrCat("a", i, ".textpb"),
-                               absl::StrCat(R"pb(events { event_id: "t)pb", i,
-                                            R"pb(                                                                                                  " fund_id: "social-investeringsfond"
-                                    effective { day: "2013-02-01" }
-                                    recorded_on: "2013-02-01"
-                                    source { title: "Doc" }
-                                    allocation { amount_ore: 100 } })pb"))});
+    RunResult appended = cli.Run(
+        {"append", "--file",
+         cli.WriteFile(
+             absl::StrCat("a", i, ".textpb"),
+             absl::StrCat("events { event_id: \"t", i,
+                          "\" fund_id: \"social-investeringsfond\" "
+                          "effective { day: \"2013-02-01\" } recorded_on: "
+                          "\"2013-02-01\" source { title: \"Doc\" } "
+                          "allocation { amount_ore: 100 } }"))});
     EXPECT_EQ(appended.exit_code, 0) << appended.err;
   }
   const uint64_t last = 14 + kAppends - 1;
