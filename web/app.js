@@ -257,9 +257,11 @@
       const size = Number(note.split("\n")[1]);
       let proof = await api("proof/inclusion", { seq, size });
       if (state.tamper) proof = V.tamper(proof);
+      // The event id the page shows for the record (from the record itself
+      // when the timeline on the page does not hold it).
       const event = state.events.find((e) => e.seq === seq);
-      const outcome = await V.verifyInclusion({ keyText, note, proofJson: proof, seq,
-        eventId: event ? event.event_id : "" });
+      const eventId = event ? event.event_id : (await api("records/" + seq)).event.event_id;
+      const outcome = await V.verifyInclusion({ keyText, note, proofJson: proof, seq, eventId });
       state.lastVerify = { seq, outcome, keyLabel };
     } catch (e) {
       state.lastVerify = { seq, error: e.message, keyLabel };

@@ -136,7 +136,7 @@ const FundlogVerify = (() => {
         "leaf " + proofJson.leaf_index + ", size " + proofJson.tree_size);
       const data = b64decode(proofJson.leaf_data);
       const needle = enc.encode(eventId || "");
-      let found = needle.length === 0;
+      let found = false;
       for (let i = 0; !found && i + needle.length <= data.length; i++) {
         found = equal(data.subarray(i, i + needle.length), needle);
       }

@@ -266,6 +266,16 @@ def main():
         check(status == "ok", "record 5 verifies in the browser: " + text.replace("\n", " | ")[:300])
         driver.save_screenshot(os.path.join(args.artefacts, "page_verified.png"))
 
+        # A record the timeline on the page does not hold (known on a day
+        # before it was recorded) is checked against its own event id.
+        set_text(driver, "known-at", "2012-01-01")
+        click_and_wait(driver, "apply")
+        status, text = run_verification(driver)
+        check(status == "ok" and "allocation-kf-2011" in text,
+              "a record not on the page verifies by its own event id: " + text.replace("\n", " | ")[:200])
+        set_text(driver, "known-at", "")
+        click_and_wait(driver, "apply")
+
         # Another log's key (not pinned) does not vouch for this checkpoint.
         other = os.path.join(args.workdir, "other")
         fundlog(args, other, "init", "--origin", "another/log")
