@@ -328,6 +328,26 @@ def main():
             f.write(base64.b64decode(pdf["data"]))
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
+        # A server started with --lang en opens the page in English.
+        if args.url is None:
+            english_server = subprocess.Popen(
+                [args.fundlog, "--db", db, "serve", "--listen", "127.0.0.1:0", "--lang", "en"],
+                stdout=subprocess.PIPE, text=True, preexec_fn=die_with_parent,
+                stderr=open(os.path.join(args.workdir, "serve-en.err"), "w"))
+            try:
+                driver.get(read_url(english_server) + "/")
+                wait_ready(driver)
+                check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+                      and "Balance sheet as of" in driver.find_element(By.ID, "balance-h").text,
+                      "serve --lang en opens the page in English")
+            finally:
+                english_server.terminate()
+                try:
+                    english_server.wait(10)
+                except subprocess.TimeoutExpired:
+                    english_server.kill()
+                    english_server.wait()
+
         errors = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         check(not errors, "no errors in the browser log: " + json.dumps(errors)[:500])
     finally:
