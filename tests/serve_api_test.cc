@@ -225,17 +225,16 @@ TEST_F(ServeApiTest, OpenApiDescribesEveryRouteAndEachAnswers) {
                                              "/api/v1/verify",
                                              "/api/v1/funds",
                                              "/api/v1/config",
+                                             "/api/v1/export",
                                              "/api/v1/openapi.json"};
   for (const std::string& path : contract) {
     EXPECT_TRUE(paths.contains(path)) << path;
   }
   EXPECT_EQ(paths.size(), contract.size()) << answer.body.substr(0, 2000);
   // Each documented route, with its required parameters filled in.
-  const std::map<std::string, std::string> samples = {{"seq", "3"},
-                                                      {"name", "index.html"},
-                                                      {"as_of", "2014-12-31"},
-                                                      {"year", "2015"},
-                                                      {"from", "2"}};
+  const std::map<std::string, std::string> samples = {
+      {"seq", "3"},     {"name", "index.html"}, {"as_of", "2014-12-31"},
+      {"year", "2015"}, {"from", "2"},          {"format", "csv"}};
   for (const auto& [path, item] : paths) {
     SCOPED_TRACE(path);
     const auto& get = item.struct_value().fields().at("get").struct_value();

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
 #include "core/io/json_writer.h"
+#include "core/io/text.h"
 #include "core/store/dates.h"
 #include "core/store/validate.h"
 
@@ -94,14 +95,17 @@ absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
   return result;
 }
 
-std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
   // One header line per event, then its summary, source, passage and note
   // indented beneath it, wrapped to fit a page.
   constexpr size_t kWidth = 100;
   constexpr size_t kIndent = 7;
+  const Words& w = WordsFor(lang);
   const std::string indent(kIndent, ' ');
-  std::string out = absl::StrFormat("%5s  %-24s  %-11s  %s\n", "seq",
-                                    "effective", "recorded", "kind");
+  std::string out =
+      absl::StrCat(PadLeft(w.col_seq, 5), "  ", PadRight(w.col_effective, 24),
+                   "  ", PadRight(w.col_recorded, 11), "  ", w.col_kind, "\n");
   auto block = [&](absl::string_view label, absl::string_view text) {
     if (text.empty()) return;
     absl::StrAppend(&out, indent,
@@ -110,15 +114,16 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
   };
   for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
-    absl::StrAppendFormat(&out, "%5d  %-24s  %-11s  %s\n", record.seq(),
-                          EffectiveText(event.effective()), event.recorded_on(),
-                          std::string(PayloadKind(event)));
-    block("", Summarize(event));
-    block("source: ", SourceText(event.source()));
-    block("passage: ", event.source().passage());
-    block("note: ", event.note());
+    absl::StrAppend(&out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
+                    PadRight(EffectiveText(event.effective(), lang), 24), "  ",
+                    PadRight(event.recorded_on(), 11), "  ",
+                    KindLabel(lang, PayloadKind(event)), "\n");
+    block("", Summarize(event, lang));
+    block(w.source, SourceText(event.source()));
+    block(w.passage, event.source().passage());
+    block(w.note, event.note());
   }
-  absl::StrAppend(&out, records.size(), " events\n");
+  absl::StrAppend(&out, records.size(), w.events, "\n");
   return out;
 }
 
@@ -126,7 +131,7 @@ namespace {
 
 // {"events": [...] and, with a page, "offset", "limit", "total"}.
 std::string EventsJson(const std::vector<v1::StoredRecord>& records,
-                       const TimelinePage* page, uint64_t total) {
+                       const TimelinePage* page, uint64_t total, Lang lang) {
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
   for (const v1::StoredRecord& record : records) {
@@ -147,7 +152,7 @@ std::string EventsJson(const std::vector<v1::StoredRecord>& records,
     json.Key("recorded_on").String(event.recorded_on());
     json.Key("recorded_by").String(event.recorded_by());
     json.Key("appended_at_micros").Int(record.appended_at_micros());
-    json.Key("summary").String(Summarize(event));
+    json.Key("summary").String(Summarize(event, lang));
     json.Key("note").String(event.note());
     if (std::optional<int64_t> amount = StatedAmount(event)) {
       json.Key("amount_ore").Int(*amount);
@@ -179,13 +184,14 @@ std::string EventsJson(const std::vector<v1::StoredRecord>& records,
 
 }  // namespace
 
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
-  return EventsJson(records, nullptr, records.size());
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
+  return EventsJson(records, nullptr, records.size(), lang);
 }
 
 std::string TimelinePageJson(const TimelinePageResult& result,
-                             const TimelinePage& page) {
-  return EventsJson(result.events, &page, result.total);
+                             const TimelinePage& page, Lang lang) {
+  return EventsJson(result.events, &page, result.total, lang);
 }
 
 }  // namespace fundlog

@@ -111,10 +111,19 @@ void AddLedgerRoutes(Router& router, const LiveLog& live) {
         {"offset", "integer", "", "skip this many events (default 0)"},
         {"limit", "integer", "",
          absl::StrCat("at most this many events (default and maximum ",
-                      kTimelineLimitMax, ")")}}},
+                      kTimelineLimitMax, ")")},
+        {"lang",
+         "string",
+         "",
+         "the language of each event's summary (`timeline --lang`; default "
+         "en)",
+         false,
+         false,
+         {"sv", "en"}}}},
       [&live](const httplib::Request& request, httplib::Response& response) {
         std::optional<Params> params = Params::Read(
-            request, {"fund", "from", "to", "known_at", "offset", "limit"},
+            request,
+            {"fund", "from", "to", "known_at", "offset", "limit", "lang"},
             response);
         if (!params) return;
         TimelineQuery query;
@@ -128,6 +137,10 @@ void AddLedgerRoutes(Router& router, const LiveLog& live) {
             !params->Uint("limit", &limit, response)) {
           return;
         }
+        absl::StatusOr<Lang> lang =
+            ParseLang(params->Get("lang").value_or("en"));
+        if (!lang.ok())
+          return JsonError(response, 400, "lang", "want sv or en");
         if (limit && *limit > kTimelineLimitMax) {
           JsonError(response, 400, "limit",
                     absl::StrCat("at most ", kTimelineLimitMax));
@@ -153,7 +166,7 @@ void AddLedgerRoutes(Router& router, const LiveLog& live) {
             TimelinePaged(*state->log, query, page);
         slots->Leave();
         if (!paged.ok()) return SendStatus(response, paged.status());
-        SendJson(response, TimelinePageJson(*paged, page));
+        SendJson(response, TimelinePageJson(*paged, page, *lang));
       });
 
   router.Get(

@@ -235,6 +235,7 @@ void AddApiRoutes(Router& router, const LiveLog& live,
                   const ApiOptions& options) {
   AddLedgerRoutes(router, live);
   AddLogRoutes(router, live, options);
+  AddExportRoute(router, live);
 }
 
 }  // namespace fundlog::serve

@@ -29,6 +29,8 @@ void SendStatus(httplib::Response& response, const absl::Status& status,
 void AddLedgerRoutes(Router& router, const LiveLog& live);
 void AddLogRoutes(Router& router, const LiveLog& live,
                   const ApiOptions& options);
+// GET /api/v1/export (api_export_routes.cc).
+void AddExportRoute(Router& router, const LiveLog& live);
 
 }  // namespace fundlog::serve
 

@@ -51,7 +51,8 @@ void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command);
 void Print(absl::string_view text);
 
 // Each group of commands registers its commands here.
-std::vector<Command> LogCommands();  // init import append show timeline demo
+std::vector<Command> LogCommands();     // init import append show timeline demo
+std::vector<Command> ReportCommands();  // report (LogCommands includes it)
 std::vector<Command>
 LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command>
