@@ -133,13 +133,7 @@ std::pair<int, int> AllowedSpan(const Scenario& scenario, int zone_from,
 
 namespace {
 
-struct Live {
-  int bucket;
-  int first;  // lowest slot of the bucket inside the probe
-};
-
 struct BucketEntry {
-  int bucket;
   int account;
   int slot;
   int64_t value;
@@ -147,17 +141,16 @@ struct BucketEntry {
 
 // Appends what bucket `b` puts in slot `k`, routed by `map` (or not).
 void Emit(const QueryContext& context, const Scenario& scenario,
-          const Bucket& b, int index, int k, const std::vector<int>* map,
+          const Bucket& b, int k, const int* map,
           std::vector<BucketEntry>* entries) {
   auto route = [&](int account) {
-    return map != nullptr && account >= 0 ? (*map)[account] : account;
+    return map != nullptr && account >= 0 ? map[account] : account;
   };
   if (b.rows_fact != nullptr) {
     const auto& rows = context.rows();
     for (uint32_t r = 0; r < b.rows_fact->rows_count; ++r) {
       const Row& row = rows[b.rows_fact->rows_begin + r];
-      entries->push_back(
-          {index, route(context.Account(row.account)), k, row.amount});
+      entries->push_back({route(context.Account(row.account)), k, row.amount});
     }
     return;
   }
@@ -166,8 +159,8 @@ void Emit(const QueryContext& context, const Scenario& scenario,
   debit = route(debit);
   credit = route(credit);
   if (debit < 0 || credit < 0 || debit == credit) return;
-  entries->push_back({index, debit, k, b.amount});
-  entries->push_back({index, credit, k, -b.amount});
+  entries->push_back({debit, k, b.amount});
+  entries->push_back({credit, k, -b.amount});
 }
 
 }  // namespace
@@ -175,89 +168,87 @@ void Emit(const QueryContext& context, const Scenario& scenario,
 absl::Status EvalProbe(const QueryContext& context, const Scenario& scenario,
                        const std::vector<Bucket>& buckets, const Probe& probe,
                        Ranges* out) {
-  // Each bucket's run of slots inside the probe, and whether the fact is
-  // whole within the probe.
-  std::vector<std::pair<int, int>> runs(buckets.size(), {-1, -1});
-  std::vector<uint8_t> whole(buckets.size(), 0);
-  std::vector<int> by_last;
+  if (probe.last < probe.first) return absl::OkStatus();
+  // Where what slot k puts in an account ends up at the probe, for each
+  // slot of the probe (maps[(k - first) * accounts + a]): identity at the
+  // last slot; one step earlier, only the account that step empties changes
+  // (it now ends where its target does).
+  const int accounts = context.AccountCount();
+  std::vector<int> maps;
+  if (probe.redirect) {
+    maps.resize(static_cast<size_t>(probe.last - probe.first + 1) * accounts);
+    int* map = &maps[static_cast<size_t>(probe.last - probe.first) * accounts];
+    std::iota(map, map + accounts, 0);
+    for (int k = probe.last - 1; k >= probe.first; --k) {
+      int* earlier = &maps[static_cast<size_t>(k - probe.first) * accounts];
+      std::copy(map, map + accounts, earlier);
+      const Step& step = scenario.steps[k];
+      if (step.effect == Step::Effect::kEmpty && step.from >= 0 &&
+          step.to >= 0) {
+        earlier[step.from] = earlier[step.to];
+      }
+      map = earlier;
+    }
+  }
+  // Bucket by bucket: its run of slots inside the probe, what each slot
+  // puts in each account, then per account the extremes over its slots.
+  // Buckets in index order and accounts ascending: the additions to `out`
+  // happen in the same order as a sort of every bucket's entries would give.
+  std::vector<BucketEntry> entries;
   for (size_t i = 0; i < buckets.size(); ++i) {
     const Bucket& b = buckets[i];
     if (probe.kind >= 0 && static_cast<int>(b.kind) != probe.kind) continue;
     auto [k0, k1] = AllowedSpan(scenario, b.zone_from, b.zone_to);
     if (k0 < 0 || k1 < probe.first || k0 > probe.last) continue;
-    runs[i] = {std::max(k0, probe.first), std::min(k1, probe.last)};
-    whole[i] = b.full && k1 <= probe.last && k0 >= probe.first;
-    by_last.push_back(static_cast<int>(i));
-  }
-  std::sort(by_last.begin(), by_last.end(),
-            [&](int a, int b) { return runs[a].second > runs[b].second; });
-  // Sweep slots backward. map is where what slot k puts in an account ends
-  // up at the probe: identity at the last slot; one step earlier, only the
-  // account that step empties changes (it now ends where its target does).
-  std::vector<int> map;
-  if (probe.redirect) {
-    map.resize(context.AccountCount());
-    std::iota(map.begin(), map.end(), 0);
-  }
-  std::vector<int> slots_in(buckets.size(), 0);
-  std::vector<Live> live;
-  std::vector<BucketEntry> entries;
-  size_t next = 0;
-  for (int k = probe.last; k >= probe.first; --k) {
-    if (probe.redirect && k < probe.last) {
-      const Step& step = scenario.steps[k];
-      if (step.effect == Step::Effect::kEmpty && step.from >= 0 &&
-          step.to >= 0) {
-        map[step.from] = map[step.to];
-      }
+    const int first = std::max(k0, probe.first);
+    const int last = std::min(k1, probe.last);
+    const bool whole = b.full && k1 <= probe.last && k0 >= probe.first;
+    int slots_in = 0;
+    entries.clear();
+    for (int k = first; k <= last; ++k) {
+      if (!scenario.nonempty[k]) continue;
+      ++slots_in;
+      Emit(context, scenario, b, k,
+           probe.redirect
+               ? &maps[static_cast<size_t>(k - probe.first) * accounts]
+               : nullptr,
+           &entries);
     }
-    for (; next < by_last.size() && runs[by_last[next]].second >= k; ++next) {
-      live.push_back({by_last[next], runs[by_last[next]].first});
-    }
-    std::erase_if(live, [&](const Live& l) { return l.first > k; });
-    if (!scenario.nonempty[k]) continue;
-    for (const Live& l : live) {
-      ++slots_in[l.bucket];
-      Emit(context, scenario, buckets[l.bucket], l.bucket, k,
-           probe.redirect ? &map : nullptr, &entries);
-    }
-  }
-  std::sort(entries.begin(), entries.end(),
-            [](const BucketEntry& x, const BucketEntry& y) {
-              return std::tie(x.bucket, x.account, x.slot) <
-                     std::tie(y.bucket, y.account, y.slot);
-            });
-  for (size_t i = 0; i < entries.size();) {
-    const int bucket = entries[i].bucket;
-    const int account = entries[i].account;
-    int64_t lo = 0, hi = 0;
-    int touched = 0;
-    while (i < entries.size() && entries[i].bucket == bucket &&
-           entries[i].account == account) {
-      const int slot = entries[i].slot;
-      int64_t value = 0;
-      for (; i < entries.size() && entries[i].bucket == bucket &&
-             entries[i].account == account && entries[i].slot == slot;
-           ++i) {
-        if (!CheckedAdd(value, entries[i].value, &value)) {
-          return Overflow("voucher rows");
+    std::sort(entries.begin(), entries.end(),
+              [](const BucketEntry& x, const BucketEntry& y) {
+                return std::tie(x.account, x.slot) <
+                       std::tie(y.account, y.slot);
+              });
+    for (size_t e = 0; e < entries.size();) {
+      const int account = entries[e].account;
+      int64_t lo = 0, hi = 0;
+      int touched = 0;
+      while (e < entries.size() && entries[e].account == account) {
+        const int slot = entries[e].slot;
+        int64_t value = 0;
+        for (; e < entries.size() && entries[e].account == account &&
+               entries[e].slot == slot;
+             ++e) {
+          if (!CheckedAdd(value, entries[e].value, &value)) {
+            return Overflow("voucher rows");
+          }
         }
+        if (value == 0) continue;
+        lo = touched == 0 ? value : std::min(lo, value);
+        hi = touched == 0 ? value : std::max(hi, value);
+        ++touched;
       }
-      if (value == 0) continue;
-      lo = touched == 0 ? value : std::min(lo, value);
-      hi = touched == 0 ? value : std::max(hi, value);
-      ++touched;
-    }
-    if (account < 0 || touched == 0) continue;
-    // A slot that misses the account, or a fact not whole by the probe's
-    // end, lets the account's share be 0.
-    if (touched < slots_in[bucket] || !whole[bucket]) {
-      lo = std::min<int64_t>(lo, 0);
-      hi = std::max<int64_t>(hi, 0);
-    }
-    if (!CheckedAdd(out->min[account], lo, &out->min[account]) ||
-        !CheckedAdd(out->max[account], hi, &out->max[account])) {
-      return Overflow(context.names().Text(context.AccountAt(account).name));
+      if (account < 0 || touched == 0) continue;
+      // A slot that misses the account, or a fact not whole by the probe's
+      // end, lets the account's share be 0.
+      if (touched < slots_in || !whole) {
+        lo = std::min<int64_t>(lo, 0);
+        hi = std::max<int64_t>(hi, 0);
+      }
+      if (!CheckedAdd(out->min[account], lo, &out->min[account]) ||
+          !CheckedAdd(out->max[account], hi, &out->max[account])) {
+        return Overflow(context.names().Text(context.AccountAt(account).name));
+      }
     }
   }
   return absl::OkStatus();

@@ -120,17 +120,24 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
     return sum;
   };
   const int n = m + 2;
+  // The first-day and last-day sums at each cut, looked up once (a query
+  // at 1M events spends much of its time in these binary searches).
+  std::vector<int64_t> first_at(n, 0), last_at(n, 0);
+  for (int i = 1; i < n; ++i) {
+    first_at[i] = group.by_first.UpTo(cut[i]);
+    last_at[i] = group.by_last.UpTo(cut[i]);
+  }
   std::vector<int64_t> h(n * n, 0);
   for (int i = 1; i < n; ++i) {
     for (int j = 1; j < n; ++j) {
       int64_t& value = h[i * n + j];
       if (cut[j] <= cut[i]) {
-        value = group.by_last.UpTo(cut[j]);
+        value = last_at[j];
       } else if (crossing[i] != nullptr) {
-        value = group.by_first.UpTo(cut[i]) -
-                (crossing[i]->Total() - crossing[i]->UpTo(cut[j]));
+        value =
+            first_at[i] - (crossing[i]->Total() - crossing[i]->UpTo(cut[j]));
       } else {
-        value = group.by_last.UpTo(cut[j]) - within(cut[i], cut[j]);
+        value = last_at[j] - within(cut[i], cut[j]);
       }
     }
   }
@@ -139,9 +146,7 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
     return amount == 0 ? absl::OkStatus()
                        : buckets->AddSum(group.kind, from, to, whole, amount);
   };
-  auto first_upto = [&](int i) {
-    return i == 0 ? 0 : group.by_first.UpTo(cut[i]);
-  };
+  auto first_upto = [&](int i) { return first_at[i]; };
   auto at = [&](int i, int j) { return h[i * n + j]; };
   for (int i = 0; i <= m; ++i) {
     for (int j = i; j <= m; ++j) {

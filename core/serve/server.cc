@@ -41,15 +41,18 @@ bool HeadersWithinLimits(const httplib::Request& request,
   return true;
 }
 
-void Configure(httplib::Server& server, const Router& router) {
+// `listening` receives the socket the library creates to listen on.
+void Configure(httplib::Server& server, const Router& router,
+               socket_t* listening) {
   server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   server.set_payload_max_length(kMaxBodyBytes);
   // The library's default also sets SO_REUSEPORT, which lets a second
   // server (of the same user) bind the same port and take half of the
   // connections: only SO_REUSEADDR, so that a port in use is an error.
-  server.set_socket_options([](socket_t socket) {
+  server.set_socket_options([listening](socket_t socket) {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    *listening = socket;
   });
   // Small answers go out at once, not after a delayed ACK (Nagle).
   server.set_tcp_nodelay(true);
@@ -135,7 +138,8 @@ absl::Status Serve(const ServeOptions& options) {
   AddOpenApiRoute(router);  // last: it describes the routes before it
 
   httplib::Server server;
-  Configure(server, router);
+  socket_t listening = INVALID_SOCKET;
+  Configure(server, router, &listening);
   int port = options.port;
   if (port == 0) {
     port = server.bind_to_any_port(options.host);
@@ -147,6 +151,13 @@ absl::Status Serve(const ServeOptions& options) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.host, ":", options.port,
                      " (in use, or not an address of this machine)"));
+  }
+  // The library listens with a backlog of 5 (compiled into it); listen()
+  // again on the bound socket widens it. The socket the options were last
+  // set on is the one that bound (the library closes the ones that fail).
+  if (listening == INVALID_SOCKET || ::listen(listening, kListenBacklog) != 0) {
+    std::cerr << "fundlog serve: warning: cannot widen the listen backlog; "
+                 "a burst of connections may wait seconds\n";
   }
   const bool v6 = options.host.find(':') != std::string::npos;
   const std::string url = absl::StrCat("http://", v6 ? "[" : "", options.host,

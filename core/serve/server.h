@@ -20,6 +20,10 @@ inline constexpr int kWriteTimeoutSeconds = 5;        // each write of an answer
 inline constexpr int kKeepAliveSeconds = 2;           // idle between requests
 inline constexpr size_t kKeepAliveRequests = 100;
 inline constexpr int kThreads = 128;  // connections served at once
+// Connections the kernel completes before the server accepts them (the
+// library's default, 5, drops the SYNs of a burst of clients: each then
+// waits 1, 3, 7... s before retrying).
+inline constexpr int kListenBacklog = 1024;
 
 struct ServeOptions {
   std::string db;                  // the log directory
