@@ -260,10 +260,16 @@ absl::Status Converter::Header(const Line& line) {
     // fundlog's own exports write an account's id where it has no number
     // (core/audit/sie_export.cc); reading them back keeps those ids.
     own_export_ = first == "fundlog";
+  } else if (label == "#OIB" || label == "#OUB" ||
+             (label == "#FUNDLOG_OBJEKTSALDO" && own_export_) ||
+             (label == "#PSALDO" && line.fields.size() > 3 &&
+              line.fields[3].is_list && !line.fields[3].items.empty())) {
+    return ObjectFigure(line);
   } else if (label == "#PSALDO" && summary_->sie_type != 4) {
+    PeriodTotal(line);
     return PeriodBalance(line);
-  } else if (label == "#PSALDO" || label == "#PBUDGET" || label == "#OIB" ||
-             label == "#OUB") {
+  } else if (label == "#PSALDO" || label == "#PBUDGET") {
+    if (label == "#PSALDO") PeriodTotal(line);
     ++ignored_[label];
   } else if (label == "#DIM") {
     v1::Dimension& dim = dimensions_.emplace_back();

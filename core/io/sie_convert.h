@@ -87,6 +87,15 @@ class Converter {
   absl::Status DerivedMonths();
   absl::Status OpeningDifference(v1::Event* opening);
   absl::Status UsedAccounts();
+  // #OIB 0, #OUB 0 and #PSALDO 0 with objects, and fundlog's own
+  // #FUNDLOG_OBJEKTSALDO (sie_objects.cc): kept per object, never added to
+  // the account's figure.
+  absl::Status ObjectFigure(const Line& line);
+  // After the accounts' own events: checks the per-object figures against
+  // the accounts' (findings, never fixes) and emits ObjectBalances events.
+  absl::Status ObjectFigures();
+  // #PSALDO 0 YYYYMM konto {} saldo: the account's month, for the checks.
+  void PeriodTotal(const Line& line);
   absl::Status DerivedYearEndClosing();
   void NoteFormat();
   void LongNumber(absl::string_view number);
@@ -135,6 +144,17 @@ class Converter {
   // #PSALDO 0 account totals by period YYYYMM (types 2-3).
   std::map<int, std::vector<std::pair<std::string, int64_t>>> periods_;
   int months_posted_ = 0;
+  // Per-object figures by (ObjectBalances.Kind, period YYYYMM or 0), and
+  // the day a fundlog export states an opening/closing one for (else 0).
+  struct ObjectRow {
+    std::string account;  // the number, as in the file
+    std::vector<std::pair<std::string, std::string>> objects;  // sorted
+    int64_t amount = 0;                                        // debit positive
+  };
+  std::map<std::pair<int, int>, std::vector<ObjectRow>> object_figures_;
+  std::map<std::pair<int, int>, absl::CivilDay> object_days_;
+  // #PSALDO 0 account totals (empty object list) by (YYYYMM, number).
+  std::map<std::pair<int, std::string>, int64_t> period_totals_;
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
   int long_numbers_ = 0;     // accounts of more than six digits

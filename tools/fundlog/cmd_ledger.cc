@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "core/audit/csv_views.h"
 #include "core/audit/ledger_views.h"
+#include "core/audit/object_view.h"
 #include "core/base/money.h"
 #include "core/io/batch_file.h"
 #include "core/io/json_writer.h"
@@ -84,6 +85,15 @@ int RunBalance(const Args& args, const Context& context) {
       ledger::ViewName(flags->view),
       flags->fund.empty() ? "" : absl::StrCat(", fund ", flags->fund));
   absl::StrAppend(&out, BalancesTable(*balances));
+  if (args.Has("by-object")) {
+    // The per-object figures SIE files state, as a breakdown beside them.
+    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+    if (!records.ok()) return Fail("balance", records.status());
+    absl::StrAppend(&out, "\nPer dimension object as of ", FormatDay(**as_of),
+                    " (kronor, debit positive):\n\n",
+                    ObjectFiguresTable(ObjectFiguresAt(
+                        *records, **as_of, flags->known_at, flags->fund)));
+  }
   Print(out);
   return kExitOk;
 }
@@ -310,10 +320,13 @@ std::vector<Command> LedgerCommands() {
   return {
       {{"balance",
         "balance --as-of D [--known-at D] [--view V] [--fund F] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "[--format csv [--csv-dialect sv]] [--by-object]",
         "Per-account balance as of the end of day D: min and max (equal when "
         "exact).",
         {{"as-of", "D", "the day (end of day)"},
+         {"by-object", "",
+          "also the per-object figures SIE files state (#OIB/#OUB/#PSALDO "
+          "with objects), a breakdown not added to the balances"},
          known_at,
          view,
          fund,
