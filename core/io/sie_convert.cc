@@ -112,7 +112,9 @@ int64_t NaturalSign(v1::AccountType type, int64_t debit_positive) {
 
 Converter::Converter(const ImportOptions& options, const BatchSink& sink,
                      ImportSummary* summary)
-    : options_(options), sink_(sink), summary_(summary) {}
+    : options_(options), sink_(sink), summary_(summary) {
+  NewArena();
+}
 
 void Converter::ResolveFund() {
   if (!fund_id_.empty()) return;
