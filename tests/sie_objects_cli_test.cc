@@ -70,6 +70,11 @@ TEST(SieObjects, StatedPerObjectBalancesAreKeptNotAddedToTheAccount) {
               HasSubstr("1 000.00 (closing 2010-06-30)"));
   EXPECT_THAT(RowOf(balance.out, "f:3010 ", "1:1"),
               HasSubstr("-26 400.00 (closing 2010-06-30)"));
+  // The timeline names them for what they are.
+  RunResult timeline = cli.Run({"timeline", "--format", "csv"});
+  EXPECT_THAT(timeline.out,
+              HasSubstr("Per-object closing balances: 12 figure(s), a "
+                        "breakdown of their accounts' figures, not added"));
   // At the year's start, the #OIB 0 figures.
   RunResult start =
       cli.Run({"balance", "--as-of", "2009-07-01", "--by-object"});
