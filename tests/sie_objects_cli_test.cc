@@ -133,6 +133,11 @@ TEST(SieObjects, PerObjectFiguresThatContradictTheAccountAreFindings) {
   EXPECT_THAT(FirstRow(balance.out, "f:1930 "), HasSubstr("100.00"));
   EXPECT_THAT(RowOf(balance.out, "f:1930 ", "1:B"),
               HasSubstr("90.00 (closing 2024-12-31)"));
+  // The year's statement carries the same breakdown at the year's end.
+  RunResult statement = cli.Run({"statement", "--year", "2024", "--by-object"});
+  ASSERT_EQ(statement.exit_code, 0) << statement.err;
+  EXPECT_THAT(RowOf(statement.out, "f:1930 ", "1:B"),
+              HasSubstr("90.00 (closing 2024-12-31)"));
   // Before the closing: the opening plus the month the file states.
   RunResult mid = cli.Run({"balance", "--as-of", "2024-06-30", "--by-object"});
   EXPECT_THAT(RowOf(mid.out, "f:1930 ", "1:B"), HasSubstr("65.00"));

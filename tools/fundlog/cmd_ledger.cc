@@ -121,8 +121,22 @@ int RunStatement(const Args& args, const Context& context) {
     Print(StatementCsv(*statement, **csv));
     return kExitOk;
   }
-  Print(args.Has("json") ? StatementJson(*statement)
-                         : StatementText(*statement));
+  if (args.Has("json")) {
+    Print(StatementJson(*statement));
+    return kExitOk;
+  }
+  std::string out = StatementText(*statement);
+  if (args.Has("by-object")) {
+    // The per-object figures SIE files state, at the year's end.
+    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+    if (!records.ok()) return Fail("statement", records.status());
+    const absl::CivilDay end(year, 12, 31);
+    absl::StrAppend(&out, "\nPer dimension object as of ", FormatDay(end),
+                    " (kronor, debit positive):\n\n",
+                    ObjectFiguresTable(ObjectFiguresAt(
+                        *records, end, flags->known_at, flags->fund)));
+  }
+  Print(out);
   return kExitOk;
 }
 
@@ -336,9 +350,12 @@ std::vector<Command> LedgerCommands() {
        RunBalance},
       {{"statement",
         "statement --year Y [--view V] [--known-at D] [--fund F] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "[--format csv [--csv-dialect sv]] [--by-object]",
         "Opening, movements by kind, closing for a calendar year.",
         {{"year", "Y", "the year"},
+         {"by-object", "",
+          "also the per-object figures SIE files state, at the year's end "
+          "(a breakdown not added to the balances)"},
          view,
          known_at,
          fund,
