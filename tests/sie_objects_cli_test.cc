@@ -70,6 +70,14 @@ TEST(SieObjects, StatedPerObjectBalancesAreKeptNotAddedToTheAccount) {
               HasSubstr("1 000.00 (closing 2010-06-30)"));
   EXPECT_THAT(RowOf(balance.out, "f:3010 ", "1:1"),
               HasSubstr("-26 400.00 (closing 2010-06-30)"));
+  // Its 19 #PSALDO months per object add up to each object's #OUB 0 (the
+  // import's check (2) found nothing): before the closing day, 4010's
+  // object 1 is its months alone, 33 080.40, which #OUB 0 then states.
+  RunResult may = cli.Run({"balance", "--as-of", "2010-05-31", "--by-object"});
+  EXPECT_THAT(RowOf(may.out, "f:4010 ", "1:1"), HasSubstr("none stated"));
+  EXPECT_THAT(RowOf(may.out, "f:4010 ", "1:1"), HasSubstr("33 080.40 (9)"));
+  EXPECT_THAT(RowOf(balance.out, "f:4010 ", "1:1"),
+              HasSubstr("33 080.40 (closing 2010-06-30)"));
   // The timeline names them for what they are.
   RunResult timeline = cli.Run({"timeline", "--format", "csv"});
   EXPECT_THAT(timeline.out,
