@@ -66,6 +66,7 @@ std::string Why(const Imported& got) {
     parts.push_back(absl::StrCat("read as ", got.summary.encoding));
   }
   int undefined = 0;
+  bool object_findings = false;
   for (const std::string& note : got.summary.notes) {
     if (absl::StrContains(note, "no #KONTO defines it")) ++undefined;
     if (absl::StrContains(note, "derived row of")) {
@@ -80,6 +81,15 @@ std::string Why(const Imported& got) {
     if (absl::StrContains(note, "of #PSALDO movements")) {
       parts.push_back("#PSALDO months posted");
     }
+    if (absl::StrContains(note, "per-object figure(s) (#OIB")) {
+      parts.push_back("per-object figures kept");
+    }
+    if (absl::StrContains(note, "finding: ") &&
+        (absl::StrContains(note, "the objects of dimension") ||
+         absl::StrContains(note, "more per-object figure(s)") ||
+         absl::StrContains(note, "#PSALDO 0 months give"))) {
+      object_findings = true;
+    }
     if (absl::StrContains(note, "holds no #VER")) {
       parts.push_back("#VER in a type 1-3 file");
     }
@@ -87,6 +97,7 @@ std::string Why(const Imported& got) {
   if (undefined > 0) {
     parts.push_back(absl::StrCat(undefined, " account(s) used without #KONTO"));
   }
+  if (object_findings) parts.push_back("per-object findings");
   return absl::StrJoin(parts, "; ");
 }
 

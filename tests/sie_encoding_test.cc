@@ -2,6 +2,8 @@
 // #KSUMMA's CRC-32 (zlib) and the encodings (glibc iconv).
 #include "core/io/sie_encoding.h"
 
+#include <iconv.h>
+
 #include <string>
 
 #include "core/io/sie_text.h"
@@ -32,6 +34,69 @@ TEST(SieText, Cp437DecodesAndEncodesTheSwedishLetters) {
 // ISO-8859-15, not Latin-1: 0xA4 is the euro sign.
 TEST(SieText, Iso885915DecodesTheEuroSign) {
   EXPECT_EQ(DecodeToUtf8("\xE5\xE4\xF6\xA4", Encoding::kIso885915), "åäö€");
+}
+
+// The single-byte charsets decode through a per-byte table built from
+// iconv (sie_encoding.cc): every byte, alone and in a run of all 256, gives
+// what glibc's iconv gives for the whole run at once.
+std::string IconvAll(const char* from, const std::string& bytes) {
+  iconv_t handle = iconv_open("UTF-8", from);
+  EXPECT_NE(handle, reinterpret_cast<iconv_t>(-1));
+  std::string out(bytes.size() * 4, '\0');
+  char* src = const_cast<char*>(bytes.data());
+  size_t src_left = bytes.size();
+  char* dst = out.data();
+  size_t dst_left = out.size();
+  EXPECT_NE(iconv(handle, &src, &src_left, &dst, &dst_left),
+            static_cast<size_t>(-1));
+  iconv_close(handle);
+  out.resize(out.size() - dst_left);
+  return out;
+}
+
+TEST(SieText, SingleByteTablesMatchIconvForEveryByte) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+  EXPECT_EQ(DecodeToUtf8(all, Encoding::kCp437), IconvAll("CP437", all));
+  // ISO-8859-15 maps every byte too (its C1 range to the C1 controls).
+  EXPECT_EQ(DecodeToUtf8(all, Encoding::kIso885915),
+            IconvAll("ISO-8859-15", all));
+  std::string out = "left over from before";
+  DecodeToUtf8("\x94", Encoding::kCp437, &out);
+  EXPECT_EQ(out, "ö");
+}
+
+// The tokenizer reuses one Line from line to line (sie_text.cc): nothing of
+// a longer line before may remain in a shorter one, an object list's items
+// belong to it alone, and \" inside a quoted field is a quote.
+TEST(SieText, TokenizerReusesItsLineWithoutCarryingFieldsOver) {
+  Line line;
+  ASSERT_TRUE(Tokenize("#TRANS 1930 {1 \"A\" 6 \"P\"} 12.50 20240101 "
+                       "\"text with \\\"quotes\\\"\" 2",
+                       &line, nullptr)
+                  .ok());
+  ASSERT_EQ(line.label, "#TRANS");
+  ASSERT_EQ(line.fields.size(), 6u);
+  EXPECT_TRUE(line.fields[1].is_list);
+  EXPECT_EQ(line.fields[1].items,
+            (std::vector<std::string>{"1", "A", "6", "P"}));
+  EXPECT_EQ(line.fields[4].text, "text with \"quotes\"");
+  ASSERT_TRUE(Tokenize("#KONTO {} \x94l", &line, nullptr).ok());
+  ASSERT_EQ(line.fields.size(), 2u);
+  EXPECT_TRUE(line.fields[0].is_list);
+  EXPECT_TRUE(line.fields[0].items.empty());
+  EXPECT_FALSE(line.fields[1].is_list);
+  EXPECT_EQ(line.fields[1].text, "öl");
+  ASSERT_TRUE(Tokenize("#SIETYP 4", &line, nullptr).ok());
+  ASSERT_EQ(line.fields.size(), 1u);
+  EXPECT_FALSE(line.fields[0].is_list);
+  EXPECT_TRUE(line.fields[0].items.empty());
+  EXPECT_EQ(line.fields[0].text, "4");
+  ASSERT_TRUE(Tokenize("", &line, nullptr).ok());
+  EXPECT_EQ(line.label, "");
+  EXPECT_TRUE(line.fields.empty());
+  EXPECT_FALSE(Tokenize("#FNAMN \"open", &line, nullptr).ok());
+  EXPECT_FALSE(Tokenize("#TRANS 1 {1 \"a\"", &line, nullptr).ok());
 }
 
 TEST(SieText, EncodingIsDecidedFromTheBytes) {

@@ -95,7 +95,14 @@ TEST(SieRealFiles, StatedBalanceTypesImportWithADerivedMovement) {
     EXPECT_THAT(got.out, HasSubstr(monthly ? "month(s) of #PSALDO movements"
                                            : "derived one posting on "));
     EXPECT_THAT(got.out, Not(HasSubstr("without vouchers")));
-    EXPECT_THAT(got.out, Not(HasSubstr("finding")));
+    if (std::string(name) == "MAMUT_SIE3_EXPORT.SE") {
+      // Its per-object months exceed their accounts' in 17 places: findings
+      // of the per-object check (tests/sie_objects_cli_test.cc), nothing
+      // about the accounts' own figures.
+      EXPECT_THAT(got.out, HasSubstr("12 more per-object figure(s)"));
+    } else {
+      EXPECT_THAT(got.out, Not(HasSubstr("finding")));
+    }
     RunResult verify = cli.Run({"verify"});
     EXPECT_EQ(verify.exit_code, 0) << verify.out;
   }

@@ -1,6 +1,8 @@
 // Round trips: SIE export -> import gives identical balances (jsisie files,
 // the Trelleborg history, random synthetic ledgers); CP437 survives both
 // ways; the hledger journal agrees with our balances at random dates.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -209,7 +211,11 @@ TEST(HledgerCrossCheck, BalancesAgreeAtRandomDates) {
     GTEST_SKIP() << "hledger is not installed";
   }
   std::mt19937_64 random(42);
-  const std::string dir = ::testing::TempDir();
+  // A directory of this process's own: /tmp is shared with other runs of
+  // this test (another worktree's suite wrote the same /tmp/bal.csv).
+  const std::string dir =
+      absl::StrCat(::testing::TempDir(), "/hledger-cross-", getpid());
+  std::filesystem::create_directories(dir);
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     SCOPED_TRACE(absl::StrCat("seed ", seed));
     // Odd seeds: synthetic SIE books (all exact); even: policy ledgers.
@@ -282,6 +288,7 @@ TEST(HledgerCrossCheck, BalancesAgreeAtRandomDates) {
       }
     }
   }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

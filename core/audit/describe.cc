@@ -138,6 +138,17 @@ std::string SummarizeAccounting(const v1::Event& event) {
               ? "; comparatives restated"
               : "",
           ")");
+    case v1::Event::kObjectBalances: {
+      const v1::ObjectBalances& figures = event.object_balances();
+      const char* kind =
+          figures.kind() == v1::ObjectBalances::OPENING   ? "opening balances"
+          : figures.kind() == v1::ObjectBalances::CLOSING ? "closing balances"
+                                                          : "movements of ";
+      return absl::StrCat("Per-object ", kind, figures.period(), ": ",
+                          figures.rows_size(),
+                          " figure(s), a breakdown of their accounts' "
+                          "figures, not added to them");
+    }
     case v1::Event::kBalanceAsserted:
       return absl::StrCat("Asserted: ", event.balance_asserted().account(),
                           " holds ",

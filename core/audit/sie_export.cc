@@ -262,6 +262,51 @@ absl::StatusOr<std::string> BalanceLines(Export& ex) {
   return out;
 }
 
+// The per-object figures (ObjectBalances) the export's span holds: #OIB 0
+// and #OUB 0 where the figure's day is the span's first or last day,
+// #PSALDO 0 for a month's movement, and #FUNDLOG_OBJEKTSALDO with the day
+// where SIE's year index cannot name it (fundlog's import reads it back).
+std::string ObjectLines(Export& ex) {
+  std::string out;
+  for (const v1::StoredRecord& record : ex.records) {
+    const v1::Event& event = record.event();
+    if (!event.has_object_balances()) continue;
+    if (!ex.options.fund_id.empty() && event.fund_id() != ex.options.fund_id) {
+      continue;
+    }
+    absl::StatusOr<absl::CivilDay> day = ParseDay(event.effective().day());
+    if (!day.ok() || *day < ex.start || *day > ex.end) continue;
+    const v1::ObjectBalances& figures = event.object_balances();
+    std::string head;
+    switch (figures.kind()) {
+      case v1::ObjectBalances::OPENING:
+        head = *day == ex.start
+                   ? "#OIB 0"
+                   : absl::StrCat("#FUNDLOG_OBJEKTSALDO OIB ", SieDay(*day));
+        break;
+      case v1::ObjectBalances::CLOSING:
+        head = *day == ex.end
+                   ? "#OUB 0"
+                   : absl::StrCat("#FUNDLOG_OBJEKTSALDO OUB ", SieDay(*day));
+        break;
+      case v1::ObjectBalances::PERIOD_MOVEMENT:
+        if (figures.period().size() != 7) continue;
+        head = absl::StrCat("#PSALDO 0 ", figures.period().substr(0, 4),
+                            figures.period().substr(5, 2));
+        break;
+      default:
+        continue;
+    }
+    for (const v1::ObjectAmount& row : figures.rows()) {
+      v1::VoucherRow as_row;
+      *as_row.mutable_objects() = row.objects();
+      absl::StrAppend(&out, head, " ", ex.Number(row.account()), " {",
+                      Objects(as_row), "} ", Amount(row.amount_ore()), "\r\n");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportSie(
@@ -339,7 +384,7 @@ absl::StatusOr<std::string> ExportSie(
                     sie::QuoteField(key.second), " ", sie::QuoteField(name),
                     "\r\n");
   }
-  absl::StrAppend(&body, *balances, ex.ranges, ex.vouchers);
+  absl::StrAppend(&body, *balances, ObjectLines(ex), ex.ranges, ex.vouchers);
 
   // #KSUMMA over what the body says, computed as the importer checks it.
   const std::string cp437 = sie::Utf8ToCp437(body);

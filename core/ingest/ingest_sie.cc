@@ -1,9 +1,11 @@
-// One SIE file, in two streamed passes over it. The first checks the whole
-// file and computes its SHA-256, which the second needs before its first
-// event (event ids and sources carry it). The second reads the file again,
-// stages each batch of vouchers into one AppendSession and hashes again:
-// the session is committed only when both digests agree, so the bytes
-// appended are the bytes checked. See docs/ingest.md.
+// One SIE file, in two streamed passes over it. The first only hashes it:
+// its SHA-256 is needed before the first event (event ids and sources carry
+// it) and decides "already imported". The second reads the file again,
+// checks everything while it stages each batch of vouchers into one
+// AppendSession (nothing of which is visible before the commit) and hashes
+// again: the session is committed only when the file checked whole and both
+// digests agree, so the bytes appended are the bytes checked. See
+// docs/ingest.md.
 #include <filesystem>
 #include <memory>
 #include <utility>
@@ -43,12 +45,11 @@ absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
   options.accept_findings = accept_findings;
   options.balances_at = LogBalances(log);
   if (absl::Status s = KnownNames(log, &options); !s.ok()) return s;
-  // Pass 1: check everything, stage nothing.
-  absl::StatusOr<sie::ImportSummary> checked =
-      sie::ReadSieFile(path, options, nullptr);
-  if (!checked.ok()) return NothingWritten(checked.status());
+  // Pass 1: the file's SHA-256, at the speed of reading it.
+  absl::StatusOr<std::string> file_sha256 = sie::HashSieFile(path);
+  if (!file_sha256.ok()) return NothingWritten(file_sha256.status());
   absl::StatusOr<std::optional<uint64_t>> seen =
-      log.FindImportedFile(checked->file_sha256);
+      log.FindImportedFile(*file_sha256);
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) {
     return absl::AlreadyExistsError(absl::StrCat(
@@ -56,14 +57,14 @@ absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
         "); nothing written"));
   }
   if (hooks.after_check) hooks.after_check();
-  // Pass 2: the same events, now carrying the file's hash, staged batch by
-  // batch into one session.
+  // Pass 2: every check, and the events, carrying the file's hash, staged
+  // batch by batch into one session that a refusal drops unseen.
   absl::StatusOr<std::unique_ptr<AppendSession>> session =
       log.BeginAppend(std::nullopt);
   if (!session.ok()) return NothingWritten(session.status());
-  options.file_sha256 = checked->file_sha256;
+  options.file_sha256 = *file_sha256;
   const BatchOrigin origin{std::filesystem::path(path).filename().string(),
-                           checked->file_sha256};
+                           *file_sha256};
   absl::StatusOr<sie::ImportSummary> staged = sie::ReadSieFile(
       path, options, [&](v1::EventBatch&& batch) -> absl::Status {
         absl::Status s = (*session)->Add(batch, origin);
@@ -76,11 +77,11 @@ absl::StatusOr<ImportResult> ImportSieFile(EventLog& log,
         return s;
       });
   if (!staged.ok()) return NothingWritten(staged.status());
-  if (staged->file_sha256 != checked->file_sha256) {
-    return absl::AbortedError(absl::StrCat(
-        path, ": the file changed while it was imported (SHA-256 ",
-        checked->file_sha256, " when checked, ", staged->file_sha256,
-        " when read again); nothing written"));
+  if (staged->file_sha256 != *file_sha256) {
+    return absl::AbortedError(
+        absl::StrCat(path, ": the file changed while it was imported (SHA-256 ",
+                     *file_sha256, " when first read, ", staged->file_sha256,
+                     " when read again); nothing written"));
   }
   absl::StatusOr<AppendResult> committed = CommitImport(**session);
   if (!committed.ok()) return committed.status();

@@ -290,8 +290,9 @@ absl::Status Converter::Finish() {
         "an opening #KSUMMA without a closing one: the file is truncated");
   }
   if (!seen_type_) summary_->sie_type = 1;  // SIE 4B, #SIETYP: default 1
-  if ((!opening_.empty() || !closing_.empty()) && !year_start_) {
-    return Bad("#IB/#UB/#RES without the #RAR 0 that dates them");
+  if ((!opening_.empty() || !closing_.empty() || !object_figures_.empty()) &&
+      !year_start_) {
+    return Bad("#IB/#UB/#RES/#OIB/#OUB without the #RAR 0 that dates them");
   }
   if (!header_emitted_ || !undefined_accounts_.empty()) {
     EmitHeader(
@@ -371,6 +372,7 @@ absl::Status Converter::Finish() {
     event->mutable_balance_asserted()->set_amount_ore(
         NaturalSign(info->type, closing.balance_asserted().amount_ore()));
   }
+  if (auto s = ObjectFigures(); !s.ok()) return s;
   return Flush(true);
 }
 

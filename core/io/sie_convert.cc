@@ -112,7 +112,9 @@ int64_t NaturalSign(v1::AccountType type, int64_t debit_positive) {
 
 Converter::Converter(const ImportOptions& options, const BatchSink& sink,
                      ImportSummary* summary)
-    : options_(options), sink_(sink), summary_(summary) {}
+    : options_(options), sink_(sink), summary_(summary) {
+  NewArena();
+}
 
 void Converter::ResolveFund() {
   if (!fund_id_.empty()) return;
@@ -260,10 +262,16 @@ absl::Status Converter::Header(const Line& line) {
     // fundlog's own exports write an account's id where it has no number
     // (core/audit/sie_export.cc); reading them back keeps those ids.
     own_export_ = first == "fundlog";
+  } else if (label == "#OIB" || label == "#OUB" ||
+             (label == "#FUNDLOG_OBJEKTSALDO" && own_export_) ||
+             (label == "#PSALDO" && line.fields.size() > 3 &&
+              line.fields[3].is_list && !line.fields[3].items.empty())) {
+    return ObjectFigure(line);
   } else if (label == "#PSALDO" && summary_->sie_type != 4) {
+    PeriodTotal(line);
     return PeriodBalance(line);
-  } else if (label == "#PSALDO" || label == "#PBUDGET" || label == "#OIB" ||
-             label == "#OUB") {
+  } else if (label == "#PSALDO" || label == "#PBUDGET") {
+    if (label == "#PSALDO") PeriodTotal(line);
     ++ignored_[label];
   } else if (label == "#DIM") {
     v1::Dimension& dim = dimensions_.emplace_back();

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "absl/time/civil_time.h"
 #include "core/io/sie_import.h"
 #include "core/io/sie_text.h"
+#include "google/protobuf/arena.h"
 
 namespace fundlog::sie::internal {
 
@@ -67,6 +69,7 @@ class Converter {
     v1::AccountType type = v1::ACCOUNT_TYPE_UNSPECIFIED;
     bool known_before = false;  // defined by the log before this file
     bool defined = false;       // #KONTO seen in this file
+    std::string id;             // AccountId(number), once asked for
   };
   struct Pending {  // an #RTRANS waiting for its twin #TRANS
     std::string account;
@@ -81,12 +84,23 @@ class Converter {
   absl::Status AddRow(const std::string& number, int64_t amount,
                       const Line& line);
   absl::Status Flush(bool force);
+  // A fresh arena with an empty batch and voucher (after each Flush).
+  void NewArena();
   absl::Status CheckClosing();
   absl::Status DerivedMovement();
   absl::Status PeriodBalance(const Line& line);
   absl::Status DerivedMonths();
   absl::Status OpeningDifference(v1::Event* opening);
   absl::Status UsedAccounts();
+  // #OIB 0, #OUB 0 and #PSALDO 0 with objects, and fundlog's own
+  // #FUNDLOG_OBJEKTSALDO (sie_objects.cc): kept per object, never added to
+  // the account's figure.
+  absl::Status ObjectFigure(const Line& line);
+  // After the accounts' own events: checks the per-object figures against
+  // the accounts' (findings, never fixes) and emits ObjectBalances events.
+  absl::Status ObjectFigures();
+  // #PSALDO 0 YYYYMM konto {} saldo: the account's month, for the checks.
+  void PeriodTotal(const Line& line);
   absl::Status DerivedYearEndClosing();
   void NoteFormat();
   void LongNumber(absl::string_view number);
@@ -101,6 +115,9 @@ class Converter {
   absl::CivilDay BalanceDay() const;
   void EmitHeader(absl::CivilDay first_day);
   v1::Event* NewEvent(const std::string& id_suffix);
+  // Sets the event id (from the file's hash and `id_suffix`), the fund and
+  // the source every event of this file carries.
+  void FillEnvelope(absl::string_view id_suffix, v1::Event* event);
   void ResolveFund();
   std::string AccountId(absl::string_view number) const;
   AccountInfo* Lookup(absl::string_view number);
@@ -110,6 +127,8 @@ class Converter {
   ImportSummary* summary_;
 
   std::string fund_id_;
+  std::string id_prefix_;  // "sie-<sha16>-", set with the first event
+  std::string title_;      // "SIE file <name>"
   std::string company_name_;
   std::string org_number_;
   std::string program_;
@@ -135,6 +154,17 @@ class Converter {
   // #PSALDO 0 account totals by period YYYYMM (types 2-3).
   std::map<int, std::vector<std::pair<std::string, int64_t>>> periods_;
   int months_posted_ = 0;
+  // Per-object figures by (ObjectBalances.Kind, period YYYYMM or 0), and
+  // the day a fundlog export states an opening/closing one for (else 0).
+  struct ObjectRow {
+    std::string account;  // the number, as in the file
+    std::vector<std::pair<std::string, std::string>> objects;  // sorted
+    int64_t amount = 0;                                        // debit positive
+  };
+  std::map<std::pair<int, int>, std::vector<ObjectRow>> object_figures_;
+  std::map<std::pair<int, int>, absl::CivilDay> object_days_;
+  // #PSALDO 0 account totals (empty object list) by (YYYYMM, number).
+  std::map<std::pair<int, std::string>, int64_t> period_totals_;
   bool seen_type_ = false;
   bool own_export_ = false;  // #PROGRAM fundlog
   int long_numbers_ = 0;     // accounts of more than six digits
@@ -155,7 +185,7 @@ class Converter {
   bool block_open_ = false;
   uint64_t voucher_line_ = 0;
   absl::CivilDay voucher_day_;
-  v1::Event voucher_;
+  v1::Event* voucher_ = nullptr;  // on arena_
   int64_t voucher_sum_ = 0;
   std::optional<Pending> pending_;
 
@@ -163,7 +193,10 @@ class Converter {
   bool checksum_closed_ = false;
   uint32_t crc_ = 0;
 
-  v1::EventBatch batch_;
+  // The events of one batch, and the open voucher, live on one arena,
+  // dropped whole at each Flush: no allocation per protobuf field.
+  std::unique_ptr<google::protobuf::Arena> arena_;
+  v1::EventBatch* batch_ = nullptr;  // on arena_
   int batch_vouchers_ = 0;
   size_t batch_bytes_ = 0;
 };

@@ -2,7 +2,10 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 
 namespace fundlog::sie {
 namespace {
@@ -68,6 +71,41 @@ class Converter {
   bool to_utf8_;
 };
 
+// A single-byte charset's table: the UTF-8 iconv gives for each byte,
+// asked once per byte when the table is built (once per thread), so that
+// decoding a token is a lookup per byte instead of an iconv call per token.
+class ByteTable {
+ public:
+  explicit ByteTable(const char* from) {
+    Converter converter("UTF-8", from);
+    for (int b = 0; b < 256; ++b) {
+      const char byte = static_cast<char>(b);
+      const std::string utf8 = converter.Run(absl::string_view(&byte, 1));
+      Entry& entry = entries_[b];
+      entry.size = static_cast<uint8_t>(std::min<size_t>(utf8.size(), 4));
+      std::memcpy(entry.bytes, utf8.data(), entry.size);
+    }
+  }
+
+  void Decode(absl::string_view bytes, std::string* out) const {
+    out->resize(bytes.size() * 4);
+    char* dst = out->data();
+    for (char c : bytes) {
+      const Entry& entry = entries_[static_cast<unsigned char>(c)];
+      std::memcpy(dst, entry.bytes, 4);
+      dst += entry.size;
+    }
+    out->resize(dst - out->data());
+  }
+
+ private:
+  struct Entry {
+    char bytes[4] = {0, 0, 0, 0};
+    uint8_t size = 0;
+  };
+  Entry entries_[256];
+};
+
 }  // namespace
 
 const char* EncodingName(Encoding encoding) {
@@ -131,22 +169,33 @@ Encoding DetectEncoding(absl::string_view bytes) {
 }
 
 std::string DecodeToUtf8(absl::string_view bytes, Encoding encoding) {
-  if (IsAscii(bytes)) return std::string(bytes);
+  std::string out;
+  DecodeToUtf8(bytes, encoding, &out);
+  return out;
+}
+
+void DecodeToUtf8(absl::string_view bytes, Encoding encoding,
+                  std::string* out) {
+  if (IsAscii(bytes)) {
+    out->assign(bytes.data(), bytes.size());
+    return;
+  }
   switch (encoding) {
     case Encoding::kUtf8: {
       thread_local Converter utf8("UTF-8", "UTF-8");
-      return utf8.Run(bytes);
+      *out = utf8.Run(bytes);
+      return;
     }
     case Encoding::kIso885915: {
-      thread_local Converter latin9("UTF-8", "ISO-8859-15");
-      return latin9.Run(bytes);
+      thread_local const ByteTable latin9("ISO-8859-15");
+      return latin9.Decode(bytes, out);
     }
     case Encoding::kAscii:
     case Encoding::kCp437:
       break;
   }
-  thread_local Converter cp437("UTF-8", "CP437");
-  return cp437.Run(bytes);
+  thread_local const ByteTable cp437("CP437");
+  cp437.Decode(bytes, out);
 }
 
 std::string EncodeCp437(absl::string_view utf8) {

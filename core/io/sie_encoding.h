@@ -52,6 +52,8 @@ Encoding DetectEncoding(absl::string_view bytes);
 // byte has a character); kIso885915 likewise; kUtf8 is copied, malformed
 // sequences becoming U+FFFD.
 std::string DecodeToUtf8(absl::string_view bytes, Encoding encoding);
+// The same into `*out` (replacing its contents, reusing its capacity).
+void DecodeToUtf8(absl::string_view bytes, Encoding encoding, std::string* out);
 
 // UTF-8 as CP437 (for writing SIE files); a character CP437 lacks, and a
 // malformed sequence, becomes '?'.

@@ -180,6 +180,31 @@ absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
   return summary;
 }
 
+absl::StatusOr<std::string> HashSieFile(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                             &std::fclose);
+  if (file == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot be read: ", std::strerror(errno)));
+  }
+  absl::StatusOr<Sha256Stream> sha = Sha256Stream::Start();
+  if (!sha.ok()) return sha.status();
+  std::string chunk(kReadChunkBytes, '\0');
+  while (true) {
+    const size_t got = std::fread(chunk.data(), 1, chunk.size(), file.get());
+    if (absl::Status s = sha->Update(absl::string_view(chunk.data(), got));
+        !s.ok()) {
+      return s;
+    }
+    if (got < chunk.size()) break;
+  }
+  if (std::ferror(file.get())) {
+    return absl::InternalError(
+        absl::StrCat(path, ": I/O error: ", std::strerror(errno)));
+  }
+  return sha->FinishHex();
+}
+
 bool IsSieFileName(absl::string_view path) {
   return absl::EndsWithIgnoreCase(path, ".se") ||
          absl::EndsWithIgnoreCase(path, ".si");

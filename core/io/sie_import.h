@@ -125,6 +125,11 @@ absl::StatusOr<ImportSummary> ReadSieFile(const std::string& path,
                                           const ImportOptions& options,
                                           const BatchSink& sink);
 
+// The hex SHA-256 of the file at `path`, read in chunks (nothing parsed):
+// what an import needs before its first event. kNotFound when the file
+// cannot be opened; kInternal on a read or digest failure.
+absl::StatusOr<std::string> HashSieFile(const std::string& path);
+
 // As ReadSieFile, over bytes in memory (for tests and fuzzing).
 absl::StatusOr<ImportSummary> ReadSieBytes(absl::string_view bytes,
                                            const ImportOptions& options,

@@ -13,6 +13,15 @@ namespace {
 
 bool IsSeparator(char c) { return c == ' ' || c == '\t'; }
 
+// The bytes that end a bare word: separators, quote, braces, CR.
+struct WordEnds {
+  bool table[256] = {};
+  WordEnds() {
+    for (unsigned char c : {' ', '\t', '"', '{', '}', '\r'}) table[c] = true;
+  }
+};
+const WordEnds kWordEnds;
+
 }  // namespace
 
 std::string Cp437ToUtf8(absl::string_view cp437) {
@@ -36,15 +45,24 @@ uint32_t Crc32Update(uint32_t crc, absl::string_view bytes) {
 
 absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
                       Encoding encoding) {
-  out->label.clear();
-  out->fields.clear();
-  auto feed = [crc](absl::string_view bytes) {
-    if (crc != nullptr) *crc = Crc32Update(*crc, bytes);
+  // The Line's fields are reused from the line before (their strings keep
+  // their capacity): no allocation per field once lines repeat their shape.
+  size_t count = 0;  // fields of this line so far
+  auto next_field = [&]() -> Field& {
+    if (count == out->fields.size()) out->fields.emplace_back();
+    Field& field = out->fields[count++];
+    field.text.clear();
+    field.is_list = false;
+    field.items.clear();
+    return field;
   };
-  std::string token;
+  out->label.clear();
+  std::string escaped;    // a quoted token with \" in it, unescaped
   Field* list = nullptr;  // the object list being read, if any
+  size_t list_items = 0;
   bool first = true;
   size_t i = 0;
+  absl::Status status;
   while (i < raw.size()) {
     const char c = raw[i];
     if (IsSeparator(c) || c == '\r') {
@@ -55,76 +73,95 @@ absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
       const bool open = c == '{';
       ++i;
       if (first) {  // a block delimiter line
-        out->label = std::string(1, c);
+        out->label.assign(1, c);
         first = false;
         continue;
       }
       if (open == (list != nullptr)) {
-        return absl::InvalidArgumentError(open ? "nested '{' in an object list"
-                                               : "'}' without '{'");
+        status = absl::InvalidArgumentError(
+            open ? "nested '{' in an object list" : "'}' without '{'");
+        break;
       }
       if (open) {
-        out->fields.emplace_back();
-        list = &out->fields.back();
+        list = &next_field();
         list->is_list = true;
+        list_items = 0;
       } else {
         list = nullptr;
       }
       continue;
     }
-    token.clear();
+    absl::string_view token;
     if (c == '"') {
       size_t j = i + 1;
       bool closed = false;
+      bool has_escape = false;
       while (j < raw.size()) {
         if (raw[j] == '\\' && j + 1 < raw.size() && raw[j + 1] == '"') {
-          token.push_back('"');
+          has_escape = true;
           j += 2;
         } else if (raw[j] == '"') {
           closed = true;
-          ++j;
           break;
         } else {
-          token.push_back(raw[j++]);
+          ++j;
         }
       }
       if (!closed) {
-        return absl::InvalidArgumentError(
+        status = absl::InvalidArgumentError(
             "unterminated quote (SIE 4B: a quote inside a field is written "
             "\\\")");
+        break;
       }
-      i = j;
+      token = raw.substr(i + 1, j - i - 1);
+      if (has_escape) {
+        escaped.clear();
+        for (size_t k = 0; k < token.size(); ++k) {
+          if (token[k] == '\\' && k + 1 < token.size() && token[k + 1] == '"') {
+            ++k;
+          }
+          escaped.push_back(token[k]);
+        }
+        token = escaped;
+      }
+      i = j + 1;
     } else {
       size_t j = i;
-      while (j < raw.size() && !IsSeparator(raw[j]) && raw[j] != '"' &&
-             raw[j] != '{' && raw[j] != '}' && raw[j] != '\r') {
+      while (j < raw.size() &&
+             !kWordEnds.table[static_cast<unsigned char>(raw[j])]) {
         ++j;
       }
-      token.assign(raw.data() + i, j - i);
+      token = raw.substr(i, j - i);
       i = j;
     }
     if (token.size() > kFieldBytesMax) {
-      return absl::InvalidArgumentError(
+      status = absl::InvalidArgumentError(
           absl::StrCat("a field of ", token.size(), " bytes (at most ",
                        kFieldBytesMax, ")"));
+      break;
     }
-    feed(token);
+    if (crc != nullptr) *crc = Crc32Update(*crc, token);
     if (first) {
-      out->label = DecodeToUtf8(token, encoding);
+      DecodeToUtf8(token, encoding, &out->label);
       first = false;
     } else if (list != nullptr) {
-      list->items.push_back(DecodeToUtf8(token, encoding));
+      DecodeToUtf8(token, encoding, &list->items.emplace_back());
+      ++list_items;
     } else {
-      out->fields.push_back(Field{DecodeToUtf8(token, encoding), false, {}});
+      DecodeToUtf8(token, encoding, &next_field().text);
     }
-    if (out->fields.size() > kFieldsPerLineMax ||
-        (list != nullptr && list->items.size() > kFieldsPerLineMax)) {
-      return absl::InvalidArgumentError(
+    if (count > kFieldsPerLineMax ||
+        (list != nullptr && list_items > kFieldsPerLineMax)) {
+      status = absl::InvalidArgumentError(
           absl::StrCat("more than ", kFieldsPerLineMax, " fields"));
+      break;
     }
   }
-  if (list != nullptr) return absl::InvalidArgumentError("unterminated '{'");
-  return absl::OkStatus();
+  if (status.ok() && list != nullptr) {
+    status = absl::InvalidArgumentError("unterminated '{'");
+  }
+  out->fields.resize(count);
+  return status;
 }
 
 std::string QuoteField(absl::string_view utf8) {

@@ -30,7 +30,21 @@ const std::string& Text(const Line& line, size_t i) {
 }  // namespace
 
 std::string DayText(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  // By hand: called for every voucher, where StrFormat showed in profiles.
+  const int64_t year = day.year();
+  if (year < 0 || year > 9999) {
+    return absl::StrFormat("%04d-%02d-%02d", year, day.month(), day.day());
+  }
+  std::string out = "0000-00-00";
+  out[0] = static_cast<char>('0' + year / 1000);
+  out[1] = static_cast<char>('0' + year / 100 % 10);
+  out[2] = static_cast<char>('0' + year / 10 % 10);
+  out[3] = static_cast<char>('0' + year % 10);
+  out[5] = static_cast<char>('0' + day.month() / 10);
+  out[6] = static_cast<char>('0' + day.month() % 10);
+  out[8] = static_cast<char>('0' + day.day() / 10);
+  out[9] = static_cast<char>('0' + day.day() % 10);
+  return out;
 }
 
 std::string Kronor(int64_t ore) {
@@ -40,20 +54,29 @@ std::string Kronor(int64_t ore) {
 }
 
 v1::Event* Converter::NewEvent(const std::string& id_suffix) {
+  v1::Event* event = batch_->add_events();
+  FillEnvelope(id_suffix, event);
+  return event;
+}
+
+void Converter::FillEnvelope(absl::string_view id_suffix, v1::Event* event) {
   ResolveFund();
-  v1::Event* event = batch_.add_events();
-  const std::string sha = options_.file_sha256.empty()
-                              ? std::string("unhashed")
-                              : options_.file_sha256.substr(0, 16);
-  event->set_event_id(absl::StrCat("sie-", sha, "-", id_suffix));
+  if (id_prefix_.empty()) {  // the same for every event of the file
+    id_prefix_ = absl::StrCat("sie-",
+                              options_.file_sha256.empty()
+                                  ? std::string("unhashed")
+                                  : options_.file_sha256.substr(0, 16),
+                              "-");
+    title_ = absl::StrCat("SIE file ", options_.display_name);
+  }
+  event->set_event_id(absl::StrCat(id_prefix_, id_suffix));
   event->set_fund_id(fund_id_);
   v1::Source* source = event->mutable_source();
-  source->set_title(absl::StrCat("SIE file ", options_.display_name));
+  source->set_title(title_);
   source->set_issuer(program_);
   source->set_document_sha256(options_.file_sha256);
   source->set_text_encoding(summary_->encoding);
   if (generated_) source->set_date(DayText(*generated_));
-  return event;
 }
 
 void Converter::EmitHeader(absl::CivilDay first_day) {
@@ -177,10 +200,10 @@ absl::Status Converter::StartVoucher(uint64_t line_no, const Line& line) {
   voucher_day_ = *day;
   voucher_sum_ = 0;
   pending_.reset();
-  voucher_.Clear();
-  voucher_.mutable_effective()->set_day(DayText(*day));
-  voucher_.set_recorded_on(DayText(registered.value_or(*day)));
-  v1::Voucher* voucher = voucher_.mutable_voucher();
+  voucher_->Clear();
+  voucher_->mutable_effective()->set_day(DayText(*day));
+  voucher_->set_recorded_on(DayText(registered.value_or(*day)));
+  v1::Voucher* voucher = voucher_->mutable_voucher();
   voucher->set_series(Text(line, 0));
   voucher->set_number(Text(line, 1));
   voucher->set_text(Text(line, 3));
@@ -214,7 +237,7 @@ absl::Status Converter::AddRow(const std::string& number, int64_t amount,
                                const Line& line) {
   absl::StatusOr<AccountInfo*> info = Use(number, line.label);
   if (!info.ok()) return info.status();
-  v1::Voucher* voucher = voucher_.mutable_voucher();
+  v1::Voucher* voucher = voucher_->mutable_voucher();
   if (voucher->rows_size() >= kVoucherRowsMax) {
     return Bad(
         absl::StrCat("more than ", kVoucherRowsMax, " rows in one #VER"));
@@ -222,7 +245,8 @@ absl::Status Converter::AddRow(const std::string& number, int64_t amount,
   const bool has_list = line.fields.size() > 1 && line.fields[1].is_list;
   const size_t at = has_list ? 2 : 1;
   v1::VoucherRow* row = voucher->add_rows();
-  row->set_account(AccountId(number));
+  if ((*info)->id.empty()) (*info)->id = AccountId(number);
+  row->set_account((*info)->id);
   row->set_amount_ore(amount);
   if (has_list) {
     const std::vector<std::string>& items = line.fields[1].items;
@@ -241,6 +265,17 @@ absl::Status Converter::AddRow(const std::string& number, int64_t amount,
   if (__builtin_add_overflow(voucher_sum_, amount, &voucher_sum_)) {
     return Bad("the voucher's rows overflow 64-bit öre");
   }
+  // #IB 0 plus the year's vouchers, per account (CheckClosing).
+  if (!year_end_ || voucher_day_ <= *year_end_) {
+    int64_t& sum = sums_[number];
+    if (__builtin_add_overflow(sum, amount, &sum)) {
+      const v1::Voucher& v = voucher_->voucher();
+      return Bad(absl::StrCat("#VER ", v.series().empty() ? "\"\"" : v.series(),
+                              " ", v.number().empty() ? "\"\"" : v.number(),
+                              " (line ", voucher_line_, "): account ", number,
+                              " overflows 64-bit öre"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -248,7 +283,7 @@ absl::Status Converter::EndVoucher() {
   in_voucher_ = false;
   block_open_ = false;
   pending_.reset();
-  const v1::Voucher& voucher = voucher_.voucher();
+  const v1::Voucher& voucher = voucher_->voucher();
   const std::string name = absl::StrCat(
       "#VER ", voucher.series().empty() ? "\"\"" : voucher.series(), " ",
       voucher.number().empty() ? "\"\"" : voucher.number(), " (line ",
@@ -268,26 +303,16 @@ absl::Status Converter::EndVoucher() {
     return absl::OkStatus();
   }
   EmitHeader(voucher_day_);
-  v1::Event* event = NewEvent(absl::StrCat("L", voucher_line_));
-  const std::string id = event->event_id();
-  v1::Source source = event->source();
-  event->Swap(&voucher_);
-  event->set_event_id(id);
-  event->set_fund_id(fund_id_);
-  source.set_reference(name);
-  source.set_passage(absl::StrCat("line ", voucher_line_));
-  *event->mutable_source() = std::move(source);
+  // The voucher becomes the batch's event in place (no copy of its rows);
+  // its sums were added row by row (AddRow).
+  v1::Event* event = batch_->add_events();
+  event->Swap(voucher_);  // one arena: no copy
+  FillEnvelope(absl::StrCat("L", voucher_line_), event);
+  event->mutable_source()->set_reference(name);
+  event->mutable_source()->set_passage(absl::StrCat("line ", voucher_line_));
   if (!year_end_ || voucher_day_ <= *year_end_) {
     if (!last_voucher_day_ || *last_voucher_day_ < voucher_day_) {
       last_voucher_day_ = voucher_day_;
-    }
-    for (const auto& row : event->voucher().rows()) {
-      const std::string number = row.account().substr(fund_id_.size() + 1);
-      if (__builtin_add_overflow(sums_[number], row.amount_ore(),
-                                 &sums_[number])) {
-        return Bad(
-            absl::StrCat(name, ": account ", number, " overflows 64-bit öre"));
-      }
     }
   }
   const size_t bytes = event->ByteSizeLong();
@@ -302,18 +327,26 @@ absl::Status Converter::EndVoucher() {
   return Flush(false);
 }
 
+void Converter::NewArena() {
+  arena_ = std::make_unique<google::protobuf::Arena>();
+  batch_ = google::protobuf::Arena::CreateMessage<v1::EventBatch>(arena_.get());
+  voucher_ = google::protobuf::Arena::CreateMessage<v1::Event>(arena_.get());
+}
+
 absl::Status Converter::Flush(bool force) {
-  if (batch_.events_size() == 0) return absl::OkStatus();
+  if (batch_->events_size() == 0) return absl::OkStatus();
   if (!force && batch_vouchers_ < options_.vouchers_per_batch &&
       batch_bytes_ < kBatchBytesMax / 4) {
     return absl::OkStatus();
   }
-  summary_->events += batch_.events_size();
+  summary_->events += batch_->events_size();
   batch_vouchers_ = 0;
   batch_bytes_ = 0;
-  v1::EventBatch out;
-  out.Swap(&batch_);
-  return sink_ ? sink_(std::move(out)) : absl::OkStatus();
+  // The sink reads the batch (or moves its events out) before the arena
+  // that holds it is reset: no event outlives its batch here.
+  absl::Status status = sink_ ? sink_(std::move(*batch_)) : absl::OkStatus();
+  NewArena();
+  return status;
 }
 
 }  // namespace fundlog::sie::internal

@@ -160,17 +160,16 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   std::vector<std::pair<std::string, std::string>> index_entries;
   std::vector<merkle::Hash> leaves;
   leaves.reserve(part.events_size());
-  v1::StoredRecord record;
+  v1::Provenance provenance;
+  provenance.set_file_name(origin.file_name);
+  provenance.set_file_sha256(origin.file_sha256);
   for (int i = 0; i < part.events_size(); ++i) {
     const uint64_t seq = first + i;
-    record.set_seq(seq);
-    record.set_appended_at_micros(first_appended_at_ +
-                                  static_cast<int64_t>(seq - first_seq_));
-    *record.mutable_event() = part.events(i);
-    record.mutable_provenance()->set_file_name(origin.file_name);
-    record.mutable_provenance()->set_file_sha256(origin.file_sha256);
-    record.mutable_provenance()->set_index_in_file(index_in_file++);
-    const std::string stored = internal::SerializeRecord(record);
+    provenance.set_index_in_file(index_in_file++);
+    // The record's bytes without copying the event into a record.
+    const std::string stored = internal::SerializeRecordOf(
+        seq, first_appended_at_ + static_cast<int64_t>(seq - first_seq_),
+        part.events(i), provenance);
     leaves.push_back(merkle::LeafHash(stored));
     s.Update(FromRocks(
         write_->Put(families.events(), keys::EventKey(seq), stored), "stage"));

@@ -19,6 +19,14 @@ int64_t NowMicros();
 // it: it hashes stored bytes. Caches sizes in `record`.
 std::string SerializeRecord(v1::StoredRecord& record);
 
+// The same bytes SerializeRecord gives for a StoredRecord of these four
+// fields, written without copying `event` into a record (the staging of a
+// large import serializes each event once). Caches sizes in `event` and
+// `provenance`.
+std::string SerializeRecordOf(uint64_t seq, int64_t appended_at_micros,
+                              const v1::Event& event,
+                              const v1::Provenance& provenance);
+
 }  // namespace fundlog::internal
 
 #endif  // FUNDLOG_CORE_STORE_RECORD_ENTRIES_H_

@@ -335,6 +335,50 @@ class EventChecker {
 
   void CheckPayload(const Event& event);
 
+  // Per-object figures (events.proto, ObjectBalances): a kind, a period
+  // exactly for a month's movement, a day, and rows of defined accounts
+  // that each name at least one object.
+  void CheckObjectBalances(const Event& event) {
+    const v1::ObjectBalances& figures = event.object_balances();
+    if (figures.kind() == v1::ObjectBalances::KIND_UNSPECIFIED) {
+      return Fail("object_balances.kind", "missing");
+    }
+    const bool movement = figures.kind() == v1::ObjectBalances::PERIOD_MOVEMENT;
+    if (movement != !figures.period().empty()) {
+      return Fail("object_balances.period",
+                  movement ? "missing (a month's movement needs YYYY-MM)"
+                           : "only a PERIOD_MOVEMENT has a period");
+    }
+    if (movement &&
+        (figures.period().size() != 7 || !CheckMonth(figures.period()))) {
+      return Fail("object_balances.period",
+                  absl::StrCat("\"", figures.period(), "\" is not YYYY-MM"));
+    }
+    if (event.effective().when_case() != v1::Effective::kDay) {
+      return Fail("effective", "per-object figures need a single day");
+    }
+    if (figures.rows().empty()) {
+      return Fail("object_balances.rows", "missing");
+    }
+    for (int i = 0; i < figures.rows_size(); ++i) {
+      const v1::ObjectAmount& row = figures.rows(i);
+      RequireAccount(absl::StrCat("object_balances.rows[", i, "].account"),
+                     row.account());
+      if (row.objects().empty()) {
+        Fail(absl::StrCat("object_balances.rows[", i, "].objects"),
+             "missing (a per-object figure names its object)");
+      }
+    }
+  }
+
+  static bool CheckMonth(const std::string& period) {
+    for (size_t k : {0, 1, 2, 3, 5, 6}) {
+      if (period[k] < '0' || period[k] > '9') return false;
+    }
+    const int month = (period[5] - '0') * 10 + (period[6] - '0');
+    return period[4] == '-' && month >= 1 && month <= 12;
+  }
+
   const ValidationContext& context_;
   const BatchState& batch_;
   const uint64_t seq_;
@@ -434,6 +478,8 @@ void EventChecker::CheckPayload(const Event& event) {
       }
       return;
     }
+    case Event::kObjectBalances:
+      return CheckObjectBalances(event);
     case Event::kCorrection:
       return CheckCorrection(event);
     case Event::kStatementSealed:

@@ -106,6 +106,36 @@ TEST(ValidateTest, EventInSameBatchEstablishesTheFund) {
   EXPECT_TRUE(ValidateBatch(batch, FakeContext{}).ok());
 }
 
+// ObjectBalances (SIE's per-object figures): a kind, a YYYY-MM period
+// exactly for a month's movement, defined accounts and at least one object.
+TEST(ValidateTest, ObjectBalancesNameKindPeriodAccountAndObject) {
+  v1::Event event = Base();
+  v1::ObjectBalances* figures = event.mutable_object_balances();
+  figures->set_kind(v1::ObjectBalances::PERIOD_MOVEMENT);
+  figures->set_period("2015-06");
+  v1::ObjectAmount* row = figures->add_rows();
+  row->set_account("fund");
+  row->set_amount_ore(-5);
+  (*row->mutable_objects())["1"] = "Norr";
+  EXPECT_TRUE(Check(event).ok()) << Check(event);
+  figures->set_period("2015-13");
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("\"object_balances.period\": \"2015-13\""));
+  figures->set_period("");
+  figures->set_kind(v1::ObjectBalances::KIND_UNSPECIFIED);
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("\"object_balances.kind\": missing"));
+  figures->set_kind(v1::ObjectBalances::CLOSING);
+  EXPECT_TRUE(Check(event).ok()) << Check(event);
+  row->set_account("nowhere");
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("object_balances.rows[0].account\": unknown account"));
+  row->set_account("fund");
+  row->clear_objects();
+  EXPECT_THAT(Check(event).message(),
+              HasSubstr("object_balances.rows[0].objects\": missing"));
+}
+
 TEST(ValidateTest, ReplacementIsValidatedToo) {
   v1::Event event = Base();
   event.mutable_correction()->set_corrected_seq(1);

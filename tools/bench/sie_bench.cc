@@ -12,7 +12,8 @@
 // Each workload runs in a child process, so its peak RSS is its own: parse
 // stays flat as the file grows (one voucher batch in memory); import grows
 // with the file, since the whole import is one WriteBatch (docs/ingest.md).
-// Usage: sie_bench [--mb N ...] (default: 10 and 100).
+// Usage: sie_bench [--mb N ...] [--workload read|parse|import ...] (default:
+// 10 and 100 MB, every workload).
 #include <openssl/evp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -129,11 +130,15 @@ void Run(const char* name, const std::string& path, uint64_t bytes,
 int main(int argc, char** argv) {
   using namespace fundlog;
   std::vector<uint64_t> sizes_mb;
+  std::vector<std::string> workloads;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--mb") == 0)
       sizes_mb.push_back(std::atoll(argv[i + 1]));
+    if (std::strcmp(argv[i], "--workload") == 0)
+      workloads.push_back(argv[i + 1]);
   }
   if (sizes_mb.empty()) sizes_mb = {10, 100};
+  if (workloads.empty()) workloads = {"read", "parse", "import"};
   bench::PrintHeader();
   bench::ScratchDir scratch;
   for (uint64_t mb : sizes_mb) {
@@ -155,8 +160,8 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(bench::kSeed),
         static_cast<unsigned long long>(vouchers), bytes / 1e6,
         bench::Seconds(start));
-    for (const char* workload : {"read", "parse", "import"}) {
-      bench::Run(workload, path, bytes, scratch.path());
+    for (const std::string& workload : workloads) {
+      bench::Run(workload.c_str(), path, bytes, scratch.path());
     }
     std::remove(path.c_str());
   }

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "core/audit/csv_views.h"
 #include "core/audit/ledger_views.h"
+#include "core/audit/object_view.h"
 #include "core/base/money.h"
 #include "core/io/batch_file.h"
 #include "core/io/json_writer.h"
@@ -84,6 +85,15 @@ int RunBalance(const Args& args, const Context& context) {
       ledger::ViewName(flags->view),
       flags->fund.empty() ? "" : absl::StrCat(", fund ", flags->fund));
   absl::StrAppend(&out, BalancesTable(*balances));
+  if (args.Has("by-object")) {
+    // The per-object figures SIE files state, as a breakdown beside them.
+    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+    if (!records.ok()) return Fail("balance", records.status());
+    absl::StrAppend(&out, "\nPer dimension object as of ", FormatDay(**as_of),
+                    " (kronor, debit positive):\n\n",
+                    ObjectFiguresTable(ObjectFiguresAt(
+                        *records, **as_of, flags->known_at, flags->fund)));
+  }
   Print(out);
   return kExitOk;
 }
@@ -111,8 +121,22 @@ int RunStatement(const Args& args, const Context& context) {
     Print(StatementCsv(*statement, **csv));
     return kExitOk;
   }
-  Print(args.Has("json") ? StatementJson(*statement)
-                         : StatementText(*statement));
+  if (args.Has("json")) {
+    Print(StatementJson(*statement));
+    return kExitOk;
+  }
+  std::string out = StatementText(*statement);
+  if (args.Has("by-object")) {
+    // The per-object figures SIE files state, at the year's end.
+    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+    if (!records.ok()) return Fail("statement", records.status());
+    const absl::CivilDay end(year, 12, 31);
+    absl::StrAppend(&out, "\nPer dimension object as of ", FormatDay(end),
+                    " (kronor, debit positive):\n\n",
+                    ObjectFiguresTable(ObjectFiguresAt(
+                        *records, end, flags->known_at, flags->fund)));
+  }
+  Print(out);
   return kExitOk;
 }
 
@@ -310,10 +334,13 @@ std::vector<Command> LedgerCommands() {
   return {
       {{"balance",
         "balance --as-of D [--known-at D] [--view V] [--fund F] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "[--format csv [--csv-dialect sv]] [--by-object]",
         "Per-account balance as of the end of day D: min and max (equal when "
         "exact).",
         {{"as-of", "D", "the day (end of day)"},
+         {"by-object", "",
+          "also the per-object figures SIE files state (#OIB/#OUB/#PSALDO "
+          "with objects), a breakdown not added to the balances"},
          known_at,
          view,
          fund,
@@ -323,9 +350,12 @@ std::vector<Command> LedgerCommands() {
        RunBalance},
       {{"statement",
         "statement --year Y [--view V] [--known-at D] [--fund F] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "[--format csv [--csv-dialect sv]] [--by-object]",
         "Opening, movements by kind, closing for a calendar year.",
         {{"year", "Y", "the year"},
+         {"by-object", "",
+          "also the per-object figures SIE files state, at the year's end "
+          "(a breakdown not added to the balances)"},
          view,
          known_at,
          fund,
