@@ -356,6 +356,12 @@ class EventLog {
                                  uint64_t size, absl::string_view fund_id,
                                  absl::CivilDay from, absl::CivilDay to,
                                  const RecordVisitor& visit) const;
+  // Visits the records `seqs` names, in that order, read through one
+  // MultiGet in seq order. kDataLoss (naming the index) for a record that is
+  // missing, beyond `size` or unparsable.
+  absl::Status VisitIndexedAt(const rocksdb::ReadOptions& options,
+                              uint64_t size, const std::vector<uint64_t>& seqs,
+                              const RecordVisitor& visit) const;
   absl::Status ScanOverlappingAt(const rocksdb::ReadOptions& options,
                                  uint64_t size, absl::string_view fund_id,
                                  std::optional<absl::CivilDay> from,

@@ -31,7 +31,51 @@ struct Reaching {
   }
 };
 
+// Records read per MultiGet: a bound on what a scan holds at once.
+constexpr size_t kChunk = 1024;
+
 }  // namespace
+
+absl::Status EventLog::VisitIndexedAt(const rocksdb::ReadOptions& options,
+                                      uint64_t size,
+                                      const std::vector<uint64_t>& seqs,
+                                      const RecordVisitor& visit) const {
+  std::vector<uint64_t> sorted(seqs);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> key_bytes;
+  key_bytes.reserve(sorted.size());
+  for (uint64_t seq : sorted) key_bytes.push_back(keys::EventKey(seq));
+  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
+  std::vector<rocksdb::PinnableSlice> values(sorted.size());
+  std::vector<rocksdb::Status> statuses(sorted.size());
+  db_->MultiGet(options, families_->events(), sorted.size(), slices.data(),
+                values.data(), statuses.data(), /*sorted_input=*/true);
+  v1::StoredRecord record;
+  for (uint64_t seq : seqs) {
+    const size_t at =
+        std::lower_bound(sorted.begin(), sorted.end(), seq) - sorted.begin();
+    absl::Status read;
+    if (seq >= size) {
+      read = absl::NotFoundError(absl::StrCat(
+          "record ", seq, " does not exist (log size ", size, ")"));
+    } else if (statuses[at].IsNotFound()) {
+      read = absl::DataLossError(
+          absl::StrCat("record ", seq, " is missing from the log"));
+    } else if (!statuses[at].ok()) {
+      return FromRocks(statuses[at], "read");
+    } else if (!record.ParseFromArray(values[at].data(),
+                                      static_cast<int>(values[at].size()))) {
+      read = absl::DataLossError(
+          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
+    }
+    if (!read.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("index names record ", seq, ": ", read.message()));
+    }
+    if (absl::Status s = visit(record); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
 
 absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
                                          uint64_t size,
@@ -84,21 +128,45 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
     }
   }
   std::sort(reaching.begin(), reaching.end());
-  for (const Reaching& period : reaching) {
-    absl::StatusOr<std::string> raw = ReadRawAt(options, size, period.seq);
-    v1::StoredRecord record;
-    if (raw.ok() &&
-        !record.ParseFromArray(raw->data(), static_cast<int>(raw->size()))) {
-      raw = absl::DataLossError("it does not parse as a StoredRecord");
+  std::vector<uint64_t> seqs;
+  for (size_t at = 0; at < reaching.size(); at += kChunk) {
+    seqs.clear();
+    for (size_t i = at; i < std::min(reaching.size(), at + kChunk); ++i) {
+      seqs.push_back(reaching[i].seq);
     }
-    if (!raw.ok()) {
-      return absl::DataLossError(absl::StrCat("index names record ", period.seq,
-                                              ": ", raw.status().message()));
+    if (absl::Status s = VisitIndexedAt(options, size, seqs, visit); !s.ok()) {
+      return s;
     }
-    if (absl::Status s = visit(record); !s.ok()) return s;
   }
   if (*from > to) return absl::OkStatus();
-  return ScanByEffectiveAt(options, size, fund_id, *from, to, visit);
+  // The events that start in the range, by day, a chunk of records at a time.
+  const std::string prefix = fund_id.empty()
+                                 ? std::string(1, keys::kIndexAllByDay)
+                                 : keys::FundByDayPrefix(fund_id);
+  seqs.clear();
+  for (it->Seek(absl::StrCat(prefix, from_day)); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    if (key.size() != prefix.size() + keys::kDayBytes + keys::kU64Bytes ||
+        key.substr(0, prefix.size()) != prefix ||
+        key.substr(prefix.size(), keys::kDayBytes) > to_day) {
+      break;
+    }
+    std::optional<uint64_t> seq =
+        keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
+    if (!seq) return absl::DataLossError("unreadable index key");
+    seqs.push_back(*seq);
+    if (seqs.size() == kChunk) {
+      if (absl::Status s = VisitIndexedAt(options, size, seqs, visit);
+          !s.ok()) {
+        return s;
+      }
+      seqs.clear();
+    }
+  }
+  if (absl::Status s = FromRocks(it->status(), "scan index"); !s.ok()) {
+    return s;
+  }
+  return VisitIndexedAt(options, size, seqs, visit);
 }
 
 absl::Status EventLog::ScanOverlapping(absl::string_view fund_id,
