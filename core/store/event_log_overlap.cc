@@ -87,18 +87,19 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
   absl::StatusOr<std::optional<std::string>> marker =
       Get(families_->meta(), keys::kMetaIndexPeriods, options.snapshot);
   if (!marker.ok()) return marker.status();
-  if (!from || *from <= first || !marker->has_value()) {
-    return ScanByEffectiveAt(options, size, fund_id, first, to, visit);
-  }
-  // Periods that start before `from` and end on or after it (or never): for
-  // class c >= 1 they start at most 2^(c-1) - 1 days before `from`; open
-  // ones (class 0) may start on any earlier day.
-  const std::string from_day = FormatDay(*from);
+  // Without a `from` past the first day, or on an index without the periods
+  // by class (callers then drop the records that end before `from`): every
+  // record that starts by `to`, by day. Otherwise first the periods that
+  // start before `from` and end on or after it (or never): for class c >= 1
+  // they start at most 2^(c-1) - 1 days before `from`; open ones (class 0)
+  // may start on any earlier day.
+  const bool by_class = from && *from > first && marker->has_value();
+  const std::string from_day = FormatDay(by_class ? *from : first);
   const std::string to_day = FormatDay(to);
   std::vector<Reaching> reaching;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(options, families_->index()));
-  for (uint8_t length_class = 0; length_class <= kPeriodClassMax;
+  for (uint8_t length_class = 0; by_class && length_class <= kPeriodClassMax;
        ++length_class) {
     const std::string prefix = keys::PeriodPrefix(fund_id, length_class);
     std::string seek = prefix;
@@ -138,7 +139,7 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
       return s;
     }
   }
-  if (*from > to) return absl::OkStatus();
+  if (by_class && *from > to) return absl::OkStatus();
   // The events that start in the range, by day, a chunk of records at a time.
   const std::string prefix = fund_id.empty()
                                  ? std::string(1, keys::kIndexAllByDay)
