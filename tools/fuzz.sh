@@ -21,7 +21,7 @@ seconds="${1:-30}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(sie batch checkpoint proof args)
+  targets=(sie batch checkpoint proof args witness)
 fi
 
 fuzz_targets=()

@@ -14,7 +14,7 @@ FUNDLOG_BUILD="${FUNDLOG_BUILD:-$FUNDLOG_ROOT/build}"
 fundlog_packages=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev libprotobuf-dev protobuf-compiler libabsl-dev libssl-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libcpp-httplib-dev
   "$@"
 )
 

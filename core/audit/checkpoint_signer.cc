@@ -67,6 +67,34 @@ absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size) {
   return merkle::SignNote(*body, *key);
 }
 
+absl::StatusOr<std::string> RepublishCheckpoint(const EventLog& log,
+                                                const merkle::SigningKey& key) {
+  if (absl::Status s = CheckKeyIsTheLogs(log, key); !s.ok()) return s;
+  absl::StatusOr<std::optional<EventLog::SignedRoot>> latest =
+      log.LatestSignedRoot();
+  if (!latest.ok()) return latest.status();
+  if (!latest->has_value()) {
+    return absl::NotFoundError(
+        "no checkpoint of this log has been signed yet (run `fundlog "
+        "checkpoint`)");
+  }
+  LogNodeReader reader(log);
+  absl::StatusOr<merkle::Hash> root = merkle::RootAt((*latest)->size, reader);
+  if (!root.ok()) return root.status();
+  if (std::string(root->begin(), root->end()) != (*latest)->root) {
+    return absl::DataLossError(absl::StrCat(
+        "the log's root at size ", (*latest)->size,
+        " is not the root signed for that size; refusing to sign it"));
+  }
+  absl::StatusOr<std::string> body =
+      merkle::CheckpointBody(log.Info().origin, (*latest)->size, *root);
+  if (!body.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the log's meta: ", body.status().message()));
+  }
+  return merkle::SignNote(*body, key);
+}
+
 absl::StatusOr<merkle::Checkpoint> OpenCheckpointFile(
     const std::string& path, const merkle::VerifierKey& key) {
   absl::StatusOr<std::string> text = ReadFileBytes(path, kNoteFileBytesMax);

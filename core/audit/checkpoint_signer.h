@@ -20,6 +20,17 @@ namespace fundlog {
 // verifier key the log's meta holds; kDataLoss when the tree is broken.
 absl::StatusOr<std::string> SignCheckpoint(EventLog& log, uint64_t size);
 
+// The checkpoint the log signed last, again: the newest size whose root the
+// log remembers (SignCheckpoint), signed with `key` after checking that the
+// key is the log's and that the log's root at that size is still the
+// remembered one. Ed25519 signatures are deterministic, so the note is byte
+// for byte the one SignCheckpoint returned for that size. Never signs a size
+// the log has not remembered, and never writes. kNotFound when no
+// checkpoint was ever signed; kFailedPrecondition when the key is not the
+// log's; kDataLoss when the root at that size no longer matches.
+absl::StatusOr<std::string> RepublishCheckpoint(const EventLog& log,
+                                                const merkle::SigningKey& key);
+
 // Reads and opens a checkpoint file with `key`. kInvalidArgument naming the
 // file when it is malformed or not signed by the key.
 absl::StatusOr<merkle::Checkpoint> OpenCheckpointFile(

@@ -4,31 +4,34 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/audit/lang.h"
 #include "core/base/money.h"
 
 namespace fundlog {
 namespace {
 
-std::string Kronor(int64_t ore) {
-  return absl::StrCat(FormatKronor(ore), " kr");
-}
+// Accounting and correction summaries stay in English in both languages
+// (they name accounts and policies by their ids).
+std::string Kronor(int64_t ore) { return MoneyInText(Lang::kEn, ore); }
 
-std::string BodyText(const v1::Decision& decision) {
+std::string BodyText(const v1::Decision& decision, const Words& w) {
   std::string body = v1::DecisionBody_Name(decision.body());
-  if (decision.body() == v1::DECISION_BODY_UNSPECIFIED) body = "unknown body";
-  if (decision.body() == v1::ADMINISTRATION) body = "the administration";
-  if (decision.body() == v1::NAMND) body = "a nämnd";
+  if (decision.body() == v1::DECISION_BODY_UNSPECIFIED)
+    body = std::string(w.unknown_body);
+  if (decision.body() == v1::ADMINISTRATION)
+    body = std::string(w.administration);
+  if (decision.body() == v1::NAMND) body = std::string(w.a_namnd);
   if (!decision.body_name().empty()) {
     absl::StrAppend(&body, " (", decision.body_name(), ")");
   }
   return body;
 }
 
-std::string DecisionDetails(const v1::Decision& decision) {
+std::string DecisionDetails(const v1::Decision& decision, const Words& w) {
   std::vector<std::string> parts;
   parts.push_back(decision.meeting_date().empty()
-                      ? std::string("meeting date not given")
-                      : absl::StrCat("meeting ", decision.meeting_date()));
+                      ? std::string(w.meeting_unstated)
+                      : absl::StrCat(w.meeting, decision.meeting_date()));
   if (!decision.paragraph().empty()) parts.push_back(decision.paragraph());
   if (!decision.dnr().empty())
     parts.push_back(absl::StrCat("dnr ", decision.dnr()));
@@ -37,56 +40,57 @@ std::string DecisionDetails(const v1::Decision& decision) {
     absl::StrAppend(&out, "; ", absl::StrJoin(decision.att_clauses(), " "));
   }
   if (!decision.sent_to().empty()) {
-    absl::StrAppend(&out, "; sent to ",
+    absl::StrAppend(&out, "; ", w.sent_to,
                     absl::StrJoin(decision.sent_to(), ", "));
   }
   return out;
 }
 
-std::string Units(
-    const google::protobuf::RepeatedPtrField<std::string>& units) {
+std::string Units(const google::protobuf::RepeatedPtrField<std::string>& units,
+                  const Words& w) {
   // What a source may leave open is who used the money and how much each:
   // the amount itself is stated (in kronor) whenever it is printed.
-  if (units.empty())
-    return "which units used it, and how much each, not stated";
-  if (units.size() == 1) return absl::StrCat("by ", units[0]);
-  return absl::StrCat("by ", absl::StrJoin(units, ", "),
-                      "; the split between them not stated");
+  if (units.empty()) return std::string(w.units_unstated);
+  if (units.size() == 1) return absl::StrCat(w.by, units[0]);
+  return absl::StrCat(w.by, absl::StrJoin(units, ", "), w.split_unstated);
 }
 
-std::string SummarizeMoney(const v1::Event& event) {
+std::string SummarizeMoney(const v1::Event& event, Lang lang) {
+  const Words& w = WordsFor(lang);
+  auto money = [lang](int64_t ore) { return MoneyInText(lang, ore); };
   switch (event.payload_case()) {
     case v1::Event::kAllocation:
       return absl::StrCat(
-          "Set aside ", Kronor(event.allocation().amount_ore()),
+          w.set_aside, money(event.allocation().amount_ore()),
           event.allocation().decided_by().empty()
               ? ""
-              : absl::StrCat(" (decided by ", event.allocation().decided_by(),
-                             ")"));
+              : absl::StrCat(" (", w.decided_by,
+                             event.allocation().decided_by(), ")"));
     case v1::Event::kUse:
-      return absl::StrCat("Used ", Kronor(event.use().amount_ore()), " (",
-                          Units(event.use().units()), ")");
+      return absl::StrCat(w.used, money(event.use().amount_ore()), " (",
+                          Units(event.use().units(), w), ")");
     case v1::Event::kRepayment:
-      return absl::StrCat("Repaid ", Kronor(event.repayment().amount_ore()),
-                          event.repayment().unit().empty()
-                              ? ""
-                              : absl::StrCat(" by ", event.repayment().unit()));
+      return absl::StrCat(
+          w.repaid, money(event.repayment().amount_ore()),
+          event.repayment().unit().empty()
+              ? ""
+              : absl::StrCat(" ", w.by, event.repayment().unit()));
     case v1::Event::kCloseOut:
       return absl::StrCat(
-          "Close-out: whatever ", event.close_out().from_account(),
-          " holds moves to ", event.close_out().to_account(),
+          w.close_out, event.close_out().from_account(), w.moves_to,
+          event.close_out().to_account(),
           event.close_out().policy_change_event_id().empty()
               ? ""
-              : absl::StrCat(" (transition of ",
+              : absl::StrCat(" (", w.transition_of,
                              event.close_out().policy_change_event_id(), ")"));
     case v1::Event::kBudgetFrameUse: {
       const v1::BudgetFrameUse& use = event.budget_frame_use();
       return absl::StrCat(
-          "Handled within the ",
-          use.budget_year().empty() ? "year's" : use.budget_year(),
-          " budget frame, no fund movement (",
-          use.has_amount_ore() ? Kronor(use.amount_ore())
-                               : std::string("amount not stated"),
+          w.budget_frame,
+          use.budget_year().empty() ? w.years_frame : use.budget_year(),
+          w.budget_frame_end,
+          use.has_amount_ore() ? money(use.amount_ore())
+                               : std::string(w.amount_unstated),
           ")");
     }
     case v1::Event::kVoucher: {
@@ -99,7 +103,7 @@ std::string SummarizeMoney(const v1::Event& event) {
           "Voucher ", voucher.series(), " ", voucher.number(), ": ",
           voucher.text(), " (", voucher.rows_size(), " rows, ",
           debits.overflowed() ? std::string("debits overflow int64")
-                              : Kronor(debits.ValueOrZero()),
+                              : money(debits.ValueOrZero()),
           ")");
     }
     case v1::Event::kOpeningBalances:
@@ -183,11 +187,11 @@ std::string EffectiveTo(const v1::Effective& effective) {
   return effective.has_period() ? effective.period().to() : effective.day();
 }
 
-std::string EffectiveText(const v1::Effective& effective) {
+std::string EffectiveText(const v1::Effective& effective, Lang lang) {
   if (!effective.has_period()) return effective.day();
   const std::string& to = effective.period().to();
   return absl::StrCat(effective.period().from(), "..",
-                      to.empty() ? "(open)" : to);
+                      to.empty() ? std::string(WordsFor(lang).open_end) : to);
 }
 
 std::string SourceText(const v1::Source& source) {
@@ -197,47 +201,48 @@ std::string SourceText(const v1::Source& source) {
   return absl::StrJoin(parts, ", ");
 }
 
-std::string Summarize(const v1::Event& event) {
+std::string Summarize(const v1::Event& event, Lang lang) {
+  const Words& w = WordsFor(lang);
   switch (event.payload_case()) {
     case v1::Event::kFundEstablished:
       return absl::StrCat(
-          "Fund established: ", event.fund_established().name(),
+          w.fund_established, event.fund_established().name(),
           event.fund_established().organisation().empty()
               ? ""
               : absl::StrCat(" (", event.fund_established().organisation(),
                              ")"));
     case v1::Event::kGuidelinesAdopted:
       return absl::StrCat(
-          "Guidelines \"", event.guidelines_adopted().title(), "\" adopted by ",
-          BodyText(event.guidelines_adopted().decision()), ", ",
-          DecisionDetails(event.guidelines_adopted().decision()));
+          w.guidelines, "\"", event.guidelines_adopted().title(), "\"",
+          w.adopted_by, BodyText(event.guidelines_adopted().decision(), w),
+          ", ", DecisionDetails(event.guidelines_adopted().decision(), w));
     case v1::Event::kDecisionProposed: {
       std::vector<std::string> chain;
       for (int body : event.decision_proposed().chain()) {
         chain.push_back(v1::DecisionBody_Name(body));
       }
       return absl::StrCat(
-          "Proposed by ", BodyText(event.decision_proposed().decision()),
+          w.proposed_by, BodyText(event.decision_proposed().decision(), w),
           chain.empty()
               ? ""
-              : absl::StrCat(" (via ", absl::StrJoin(chain, " -> "), ")"),
-          ": ", DecisionDetails(event.decision_proposed().decision()));
+              : absl::StrCat(" (", w.via, absl::StrJoin(chain, " -> "), ")"),
+          ": ", DecisionDetails(event.decision_proposed().decision(), w));
     }
     case v1::Event::kDecisionTaken:
-      return absl::StrCat("Decided by ",
-                          BodyText(event.decision_taken().decision()), ": ",
-                          DecisionDetails(event.decision_taken().decision()));
+      return absl::StrCat(
+          w.decided_by_body, BodyText(event.decision_taken().decision(), w),
+          ": ", DecisionDetails(event.decision_taken().decision(), w));
     case v1::Event::kGuidelinesRepealed:
       return absl::StrCat(
-          "Guidelines \"", event.guidelines_repealed().title(),
-          "\" repealed by ", BodyText(event.guidelines_repealed().decision()),
-          ", ", DecisionDetails(event.guidelines_repealed().decision()));
+          w.guidelines, "\"", event.guidelines_repealed().title(), "\"",
+          w.repealed_by, BodyText(event.guidelines_repealed().decision(), w),
+          ", ", DecisionDetails(event.guidelines_repealed().decision(), w));
     case v1::Event::PAYLOAD_NOT_SET:
       return "(no payload)";
     default:
       break;
   }
-  std::string money = SummarizeMoney(event);
+  std::string money = SummarizeMoney(event, lang);
   return money.empty() ? SummarizeAccounting(event) : money;
 }
 

@@ -27,51 +27,45 @@ std::string TrimLineEnds(absl::string_view text) {
 
 // Verification, the tree and a freshly signed checkpoint: what an auditor
 // keeps to check later that nothing changed.
-absl::StatusOr<std::string> IntegritySection(EventLog& log) {
+absl::StatusOr<std::string> IntegritySection(EventLog& log, const Words& w) {
   absl::StatusOr<IntegrityReport> integrity = VerifyLog(log, std::nullopt);
   if (!integrity.ok()) return integrity.status();
-  std::string out = "Integrity\n\n";
-  if (integrity->findings.empty()) {
-    absl::StrAppend(&out,
-                    "verify: every record re-read and re-hashed; no "
-                    "findings\n");
-  }
+  std::string out = absl::StrCat(w.integrity_heading, "\n\n");
+  if (integrity->findings.empty()) absl::StrAppend(&out, w.verify_ok, "\n");
   for (const Finding& finding : integrity->findings) {
-    absl::StrAppend(&out, "FINDING ", finding.kind, ": ", finding.detail, "\n");
+    absl::StrAppend(&out, w.finding, finding.kind, ": ", finding.detail, "\n");
   }
-  absl::StrAppend(&out, "tree size:  ", integrity->tree_size, "\n",
-                  "root hash:  ", merkle::HashToBase64(integrity->root), "\n",
-                  "verifier key: ", log.Info().verifier_key, "\n\n");
+  absl::StrAppend(&out, w.tree_size, integrity->tree_size, "\n", w.root_hash,
+                  merkle::HashToBase64(integrity->root), "\n", w.verifier_key,
+                  log.Info().verifier_key, "\n\n");
   absl::StatusOr<std::string> checkpoint = SignCheckpoint(log, log.Size());
   if (!checkpoint.ok()) return checkpoint.status();
-  absl::StrAppend(&out, "Signed checkpoint (C2SP tlog-checkpoint):\n\n",
-                  *checkpoint);
+  absl::StrAppend(&out, w.signed_checkpoint, "\n\n", *checkpoint);
   return out;
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> Report(EventLog& log) {
+absl::StatusOr<std::string> Report(EventLog& log, Lang lang) {
+  const Words& w = WordsFor(lang);
   const LogInfo info = log.Info();
   std::string out = absl::StrCat(
-      "fundlog audit report\n", "log:          ", log.path(), "\n",
-      "origin:       ", info.origin, "\n",
-      "organisation: ", info.org_name.empty() ? "(not given)" : info.org_name,
+      w.title, "\n", w.log, log.path(), "\n", w.origin, info.origin, "\n",
+      w.organisation, info.org_name.empty() ? w.not_given : info.org_name,
       info.org_number.empty() ? "" : absl::StrCat(" (", info.org_number, ")"),
-      "\n", "records:      ", info.size, "\n\n",
-      "Timeline (effective order, with sources)\n\n");
+      "\n", w.records, info.size, "\n\n", w.timeline_heading, "\n\n");
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
       Timeline(log, TimelineQuery{});
   if (!records.ok()) return records.status();
-  absl::StrAppend(&out, TimelineText(*records));
+  absl::StrAppend(&out, TimelineText(*records, lang));
   absl::StatusOr<std::vector<v1::StoredRecord>> all = LoadRecords(log);
   if (!all.ok()) return all.status();
-  absl::StatusOr<std::string> year_end = YearEndSection(*all);
+  absl::StatusOr<std::string> year_end = YearEndSection(*all, lang);
   if (!year_end.ok()) return year_end.status();
-  absl::StatusOr<std::string> totals = TotalsSection(*all);
+  absl::StatusOr<std::string> totals = TotalsSection(*all, lang);
   if (!totals.ok()) return totals.status();
   absl::StrAppend(&out, "\n", *year_end, "\n", *totals);
-  absl::StatusOr<std::string> integrity = IntegritySection(log);
+  absl::StatusOr<std::string> integrity = IntegritySection(log, w);
   if (!integrity.ok()) return integrity.status();
   absl::StrAppend(&out, "\n", *integrity);
   return TrimLineEnds(out);

@@ -15,12 +15,9 @@
 namespace fundlog {
 namespace {
 
-constexpr size_t kFigureWidth = 32;
-
-std::string Range(int64_t min_ore, int64_t max_ore) {
-  if (min_ore == max_ore) return FormatKronor(min_ore);
-  return absl::StrCat(FormatKronor(min_ore), " – ", FormatKronor(max_ore));
-}
+// Wide enough for "6 600 000.00 – 10 000 000.00" with room between columns;
+// the Swedish form carries " kr" as well.
+size_t FigureWidth(Lang lang) { return lang == Lang::kSv ? 35 : 32; }
 
 // The first and last year in which any fact is effective (the start of an
 // open period counts; its unknown end does not).
@@ -58,18 +55,18 @@ absl::btree_map<std::string, absl::btree_set<std::string>> FundLines(
 }  // namespace
 
 absl::StatusOr<std::string> YearEndSection(
-    const std::vector<v1::StoredRecord>& records) {
+    const std::vector<v1::StoredRecord>& records, Lang lang) {
+  const Words& w = WordsFor(lang);
   auto [first, last] = YearSpan(records);
-  std::string out =
-      "Year-end balances of the fund line under each view (kronor; "
-      "\"min – max\" where the facts allow a range)\n";
-  if (first > last) return absl::StrCat(out, "\n(no facts)\n");
+  std::string out = absl::StrCat(w.year_end_heading, "\n");
+  if (first > last) return absl::StrCat(out, "\n", w.no_facts, "\n");
   for (const auto& [fund, accounts] : FundLines(records)) {
     for (const std::string& account : accounts) {
-      absl::StrAppend(&out, "\nfund ", fund, ", account ", account, "\n",
-                      PadRight("year", 6));
+      absl::StrAppend(&out, "\n", w.fund, fund, w.account, account, "\n",
+                      PadRight(w.year, 6));
       for (ledger::View view : ledger::kAllViews) {
-        absl::StrAppend(&out, PadRight(ledger::ViewName(view), kFigureWidth));
+        absl::StrAppend(&out,
+                        PadRight(ViewLabel(lang, view), FigureWidth(lang)));
       }
       absl::StrAppend(&out, "\n");
       for (int year = first; year <= last + 1; ++year) {
@@ -80,13 +77,13 @@ absl::StatusOr<std::string> YearEndSection(
                   records, ledger::BalanceQuery{absl::CivilDay(year, 12, 31),
                                                 std::nullopt, view, fund});
           if (!balances.ok()) return balances.status();
-          std::string cell = "(no such account)";
+          std::string cell(w.no_such_account);
           for (const ledger::AccountRange& range : *balances) {
             if (range.account == account) {
-              cell = Range(range.min_ore, range.max_ore);
+              cell = MoneyRange(lang, range.min_ore, range.max_ore);
             }
           }
-          absl::StrAppend(&out, PadRight(cell, kFigureWidth));
+          absl::StrAppend(&out, PadRight(cell, FigureWidth(lang)));
         }
         absl::StrAppend(&out, "\n");
       }
@@ -96,7 +93,8 @@ absl::StatusOr<std::string> YearEndSection(
 }
 
 absl::StatusOr<std::string> TotalsSection(
-    const std::vector<v1::StoredRecord>& records) {
+    const std::vector<v1::StoredRecord>& records, Lang lang) {
+  const Words& w = WordsFor(lang);
   // The span of the facts that state an amount, so every one lies inside.
   std::string from = "9999-12-31", to = "0000-01-01";
   absl::btree_map<std::string, CheckedOreSum> stated_sum;
@@ -121,20 +119,20 @@ absl::StatusOr<std::string> TotalsSection(
       return MoneyOverflowError(absl::StrCat("stated amounts of ", kind));
     }
   }
-  std::string out = "Totals by kind against the amounts the sources state\n";
-  if (stated.empty()) return absl::StrCat(out, "\n(no stated amounts)\n");
+  std::string out = absl::StrCat(w.totals_heading, "\n");
+  if (stated.empty()) return absl::StrCat(out, "\n", w.no_stated, "\n");
   absl::StatusOr<absl::CivilDay> from_day = ParseDay(from);
   absl::StatusOr<absl::CivilDay> to_day = ParseDay(to);
   if (!from_day.ok() || !to_day.ok()) return absl::InternalError("bad span");
   // Whole years, as an auditor reads "2011-2017".
   const absl::CivilDay span_from(from_day->year(), 1, 1);
   const absl::CivilDay span_to(to_day->year(), 12, 31);
-  absl::StrAppend(&out, "\nperiod ", FormatDay(span_from), " to ",
-                  FormatDay(span_to), "\n", PadRight("kind", 22));
+  absl::StrAppend(&out, "\n", w.period, FormatDay(span_from), w.to,
+                  FormatDay(span_to), "\n", PadRight(w.kind, 22));
   for (ledger::View view : ledger::kAllViews) {
-    absl::StrAppend(&out, PadRight(ledger::ViewName(view), kFigureWidth));
+    absl::StrAppend(&out, PadRight(ViewLabel(lang, view), FigureWidth(lang)));
   }
-  absl::StrAppend(&out, "stated in sources\n");
+  absl::StrAppend(&out, w.stated_in_sources, "\n");
   absl::btree_map<std::string, std::vector<std::string>> cells;
   absl::btree_map<std::string, bool> agrees;
   for (ledger::View view : ledger::kAllViews) {
@@ -143,7 +141,8 @@ absl::StatusOr<std::string> TotalsSection(
         ledger::TotalsQuery{span_from, span_to, std::nullopt, view, ""});
     if (!totals.ok()) return totals.status();
     for (const ledger::KindTotal& total : *totals) {
-      cells[total.kind].push_back(Range(total.min_ore, total.max_ore));
+      cells[total.kind].push_back(
+          MoneyRange(lang, total.min_ore, total.max_ore));
       auto sum = stated_sum.find(total.kind);
       if (sum != stated_sum.end()) {
         const bool same = total.min_ore == sum->second.ValueOrZero() &&
@@ -154,27 +153,25 @@ absl::StatusOr<std::string> TotalsSection(
     }
   }
   for (const auto& [kind, row] : cells) {
-    absl::StrAppend(&out, PadRight(kind, 22));
+    absl::StrAppend(&out, PadRight(KindLabel(lang, kind), 22));
     for (const std::string& cell : row) {
-      absl::StrAppend(&out, PadRight(cell, kFigureWidth));
+      absl::StrAppend(&out, PadRight(cell, FigureWidth(lang)));
     }
     auto sum = stated_sum.find(kind);
-    absl::StrAppend(
-        &out,
-        sum == stated_sum.end()
-            ? "-"
-            : absl::StrCat(
-                  FormatKronor(sum->second.ValueOrZero()),
-                  agrees[kind] ? " (agrees under every view)" : " (DIFFERS)"),
-        "\n");
+    absl::StrAppend(&out,
+                    sum == stated_sum.end()
+                        ? "-"
+                        : absl::StrCat(Money(lang, sum->second.ValueOrZero()),
+                                       agrees[kind] ? w.agrees : w.differs),
+                    "\n");
   }
-  absl::StrAppend(&out, "\nStated amounts and their sources\n");
+  absl::StrAppend(&out, "\n", w.stated_heading, "\n");
   for (const v1::StoredRecord* record : stated) {
     const v1::Event& event = record->event();
-    absl::StrAppend(&out, "  record ", record->seq(), "  ",
-                    PadRight(EffectiveText(event.effective()), 24),
-                    PadRight(Summarize(event), 0),
-                    "\n      source: ", SourceText(event.source()), "; \"",
+    absl::StrAppend(&out, "  ", w.record, record->seq(), "  ",
+                    PadRight(EffectiveText(event.effective(), lang), 24),
+                    Summarize(event, lang), "\n      ", w.source,
+                    SourceText(event.source()), "; \"",
                     event.source().passage(), "\"\n");
   }
   return out;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/audit/lang.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {
@@ -16,13 +17,13 @@ namespace fundlog {
 // the last, for each fund line: the accounts a policy bounds or a close-out
 // empties (all accounts when there are none). Ranges print as "min – max".
 absl::StatusOr<std::string> YearEndSection(
-    const std::vector<v1::StoredRecord>& records);
+    const std::vector<v1::StoredRecord>& records, Lang lang = Lang::kEn);
 
 // Totals by kind under every view over the span of the money facts that
 // state an amount, followed by those facts with their sources, and whether
 // each kind's total agrees with the sum of its stated amounts.
 absl::StatusOr<std::string> TotalsSection(
-    const std::vector<v1::StoredRecord>& records);
+    const std::vector<v1::StoredRecord>& records, Lang lang = Lang::kEn);
 
 }  // namespace fundlog
 

@@ -1,11 +1,10 @@
 #include "core/audit/timeline.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
 #include "core/io/json_writer.h"
+#include "core/io/text.h"
 #include "core/store/dates.h"
 #include "core/store/validate.h"
 
@@ -45,13 +44,12 @@ std::string Wrap(absl::string_view text, size_t width, size_t indent) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
-    const EventLog& log, const TimelineQuery& query) {
-  std::vector<v1::StoredRecord> out;
+absl::Status ScanTimeline(const EventLog& log, const TimelineQuery& query,
+                          const EventLog::RecordVisitor& visit) {
   const absl::CivilDay last(9999, 12, 31);
   const std::string from = query.from ? FormatDay(*query.from) : "";
   const std::string known_at = query.known_at ? FormatDay(*query.known_at) : "";
-  absl::Status scanned = log.ScanOverlapping(
+  return log.ScanOverlapping(
       query.fund_id, query.from, query.to.value_or(last),
       [&](const v1::StoredRecord& record) {
         const v1::Event& event = record.event();
@@ -63,6 +61,15 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
         if (!known_at.empty() && event.recorded_on() > known_at) {
           return absl::OkStatus();
         }
+        return visit(record);
+      });
+}
+
+absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
+    const EventLog& log, const TimelineQuery& query) {
+  std::vector<v1::StoredRecord> out;
+  absl::Status scanned =
+      ScanTimeline(log, query, [&](const v1::StoredRecord& record) {
         out.push_back(record);
         return absl::OkStatus();
       });
@@ -70,14 +77,34 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
   return out;
 }
 
-std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
+absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
+                                                 const TimelineQuery& query,
+                                                 const TimelinePage& page) {
+  TimelinePageResult result;
+  absl::Status scanned =
+      ScanTimeline(log, query, [&](const v1::StoredRecord& record) {
+        const uint64_t index = result.total++;
+        if (index >= page.offset &&
+            (!page.limit || index - page.offset < *page.limit)) {
+          result.events.push_back(record);
+        }
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) return scanned;
+  return result;
+}
+
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
   // One header line per event, then its summary, source, passage and note
   // indented beneath it, wrapped to fit a page.
   constexpr size_t kWidth = 100;
   constexpr size_t kIndent = 7;
+  const Words& w = WordsFor(lang);
   const std::string indent(kIndent, ' ');
-  std::string out = absl::StrFormat("%5s  %-24s  %-11s  %s\n", "seq",
-                                    "effective", "recorded", "kind");
+  std::string out =
+      absl::StrCat(PadLeft(w.col_seq, 5), "  ", PadRight(w.col_effective, 24),
+                   "  ", PadRight(w.col_recorded, 11), "  ", w.col_kind, "\n");
   auto block = [&](absl::string_view label, absl::string_view text) {
     if (text.empty()) return;
     absl::StrAppend(&out, indent,
@@ -86,19 +113,24 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records) {
   };
   for (const v1::StoredRecord& record : records) {
     const v1::Event& event = record.event();
-    absl::StrAppendFormat(&out, "%5d  %-24s  %-11s  %s\n", record.seq(),
-                          EffectiveText(event.effective()), event.recorded_on(),
-                          std::string(PayloadKind(event)));
-    block("", Summarize(event));
-    block("source: ", SourceText(event.source()));
-    block("passage: ", event.source().passage());
-    block("note: ", event.note());
+    absl::StrAppend(&out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
+                    PadRight(EffectiveText(event.effective(), lang), 24), "  ",
+                    PadRight(event.recorded_on(), 11), "  ",
+                    KindLabel(lang, PayloadKind(event)), "\n");
+    block("", Summarize(event, lang));
+    block(w.source, SourceText(event.source()));
+    block(w.passage, event.source().passage());
+    block(w.note, event.note());
   }
-  absl::StrAppend(&out, records.size(), " events\n");
+  absl::StrAppend(&out, records.size(), w.events, "\n");
   return out;
 }
 
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
+namespace {
+
+// {"events": [...] and, with a page, "offset", "limit", "total"}.
+std::string EventsJson(const std::vector<v1::StoredRecord>& records,
+                       const TimelinePage* page, uint64_t total, Lang lang) {
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
   for (const v1::StoredRecord& record : records) {
@@ -119,7 +151,7 @@ std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
     json.Key("recorded_on").String(event.recorded_on());
     json.Key("recorded_by").String(event.recorded_by());
     json.Key("appended_at_micros").Int(record.appended_at_micros());
-    json.Key("summary").String(Summarize(event));
+    json.Key("summary").String(Summarize(event, lang));
     json.Key("note").String(event.note());
     if (std::optional<int64_t> amount = StatedAmount(event)) {
       json.Key("amount_ore").Int(*amount);
@@ -134,8 +166,31 @@ std::string TimelineJson(const std::vector<v1::StoredRecord>& records) {
     json.EndObject();
     json.EndObject();
   }
-  json.EndArray().EndObject();
+  json.EndArray();
+  if (page != nullptr) {
+    json.Key("offset").Uint(page->offset);
+    json.Key("limit");
+    if (page->limit) {
+      json.Uint(*page->limit);
+    } else {
+      json.Null();
+    }
+    json.Key("total").Uint(total);
+  }
+  json.EndObject();
   return json.str() + "\n";
+}
+
+}  // namespace
+
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
+  return EventsJson(records, nullptr, records.size(), lang);
+}
+
+std::string TimelinePageJson(const TimelinePageResult& result,
+                             const TimelinePage& page, Lang lang) {
+  return EventsJson(result.events, &page, result.total, lang);
 }
 
 }  // namespace fundlog

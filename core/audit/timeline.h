@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "core/audit/lang.h"
 #include "core/store/event_log.h"
 #include "fundlog/v1/events.pb.h"
 
@@ -29,15 +30,40 @@ absl::StatusOr<std::vector<v1::StoredRecord>> Timeline(
     const EventLog& log, const TimelineQuery& query);
 
 // An aligned table for a terminal or a working paper: seq, effective,
-// recorded_on, kind, summary, and under each event its source and note.
-std::string TimelineText(const std::vector<v1::StoredRecord>& records);
+// recorded_on, kind, summary, and under each event its source and note;
+// headings, kinds and summaries in `lang`.
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang = Lang::kEn);
 
 // {"events": [{"seq", "event_id", "kind", "fund", "effective_from",
 // "effective_to" (null when open), "recorded_on", "recorded_by",
 // "appended_at_micros", "summary", "note", "amount_ore" (money kinds),
 // "source": {"title", "reference", "date", "issuer", "passage",
-// "document_sha256"}}]}
-std::string TimelineJson(const std::vector<v1::StoredRecord>& records);
+// "document_sha256"}}]}. The summary is in `lang` (Summarize); everything
+// else is the log's own text.
+std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
+                         Lang lang = Lang::kEn);
+
+// One page of the timeline: the events from `offset` on, at most `limit`
+// (all when unset).
+struct TimelinePage {
+  uint64_t offset = 0;
+  std::optional<uint64_t> limit;
+};
+struct TimelinePageResult {
+  std::vector<v1::StoredRecord> events;  // the page's events
+  uint64_t total = 0;                    // events of the whole timeline
+};
+// The page of Timeline(log, query), holding only the page's records in
+// memory (the whole timeline is still read, to count it). Errors as
+// Timeline.
+absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
+                                                 const TimelineQuery& query,
+                                                 const TimelinePage& page);
+// TimelineJson of the page's events, followed by "offset", "limit" (null
+// when unset) and "total".
+std::string TimelinePageJson(const TimelinePageResult& result,
+                             const TimelinePage& page, Lang lang = Lang::kEn);
 
 }  // namespace fundlog
 

@@ -26,6 +26,9 @@ namespace fundlog::merkle {
 
 // The algorithm byte that prefixes Ed25519 keys in key texts (signed-note).
 inline constexpr uint8_t kAlgorithmEd25519 = 0x01;
+// The type byte of a witness's Ed25519 cosignature/v1 key (tlog-cosignature;
+// see cosignature.h).
+inline constexpr uint8_t kAlgorithmCosignatureV1 = 0x04;
 // Open rejects notes with more signature lines than this, as Go's note does.
 inline constexpr int kNoteSignaturesMax = 100;
 // Bound on a note or checkpoint we agree to parse (Go's tlog uses 1e6).

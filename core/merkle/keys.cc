@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "core/merkle/checkpoint.h"
+#include "core/merkle/cosignature.h"
 #include "core/merkle/ed25519.h"
 #include "core/merkle/note_text.h"
 #include "core/merkle/sha256.h"
@@ -20,9 +21,11 @@ namespace {
 constexpr std::string_view kSignerKeyPrefix = "PRIVATE+KEY+";
 constexpr size_t kKeyBytes = 32;
 
-// 0x01 || key: the algorithm-tagged key both key texts carry.
-std::string TaggedKey(const std::array<uint8_t, 32>& key) {
-  std::string tagged(1, static_cast<char>(kAlgorithmEd25519));
+// algorithm || key: the algorithm-tagged key both key texts carry (0x01
+// for a log's note keys, 0x04 for a cosigner's cosignature/v1 keys).
+std::string TaggedKey(const std::array<uint8_t, 32>& key,
+                      uint8_t algorithm = kAlgorithmEd25519) {
+  std::string tagged(1, static_cast<char>(algorithm));
   tagged.append(reinterpret_cast<const char*>(key.data()), key.size());
   return tagged;
 }
@@ -43,7 +46,8 @@ struct KeyFields {
   uint32_t key_id = 0;
   std::array<uint8_t, 32> key{};
 };
-absl::StatusOr<KeyFields> ParseKeyFields(std::string_view text) {
+absl::StatusOr<KeyFields> ParseKeyFields(
+    std::string_view text, uint8_t algorithm = kAlgorithmEd25519) {
   const std::vector<absl::string_view> parts =
       absl::StrSplit(ToAbsl(text), absl::MaxSplits('+', 2));
   if (parts.size() != 3) {
@@ -57,12 +61,21 @@ absl::StatusOr<KeyFields> ParseKeyFields(std::string_view text) {
   if (!tagged.ok()) return tagged.status();
   if (tagged->size() != 1 + kKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "key holds ", tagged->size(), " bytes, want 33 (0x01 and 32)"));
+        "key holds ", tagged->size(), " bytes, want 33 (the type and 32)"));
   }
-  if (static_cast<uint8_t>((*tagged)[0]) != kAlgorithmEd25519) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown key algorithm ",
-                     static_cast<int>(static_cast<uint8_t>((*tagged)[0]))));
+  if (static_cast<uint8_t>((*tagged)[0]) != algorithm) {
+    const int found = static_cast<uint8_t>((*tagged)[0]);
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "key type 0x%02x, want 0x%02x (%s)", found, algorithm,
+        algorithm == kAlgorithmEd25519
+            ? (found == kAlgorithmCosignatureV1
+                   ? "a signed-note Ed25519 key; this is a witness's "
+                     "cosignature key, not a log's"
+                   : "a signed-note Ed25519 key")
+            : (found == kAlgorithmEd25519
+                   ? "a cosignature/v1 witness key; this is a log's note "
+                     "key, not a witness's"
+                   : "a cosignature/v1 witness key")));
   }
   KeyFields fields{std::string(parts[0]), *id, {}};
   std::copy(tagged->begin() + 1, tagged->end(), fields.key.begin());
@@ -70,8 +83,11 @@ absl::StatusOr<KeyFields> ParseKeyFields(std::string_view text) {
 }
 
 absl::Status CheckKeyId(const std::string& name, uint32_t claimed,
-                        const std::array<uint8_t, 32>& public_key) {
-  const uint32_t actual = KeyId(name, public_key);
+                        const std::array<uint8_t, 32>& public_key,
+                        uint8_t algorithm = kAlgorithmEd25519) {
+  const uint32_t actual = algorithm == kAlgorithmEd25519
+                              ? KeyId(name, public_key)
+                              : CosignerKeyId(name, public_key);
   if (claimed == actual) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrFormat(
       "key id %08x does not match key %s (id %08x)", claimed, name, actual));
@@ -79,12 +95,25 @@ absl::Status CheckKeyId(const std::string& name, uint32_t claimed,
 
 }  // namespace
 
-uint32_t KeyId(std::string_view name,
-               const std::array<uint8_t, 32>& public_key) {
-  const Hash digest =
-      internal::Sha256(absl::StrCat(ToAbsl(name), "\n", TaggedKey(public_key)));
+namespace {
+uint32_t TaggedKeyId(std::string_view name,
+                     const std::array<uint8_t, 32>& public_key,
+                     uint8_t algorithm) {
+  const Hash digest = internal::Sha256(
+      absl::StrCat(ToAbsl(name), "\n", TaggedKey(public_key, algorithm)));
   return (uint32_t{digest[0]} << 24) | (uint32_t{digest[1]} << 16) |
          (uint32_t{digest[2]} << 8) | uint32_t{digest[3]};
+}
+}  // namespace
+
+uint32_t KeyId(std::string_view name,
+               const std::array<uint8_t, 32>& public_key) {
+  return TaggedKeyId(name, public_key, kAlgorithmEd25519);
+}
+
+uint32_t CosignerKeyId(std::string_view name,
+                       const std::array<uint8_t, 32>& public_key) {
+  return TaggedKeyId(name, public_key, kAlgorithmCosignatureV1);
 }
 
 absl::StatusOr<SigningKey> SigningKeyFromSeed(
@@ -142,6 +171,56 @@ absl::StatusOr<SigningKey> ParseSignerKey(std::string_view text) {
   // The id is checked against the derived public key, as Go's NewSigner
   // does: a mistyped seed must not sign under someone else's id.
   if (absl::Status s = CheckKeyId(key->name, fields->key_id, key->public_key);
+      !s.ok()) {
+    return s;
+  }
+  return key;
+}
+
+VerifierKey CosignerVerifierKeyOf(const SigningKey& key) {
+  return VerifierKey{key.name, CosignerKeyId(key.name, key.public_key),
+                     key.public_key};
+}
+
+std::string EncodeCosignerVerifierKey(const VerifierKey& key) {
+  return absl::StrFormat(
+      "%s+%08x+%s", key.name, key.key_id,
+      absl::Base64Escape(TaggedKey(key.public_key, kAlgorithmCosignatureV1)));
+}
+
+absl::StatusOr<VerifierKey> ParseCosignerVerifierKey(std::string_view text) {
+  absl::StatusOr<KeyFields> fields =
+      ParseKeyFields(text, kAlgorithmCosignatureV1);
+  if (!fields.ok()) return fields.status();
+  if (absl::Status s = CheckKeyId(fields->name, fields->key_id, fields->key,
+                                  kAlgorithmCosignatureV1);
+      !s.ok()) {
+    return s;
+  }
+  return VerifierKey{fields->name, fields->key_id, fields->key};
+}
+
+std::string EncodeCosignerSignerKey(const SigningKey& key) {
+  return absl::StrFormat(
+      "%s%s+%08x+%s", ToAbsl(kSignerKeyPrefix), key.name,
+      CosignerKeyId(key.name, key.public_key),
+      absl::Base64Escape(TaggedKey(key.private_seed, kAlgorithmCosignatureV1)));
+}
+
+absl::StatusOr<SigningKey> ParseCosignerSignerKey(std::string_view text) {
+  absl::string_view rest = ToAbsl(text);
+  if (!absl::ConsumePrefix(&rest, ToAbsl(kSignerKeyPrefix))) {
+    return absl::InvalidArgumentError(
+        "signer key text does not start with PRIVATE+KEY+");
+  }
+  absl::StatusOr<KeyFields> fields =
+      ParseKeyFields(ToStd(rest), kAlgorithmCosignatureV1);
+  if (!fields.ok()) return fields.status();
+  absl::StatusOr<SigningKey> key =
+      SigningKeyFromSeed(fields->name, fields->key);
+  if (!key.ok()) return key.status();
+  if (absl::Status s = CheckKeyId(key->name, fields->key_id, key->public_key,
+                                  kAlgorithmCosignatureV1);
       !s.ok()) {
     return s;
   }

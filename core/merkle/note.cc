@@ -44,14 +44,8 @@ absl::Status CheckText(std::string_view text) {
   return internal::CheckNoteCharacters("note text", text);
 }
 
-// One parsed signature line: who claims to have signed, and the raw bytes.
-struct SignatureLine {
-  std::string_view name;
-  uint32_t key_id = 0;
-  std::string signature;  // without the key id
-};
-
-absl::StatusOr<SignatureLine> ParseSignatureLine(absl::string_view line) {
+absl::StatusOr<internal::NoteSignature> ParseSignatureLine(
+    absl::string_view line) {
   if (!absl::ConsumePrefix(&line, ToAbsl(kSignaturePrefix))) {
     return Malformed("signature line does not start with an em dash");
   }
@@ -69,7 +63,8 @@ absl::StatusOr<SignatureLine> ParseSignatureLine(absl::string_view line) {
   for (size_t i = 0; i < kKeyIdBytes; ++i) {
     key_id = (key_id << 8) | static_cast<uint8_t>((*bytes)[i]);
   }
-  return SignatureLine{ToStd(fields[0]), key_id, bytes->substr(kKeyIdBytes)};
+  return internal::NoteSignature{std::string(fields[0]), key_id,
+                                 bytes->substr(kKeyIdBytes)};
 }
 
 std::string KeyLabel(const VerifierKey& key) {
@@ -77,8 +72,8 @@ std::string KeyLabel(const VerifierKey& key) {
 }
 
 // Verifies one line that names `key`; fails closed on any wrong length.
-absl::Status CheckSignature(const SignatureLine& line, std::string_view text,
-                            const VerifierKey& key) {
+absl::Status CheckSignature(const internal::NoteSignature& line,
+                            std::string_view text, const VerifierKey& key) {
   internal::Ed25519Signature signature{};
   if (line.signature.size() == kSignatureBytes) {
     std::copy(line.signature.begin(), line.signature.end(), signature.begin());
@@ -106,16 +101,17 @@ absl::StatusOr<std::string> SignNote(std::string_view body,
                       " ", absl::Base64Escape(sig_bytes), "\n");
 }
 
-absl::StatusOr<std::string> OpenNote(std::string_view note_text,
-                                     const VerifierKey& key) {
+namespace internal {
+
+absl::StatusOr<ParsedNote> ParseNote(std::string_view note_text) {
   if (note_text.size() > kNoteBytesMax) return Malformed("note too large");
-  if (absl::Status s = internal::CheckNoteCharacters("note", note_text);
-      !s.ok()) {
+  if (absl::Status s = CheckNoteCharacters("note", note_text); !s.ok()) {
     return s;
   }
   const size_t split = note_text.rfind(kSignatureSeparator);
   if (split == std::string_view::npos) return Malformed("no blank line");
-  const std::string_view text = note_text.substr(0, split + 1);
+  ParsedNote note;
+  note.text = std::string(note_text.substr(0, split + 1));
   std::string_view signatures = note_text.substr(split + 2);
   if (signatures.empty() || signatures.back() != '\n') {
     return Malformed("signatures must be non-empty and end in a newline");
@@ -127,18 +123,28 @@ absl::StatusOr<std::string> OpenNote(std::string_view note_text,
     return Malformed(
         absl::StrCat("more than ", kNoteSignaturesMax, " signatures"));
   }
+  for (absl::string_view line : lines) {
+    absl::StatusOr<NoteSignature> signature = ParseSignatureLine(line);
+    if (!signature.ok()) return signature.status();
+    note.signatures.push_back(*std::move(signature));
+  }
+  return note;
+}
+
+}  // namespace internal
+
+absl::StatusOr<std::string> OpenNote(std::string_view note_text,
+                                     const VerifierKey& key) {
   // Parse every line first: one malformed line makes the note malformed no
   // matter whose signatures verify.
-  std::vector<SignatureLine> parsed;
-  for (absl::string_view line : lines) {
-    absl::StatusOr<SignatureLine> signature = ParseSignatureLine(line);
-    if (!signature.ok()) return signature.status();
-    parsed.push_back(*std::move(signature));
-  }
+  absl::StatusOr<internal::ParsedNote> note = internal::ParseNote(note_text);
+  if (!note.ok()) return note.status();
+  const std::string& text = note->text;
+  const std::vector<internal::NoteSignature>& parsed = note->signatures;
   // Lines by other keys are not ours to judge; every line that claims our
   // key must verify, and at least one must exist.
   bool verified = false;
-  for (const SignatureLine& line : parsed) {
+  for (const internal::NoteSignature& line : parsed) {
     if (line.name != key.name || line.key_id != key.key_id) continue;
     if (absl::Status s = CheckSignature(line, text, key); !s.ok()) return s;
     verified = true;
@@ -147,7 +153,7 @@ absl::StatusOr<std::string> OpenNote(std::string_view note_text,
     return absl::UnauthenticatedError(
         absl::StrCat("note has no signature by key ", KeyLabel(key)));
   }
-  return std::string(text);
+  return text;
 }
 
 }  // namespace fundlog::merkle

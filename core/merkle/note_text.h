@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -29,6 +30,24 @@ absl::StatusOr<uint32_t> ParseKeyIdHex(std::string_view text);
 
 // The bytes of a key id, big-endian, as they prefix a note signature.
 std::string KeyIdBytes(uint32_t key_id);
+
+// One signature line of a note: who claims to have signed, and the bytes
+// after the 4-byte key id.
+struct NoteSignature {
+  std::string name;
+  uint32_t key_id = 0;
+  std::string signature;
+};
+
+// A note split into its signed text (ending in "\n") and its parsed
+// signature lines, none verified. kInvalidArgument for a malformed note
+// (signed-note syntax, more than kNoteSignaturesMax lines, over
+// kNoteBytesMax): one malformed line makes the whole note malformed.
+struct ParsedNote {
+  std::string text;
+  std::vector<NoteSignature> signatures;
+};
+absl::StatusOr<ParsedNote> ParseNote(std::string_view note_text);
 
 }  // namespace fundlog::merkle::internal
 

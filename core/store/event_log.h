@@ -311,6 +311,16 @@ class EventLog {
   // with another (a split view: never sign it).
   absl::Status RememberSignedRoot(uint64_t size, absl::string_view root);
 
+  // The largest size <= Size() whose signed root RememberSignedRoot
+  // recorded, with that root (32 bytes); nullopt when none. For a reader
+  // that republishes a checkpoint the log already signed (serve). kDataLoss
+  // when a stored entry is malformed.
+  struct SignedRoot {
+    uint64_t size = 0;
+    std::string root;
+  };
+  absl::StatusOr<std::optional<SignedRoot>> LatestSignedRoot() const;
+
   // A cursor over level `level` of the `tree` family.
   std::unique_ptr<TreeLevelCursor> NewTreeLevelCursor(int level) const;
 

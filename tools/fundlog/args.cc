@@ -53,6 +53,7 @@ absl::StatusOr<Args> Args::Parse(const CommandSpec& spec,
       inline_value = argv[++i];
     }
     args.values_[name] = *inline_value;
+    args.all_values_[name].push_back(*inline_value);
   }
   const int count = static_cast<int>(args.positional_.size());
   if (count < spec.positional_min ||
@@ -66,6 +67,12 @@ absl::StatusOr<Args> Args::Parse(const CommandSpec& spec,
 std::optional<std::string> Args::Get(const std::string& flag) const {
   auto it = values_.find(flag);
   if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Args::All(const std::string& flag) const {
+  auto it = all_values_.find(flag);
+  if (it == all_values_.end()) return {};
   return it->second;
 }
 

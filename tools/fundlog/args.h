@@ -39,7 +39,11 @@ class Args {
                                     const std::vector<std::string>& argv);
 
   bool Has(const std::string& flag) const { return values_.count(flag) > 0; }
+  // The flag's value; when it was given more than once, the last.
   std::optional<std::string> Get(const std::string& flag) const;
+  // Every value of a flag given more than once (`--witness A --witness B`),
+  // in order; empty when absent.
+  std::vector<std::string> All(const std::string& flag) const;
   // The flag's value as a day / an unsigned integer; nullopt when absent,
   // kInvalidArgument naming the flag when malformed.
   absl::StatusOr<std::optional<absl::CivilDay>> Day(
@@ -49,6 +53,7 @@ class Args {
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> all_values_;
   std::vector<std::string> positional_;
 };
 

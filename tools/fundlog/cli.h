@@ -51,13 +51,17 @@ void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command);
 void Print(absl::string_view text);
 
 // Each group of commands registers its commands here.
-std::vector<Command> LogCommands();  // init import append show timeline demo
+std::vector<Command> LogCommands();     // init import append show timeline demo
+std::vector<Command> ReportCommands();  // report (LogCommands includes it)
 std::vector<Command>
 LedgerCommands();  // balance statement totals correct seal rebuild synth
 std::vector<Command>
 ProofCommands();  // key checkpoint prove consistency verify-proof verify
-std::vector<Command> ExportCommands();  // export
-std::vector<Command> BackupCommands();  // backup restore
+std::vector<Command> ExportCommands();   // export
+std::vector<Command> BackupCommands();   // backup restore
+std::vector<Command> ServeCommands();    // serve
+std::vector<Command> WitnessCommands();  // witness verify-fork
+std::vector<Command> PublishCommands();  // publish
 
 }  // namespace fundlog::cli
 

@@ -8,10 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "core/audit/csv_views.h"
-#include "core/audit/hledger_export.h"
+#include "core/audit/export.h"
 #include "core/audit/ledger_views.h"
-#include "core/audit/sie_export.h"
 #include "core/io/durable_file.h"
 #include "tools/fundlog/cli.h"
 
@@ -21,28 +19,6 @@ namespace {
 int Usage(absl::string_view message) {
   std::cerr << "fundlog export: " << message << "\n";
   return kExitUsage;
-}
-
-// The company an SIE file names: the fund's establishment, else the log's.
-void NameCompany(const EventLog& log,
-                 const std::vector<v1::StoredRecord>& records,
-                 SieExportOptions* options) {
-  const LogInfo info = log.Info();
-  options->company_name = info.org_name;
-  options->org_number = info.org_number;
-  for (const v1::StoredRecord& record : records) {
-    const v1::Event& event = record.event();
-    if (!event.has_fund_established()) continue;
-    if (!options->fund_id.empty() && event.fund_id() != options->fund_id) {
-      continue;
-    }
-    if (options->company_name.empty() || !options->fund_id.empty()) {
-      options->company_name = event.fund_established().name();
-      if (!event.fund_established().org_number().empty()) {
-        options->org_number = event.fund_established().org_number();
-      }
-    }
-  }
 }
 
 int RunExport(const Args& args, const Context& context) {
@@ -87,34 +63,28 @@ int RunExport(const Args& args, const Context& context) {
   if (!log.ok()) return Fail("export", log.status());
   absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
   if (!records.ok()) return Fail("export", records.status());
-  const std::string fund = args.Get("fund").value_or("");
-  absl::StatusOr<std::string> bytes;
-  if (format == "sie") {
-    SieExportOptions options;
-    options.view = view;
-    options.year = year;
-    options.fund_id = fund;
-    options.generated = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-    NameCompany(**log, *records, &options);
-    bytes = ExportSie(*records, options);
-  } else if (format == "hledger") {
-    bytes = ExportHledger(*records, HledgerExportOptions{view, fund});
-  } else {
-    std::vector<v1::StoredRecord> of_fund;
-    for (v1::StoredRecord& record : *records) {
-      if (fund.empty() || record.event().fund_id() == fund) {
-        of_fund.push_back(std::move(record));
-      }
-    }
-    *records = std::move(of_fund);
-    bytes = TimelineCsv(*records, *dialect);
-  }
+  ExportRequest request;
+  request.format = *ParseExportFormat(format);
+  request.view = view;
+  request.year = year;
+  request.fund = args.Get("fund").value_or("");
+  request.dialect = *dialect;
+  request.generated = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  absl::StatusOr<std::string> bytes =
+      ExportBytes((*log)->Info(), *records, request);
   if (!bytes.ok()) return Fail("export", bytes.status());
   if (absl::Status s = WriteFileDurably(*out, *bytes); !s.ok()) {
     return Fail("export", s);
   }
-  Print(absl::StrCat("wrote ", format, " export of ", records->size(),
-                     " records to ", *out, " (", bytes->size(), " bytes)\n"));
+  size_t exported = records->size();
+  if (request.format == ExportFormat::kCsv && !request.fund.empty()) {
+    exported = 0;
+    for (const v1::StoredRecord& record : *records) {
+      exported += record.event().fund_id() == request.fund;
+    }
+  }
+  Print(absl::StrCat("wrote ", format, " export of ", exported, " records to ",
+                     *out, " (", bytes->size(), " bytes)\n"));
   return kExitOk;
 }
 

@@ -7,6 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/audit/csv_views.h"
+#include "core/audit/lang.h"
+#include "core/audit/query_json.h"
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
@@ -20,6 +22,7 @@
 #include "tools/fundlog/cli.h"
 #include "tools/fundlog/csv_flags.h"
 #include "tools/fundlog/embedded_data.h"
+#include "tools/fundlog/lang_flag.h"
 
 namespace fundlog::cli {
 namespace {
@@ -196,13 +199,9 @@ int RunShow(const Args& args, const Context& context) {
   if (!record.ok()) return Fail("show", record.status());
   std::string out;
   if (args.Has("json")) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(*record, &out, options)
-             .ok()) {
-      return Fail("show", absl::InternalError("cannot print JSON"));
-    }
-    out += "\n";
+    absl::StatusOr<std::string> json = RecordJson(*record);
+    if (!json.ok()) return Fail("show", json.status());
+    out = *json;
   } else {
     google::protobuf::TextFormat::Printer printer;
     printer.SetUseUtf8StringEscaping(true);
@@ -213,6 +212,16 @@ int RunShow(const Args& args, const Context& context) {
 }
 
 int RunTimeline(const Args& args, const Context& context) {
+  absl::StatusOr<Lang> lang = ReadLang(args);
+  if (!lang.ok()) {
+    std::cerr << "fundlog timeline: " << lang.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (args.Has("lang") && args.Has("format")) {
+    // The CSV's columns are data for a spreadsheet, the same in both.
+    std::cerr << "fundlog timeline: --lang applies to the text and --json\n";
+    return kExitUsage;
+  }
   TimelineQuery query;
   query.fund_id = args.Get("fund").value_or("");
   for (auto [flag, target] :
@@ -232,6 +241,29 @@ int RunTimeline(const Args& args, const Context& context) {
                     "--to ", FormatDay(*query.to), " is before --from ",
                     FormatDay(*query.from), "; nothing to list")));
   }
+  if (args.Has("offset") || args.Has("limit")) {
+    // One page of the JSON, holding only the page in memory.
+    absl::StatusOr<std::optional<uint64_t>> offset = args.Uint("offset");
+    absl::StatusOr<std::optional<uint64_t>> limit = args.Uint("limit");
+    for (const absl::Status& s : {offset.status(), limit.status()}) {
+      if (!s.ok()) {
+        std::cerr << "fundlog timeline: " << s.message() << "\n";
+        return kExitUsage;
+      }
+    }
+    if (!args.Has("json") || args.Has("format")) {
+      std::cerr << "fundlog timeline: --offset and --limit go with --json\n";
+      return kExitUsage;
+    }
+    const TimelinePage page{offset->value_or(0), *limit};
+    absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+    if (!log.ok()) return Fail("timeline", log.status());
+    absl::StatusOr<TimelinePageResult> paged =
+        TimelinePaged(**log, query, page);
+    if (!paged.ok()) return Fail("timeline", paged.status());
+    Print(TimelinePageJson(*paged, page, *lang));
+    return kExitOk;
+  }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("timeline", log.status());
   absl::StatusOr<std::vector<v1::StoredRecord>> records =
@@ -245,11 +277,17 @@ int RunTimeline(const Args& args, const Context& context) {
     Print(TimelineCsv(*records, **csv));
     return kExitOk;
   }
-  Print(args.Has("json") ? TimelineJson(*records) : TimelineText(*records));
+  Print(args.Has("json") ? TimelineJson(*records, *lang)
+                         : TimelineText(*records, *lang));
   return kExitOk;
 }
 
 int RunDemo(const Args& args, const Context& context) {
+  absl::StatusOr<Lang> lang = ReadLang(args);
+  if (!lang.ok()) {
+    std::cerr << "fundlog demo: " << lang.status().message() << "\n";
+    return kExitUsage;
+  }
   if (!std::filesystem::exists(std::filesystem::path(context.db) / "CURRENT")) {
     if (absl::Status s =
             CreateLog(context.db, kDemoOrigin, kDemoOrg, kDemoOrgNumber);
@@ -279,55 +317,9 @@ int RunDemo(const Args& args, const Context& context) {
     Print(absl::StrCat("imported data/", kEmbeddedDataName, ": ",
                        loaded->batch.events_size(), " events\n"));
   }
-  absl::StatusOr<std::string> report = Report(**log);
+  absl::StatusOr<std::string> report = Report(**log, *lang);
   if (!report.ok()) return Fail("demo", report.status());
   Print(*report);
-  return kExitOk;
-}
-
-// Escapes text for an HTML document.
-std::string HtmlEscape(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
-int RunReport(const Args& args, const Context& context) {
-  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
-  if (!log.ok()) return Fail("report", log.status());
-  absl::StatusOr<std::string> report = Report(**log);
-  if (!report.ok()) return Fail("report", report.status());
-  std::optional<std::string> html = args.Get("html");
-  if (!html) {
-    Print(*report);
-    return kExitOk;
-  }
-  const std::string page = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
-      "<title>fundlog audit report: ",
-      HtmlEscape((*log)->Info().origin), "</title></head>\n<body><pre>\n",
-      HtmlEscape(*report), "</pre></body></html>\n");
-  if (absl::Status s = WriteFileDurably(*html, page); !s.ok()) {
-    return Fail("report", s);
-  }
-  Print(absl::StrCat("wrote the report to ", *html, "\n"));
   return kExitOk;
 }
 
@@ -335,7 +327,7 @@ int RunReport(const Args& args, const Context& context) {
 
 std::vector<Command> LogCommands() {
   const FlagSpec json{"json", "", "one JSON document on stdout"};
-  return {
+  std::vector<Command> commands = {
       {{"init",
         "init --origin ORIGIN [--org NAME] [--org-number N]",
         "Create a log and its Ed25519 signing key.",
@@ -362,8 +354,9 @@ std::vector<Command> LogCommands() {
           "refuse unless the log holds exactly N records"}}},
        RunAppend},
       {{"timeline",
-        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json] "
-        "[--format csv [--csv-dialect sv]]",
+        "timeline [--fund F] [--from D] [--to D] [--known-at D] [--json "
+        "[--offset N] [--limit N]] [--format csv [--csv-dialect sv]] "
+        "[--lang sv|en]",
         "Events in effective order, with their sources.",
         {{"fund", "F", "only this fund"},
          {"from", "D",
@@ -374,24 +367,24 @@ std::vector<Command> LogCommands() {
           "period start on or before D)"},
          {"known-at", "D", "only events recorded on or before D"},
          json,
+         {"offset", "N",
+          "with --json: skip the first N events (adds offset, limit, total)"},
+         {"limit", "N", "with --json: at most N events (adds the same keys)"},
          CsvFormatFlag(),
-         CsvDialectFlag()}},
+         CsvDialectFlag(),
+         LangFlag()}},
        RunTimeline},
       {{"show", "show SEQ [--json]", "One record, as stored.", {json}, 1, 1},
        RunShow},
-      {{"report",
-        "report [--html FILE]",
-        "The audit report: timeline, year-end table under all views, totals, "
-        "verification and a freshly signed checkpoint.",
-        {{"html", "FILE", "write it as an HTML page to FILE"}}},
-       RunReport},
       {{"demo",
-        "demo",
+        "demo [--lang sv|en]",
         "The main job: create the log if absent, import the Trelleborg "
         "history once, print the report.",
-        {}},
+        {LangFlag()}},
        RunDemo},
   };
+  for (Command& command : ReportCommands()) commands.push_back(command);
+  return commands;
 }
 
 }  // namespace fundlog::cli

@@ -6,11 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "core/audit/checkpoint_signer.h"
 #include "core/audit/proof_json.h"
+#include "core/audit/query_json.h"
 #include "core/io/batch_file.h"
 #include "core/io/durable_file.h"
 #include "core/io/json_writer.h"
 #include "core/store/tree_writer.h"
 #include "tools/fundlog/cli.h"
+#include "tools/fundlog/cosign_flags.h"
 #include "tools/fundlog/verify_command.h"
 
 namespace fundlog::cli {
@@ -28,6 +30,11 @@ int RunCheckpoint(const Args& args, const Context& context) {
   if (!log.ok()) return Fail("checkpoint", log.status());
   absl::StatusOr<std::string> note = SignCheckpoint(**log, (*log)->Size());
   if (!note.ok()) return Fail("checkpoint", note.status());
+  if (const std::vector<std::string> witnesses = args.All("cosign-with");
+      !witnesses.empty()) {
+    note = CosignWithWitnesses(**log, *note, (*log)->Size(), witnesses);
+    if (!note.ok()) return Fail("checkpoint", note.status());
+  }
   if (std::optional<std::string> out = args.Get("out")) {
     if (absl::Status s = WriteFileDurably(*out, *note); !s.ok()) {
       return Fail("checkpoint", s);
@@ -40,19 +47,6 @@ int RunCheckpoint(const Args& args, const Context& context) {
   return kExitOk;
 }
 
-// Reads --size (default: the log's size) and checks it against the log.
-absl::StatusOr<uint64_t> SizeFlag(const Args& args, absl::string_view flag,
-                                  const EventLog& log) {
-  absl::StatusOr<std::optional<uint64_t>> size = args.Uint(std::string(flag));
-  if (!size.ok()) return size.status();
-  const uint64_t value = size->value_or(log.Size());
-  if (value > log.Size()) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "--", flag, " ", value, " exceeds the log's size ", log.Size()));
-  }
-  return value;
-}
-
 int RunProve(const Args& args, const Context& context) {
   uint64_t seq = 0;
   if (!absl::SimpleAtoi(args.positional()[0], &seq)) {
@@ -62,28 +56,12 @@ int RunProve(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("prove", log.status());
-  absl::StatusOr<uint64_t> size = SizeFlag(args, "size", **log);
+  absl::StatusOr<std::optional<uint64_t>> size = args.Uint("size");
   if (!size.ok()) return Fail("prove", size.status());
-  if (seq >= *size) {
-    return Fail("prove",
-                absl::OutOfRangeError(absl::StrCat(
-                    "record ", seq, " is not in a tree of size ", *size)));
-  }
-  LogNodeReader reader(**log);
-  InclusionProofDoc doc;
-  doc.leaf_index = seq;
-  doc.tree_size = *size;
-  absl::StatusOr<std::string> leaf = (*log)->ReadRaw(seq);
-  absl::StatusOr<merkle::Hash> root = merkle::RootAt(*size, reader);
-  absl::StatusOr<std::vector<merkle::Hash>> proof =
-      merkle::InclusionProof(seq, *size, reader);
-  for (const absl::Status& s : {leaf.status(), root.status(), proof.status()}) {
-    if (!s.ok()) return Fail("prove", s);
-  }
-  doc.leaf_data = *leaf;
-  doc.root_hash = *root;
-  doc.proof = *proof;
-  Print(ProofToJson(doc));
+  absl::StatusOr<InclusionProofDoc> doc =
+      InclusionProofOf(**log, seq, size->value_or((*log)->Size()));
+  if (!doc.ok()) return Fail("prove", doc.status());
+  Print(ProofToJson(*doc));
   return kExitOk;
 }
 
@@ -96,30 +74,16 @@ int RunConsistency(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("consistency", log.status());
-  absl::StatusOr<uint64_t> old_size = SizeFlag(args, "from", **log);
-  absl::StatusOr<uint64_t> new_size = SizeFlag(args, "to", **log);
+  absl::StatusOr<std::optional<uint64_t>> old_size = args.Uint("from");
+  absl::StatusOr<std::optional<uint64_t>> new_size = args.Uint("to");
   for (const absl::Status& s : {old_size.status(), new_size.status()}) {
     if (!s.ok()) return Fail("consistency", s);
   }
-  if (*old_size > *new_size) {
-    return Fail("consistency", absl::OutOfRangeError("--from exceeds --to"));
-  }
-  LogNodeReader reader(**log);
-  ConsistencyProofDoc doc;
-  doc.old_size = *old_size;
-  doc.new_size = *new_size;
-  absl::StatusOr<merkle::Hash> old_root = merkle::RootAt(*old_size, reader);
-  absl::StatusOr<merkle::Hash> new_root = merkle::RootAt(*new_size, reader);
-  absl::StatusOr<std::vector<merkle::Hash>> proof =
-      merkle::ConsistencyProof(*old_size, *new_size, reader);
-  for (const absl::Status& s :
-       {old_root.status(), new_root.status(), proof.status()}) {
-    if (!s.ok()) return Fail("consistency", s);
-  }
-  doc.old_root = *old_root;
-  doc.new_root = *new_root;
-  doc.proof = *proof;
-  Print(ProofToJson(doc));
+  absl::StatusOr<ConsistencyProofDoc> doc =
+      ConsistencyProofOf(**log, old_size->value_or((*log)->Size()),
+                         new_size->value_or((*log)->Size()));
+  if (!doc.ok()) return Fail("consistency", doc.status());
+  Print(ProofToJson(*doc));
   return kExitOk;
 }
 
@@ -130,6 +94,15 @@ int RunVerifyProof(const Args& args, const Context& context) {
     std::cerr << "fundlog verify-proof: --key and --checkpoint are required\n";
     return kExitUsage;
   }
+  const std::vector<std::string> witnesses = args.All("witness");
+  absl::StatusOr<std::optional<uint64_t>> min_witnesses =
+      args.Uint("min-witnesses");
+  if (!min_witnesses.ok() ||
+      (min_witnesses->has_value() && **min_witnesses > witnesses.size())) {
+    std::cerr << "fundlog verify-proof: --min-witnesses N needs a number no "
+                 "larger than the count of --witness keys\n";
+    return kExitUsage;
+  }
   absl::StatusOr<merkle::VerifierKey> key = merkle::ParseVerifierKey(*key_text);
   if (!key.ok()) {
     return Fail("verify-proof", absl::InvalidArgumentError(absl::StrCat(
@@ -138,6 +111,20 @@ int RunVerifyProof(const Args& args, const Context& context) {
   absl::StatusOr<merkle::Checkpoint> checkpoint =
       OpenCheckpointFile(*checkpoint_path, *key);
   if (!checkpoint.ok()) return Fail("verify-proof", checkpoint.status());
+  std::string cosigners;
+  if (!witnesses.empty()) {
+    absl::StatusOr<std::string> note =
+        ReadFileBytes(*checkpoint_path, kBatchFileBytesMax);
+    if (!note.ok()) return Fail("verify-proof", note.status());
+    absl::StatusOr<std::string> quorum = CheckWitnessQuorum(
+        *note, witnesses, min_witnesses->value_or(witnesses.size()));
+    if (!quorum.ok()) {
+      return Fail("verify-proof",
+                  absl::InvalidArgumentError(absl::StrCat(
+                      *checkpoint_path, ": ", quorum.status().message())));
+    }
+    cosigners = *quorum;
+  }
   std::optional<merkle::Checkpoint> old_checkpoint;
   if (std::optional<std::string> old_path = args.Get("old-checkpoint")) {
     absl::StatusOr<merkle::Checkpoint> old =
@@ -157,7 +144,8 @@ int RunVerifyProof(const Args& args, const Context& context) {
     return kExitFindings;
   }
   Print(absl::StrCat("ok: ", proof_path, " verifies against the checkpoint of ",
-                     checkpoint->origin, " at size ", checkpoint->size, "\n"));
+                     checkpoint->origin, " at size ", checkpoint->size, "\n",
+                     cosigners));
   return kExitOk;
 }
 
@@ -169,9 +157,16 @@ std::vector<Command> ProofCommands() {
       {{"key", "key", "Print the verifier key (signed-note form).", {}},
        RunKey},
       {{"checkpoint",
-        "checkpoint [--out FILE]",
-        "Sign a C2SP tlog checkpoint of the log as it stands.",
-        {{"out", "FILE", "write it to FILE instead of stdout"}}},
+        "checkpoint [--out FILE] [--cosign-with W|URL]...",
+        "Sign a C2SP tlog checkpoint of the log as it stands. With "
+        "--cosign-with, each witness (a local witness directory W, or the URL "
+        "of a C2SP tlog-witness server such as `fundlog serve --witness`) "
+        "cosigns it first, given a consistency proof from what it saw last; "
+        "if one refuses, nothing is written (exit 1).",
+        {{"out", "FILE", "write it to FILE instead of stdout"},
+         {"cosign-with", "W|URL",
+          "a witness directory (`fundlog witness init`) or a witness's URL; "
+          "repeatable"}}},
        RunCheckpoint},
       {{"prove",
         "prove SEQ [--size N] [--json]",
@@ -189,12 +184,18 @@ std::vector<Command> ProofCommands() {
        RunConsistency},
       {{"verify-proof",
         "verify-proof --key KEYTEXT --checkpoint FILE [--old-checkpoint FILE] "
-        "PROOF.json",
-        "Check a proof against a signed checkpoint offline (no database).",
+        "[--witness KEY]... [--min-witnesses N] PROOF.json",
+        "Check a proof against a signed checkpoint offline (no database). "
+        "With --witness, the checkpoint must also carry valid cosignatures "
+        "(C2SP cosignature/v1) by at least N of the witness keys (default: "
+        "all of them).",
         {{"key", "KEYTEXT", "the log's verifier key (from `fundlog key`)"},
          {"checkpoint", "FILE", "a checkpoint signed by that key"},
          {"old-checkpoint", "FILE",
-          "for a consistency proof: the older signed checkpoint"}},
+          "for a consistency proof: the older signed checkpoint"},
+         {"witness", "KEY",
+          "a witness's verifier key (`fundlog witness key`); repeatable"},
+         {"min-witnesses", "N", "valid cosignatures required"}},
         1,
         1},
        RunVerifyProof},

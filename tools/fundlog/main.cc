@@ -17,8 +17,9 @@ constexpr absl::string_view kDefaultDb = "./fundlog-data";
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all = LogCommands();
-  for (auto group : {LedgerCommands(), ProofCommands(), ExportCommands(),
-                     BackupCommands()}) {
+  for (auto group :
+       {LedgerCommands(), ProofCommands(), ExportCommands(), BackupCommands(),
+        ServeCommands(), WitnessCommands(), PublishCommands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;

@@ -1,0 +1,253 @@
+#include "core/serve/live_log.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/audit/verify_result.h"
+#include "core/io/json_writer.h"
+#include "core/ledger/snapshots.h"
+
+namespace fundlog::serve {
+namespace {
+
+// The files a writer changes when it appends or opens: RocksDB's WALs
+// (*.log), MANIFEST-* and CURRENT, by name, size and modification time.
+// Table files need not be watched: a flush also writes the MANIFEST.
+std::string FilesSignature(const std::string& dir) {
+  std::error_code error;
+  std::map<std::string, std::string> parts;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::EndsWith(name, ".log") && !absl::StartsWith(name, "MANIFEST-") &&
+        name != "CURRENT") {
+      continue;
+    }
+    std::error_code stat_error;
+    const auto size = entry.file_size(stat_error);
+    const auto mtime = entry.last_write_time(stat_error);
+    if (stat_error) continue;  // gone meanwhile: the next poll sees it
+    parts[name] = absl::StrCat(size, "@", mtime.time_since_epoch().count());
+  }
+  std::string out;
+  for (const auto& [name, part] : parts)
+    absl::StrAppend(&out, name, "=", part, ";");
+  return out;
+}
+
+}  // namespace
+
+// Funds and their accounts as the records name them: FundEstablished gives
+// a fund's name, AccountsDefined its accounts (a later definition of an
+// account renames it).
+struct LiveLog::FundNames {
+  struct Fund {
+    std::string name;
+    std::map<std::string, std::string> accounts;
+  };
+  std::map<std::string, Fund> funds;
+
+  void Observe(const v1::StoredRecord& record) {
+    const v1::Event& event = record.event();
+    if (event.fund_id().empty()) return;
+    Fund& fund = funds[event.fund_id()];
+    if (event.has_fund_established()) {
+      fund.name = event.fund_established().name();
+    }
+    if (event.has_accounts_defined()) {
+      for (const v1::Account& account : event.accounts_defined().accounts()) {
+        fund.accounts[account.id()] = account.name();
+      }
+    }
+  }
+
+  // {"funds": [{"fund", "name", "accounts": [{"account", "name"}]}]} in
+  // fund id order, accounts in id order.
+  std::string Json() const {
+    JsonWriter json;
+    json.BeginObject().Key("funds").BeginArray();
+    for (const auto& [id, fund] : funds) {
+      json.BeginObject();
+      json.Key("fund").String(id);
+      json.Key("name").String(fund.name);
+      json.Key("accounts").BeginArray();
+      for (const auto& [account, name] : fund.accounts) {
+        json.BeginObject();
+        json.Key("account").String(account);
+        json.Key("name").String(name);
+        json.EndObject();
+      }
+      json.EndArray().EndObject();
+    }
+    json.EndArray().EndObject();
+    return json.str() + "\n";
+  }
+};
+
+LiveLog::LiveLog(std::string path)
+    : path_(std::move(path)), funds_(std::make_unique<FundNames>()) {}
+
+absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
+    const std::string& path) {
+  std::unique_ptr<LiveLog> live(new LiveLog(path));
+  live->files_signature_ = FilesSignature(path);
+  absl::StatusOr<std::unique_ptr<EventLog>> opened =
+      EventLog::Open(OpenOptions{.path = path, .read_only = true});
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<const EventLog> log = std::move(*opened);
+  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(*log);
+  if (loaded.ok()) {
+    live->projector_ = std::move(loaded->projector);
+    live->projector_.IndexForQueries();
+  } else if (absl::IsInvalidArgument(loaded.status()) ||
+             absl::IsFailedPrecondition(loaded.status()) ||
+             absl::IsOutOfRange(loaded.status())) {
+    live->fold_status_ = loaded.status();  // a record the ledger refuses
+  } else {
+    return loaded.status();
+  }
+  if (absl::Status s = log->Scan(0, log->Size(),
+                                 [&](const v1::StoredRecord& record) {
+                                   live->funds_->Observe(record);
+                                   live->last_recorded_on_ =
+                                       std::max(live->last_recorded_on_,
+                                                record.event().recorded_on());
+                                   return absl::OkStatus();
+                                 });
+      !s.ok()) {
+    return s;
+  }
+  auto state = std::make_shared<LogState>();
+  state->size = log->Size();
+  state->log = std::move(log);
+  state->funds_json = live->funds_->Json();
+  live->state_ = std::move(state);
+  return live;
+}
+
+LiveLog::~LiveLog() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
+  if (verifier_.joinable()) verifier_.join();
+}
+
+void LiveLog::Start(absl::Duration poll) {
+  poller_ = std::thread([this, poll] { PollLoop(poll); });
+  verifier_ = std::thread([this] { VerifyLoop(); });
+}
+
+std::shared_ptr<const LogState> LiveLog::state() const {
+  std::lock_guard lock(state_mu_);
+  return state_;
+}
+
+std::optional<VerifyRun> LiveLog::last_verify() const {
+  std::lock_guard lock(verify_mu_);
+  return verify_;
+}
+
+absl::StatusOr<bool> LiveLog::CatchUp() {
+  std::lock_guard catch_up(catch_up_mu_);
+  const std::string signature = FilesSignature(path_);
+  if (signature == files_signature_) return false;
+  absl::StatusOr<std::unique_ptr<EventLog>> opened =
+      EventLog::Open(OpenOptions{.path = path_, .read_only = true});
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<const EventLog> log = std::move(*opened);
+  const std::shared_ptr<const LogState> old = state();
+  if (log->Size() < old->size) {
+    return absl::DataLossError(absl::StrCat(
+        "the log shrank from ", old->size, " to ", log->Size(),
+        " records while it was served; keeping the view of ", old->size));
+  }
+  std::vector<v1::StoredRecord> tail;
+  if (absl::Status s = log->Scan(old->size, log->Size(),
+                                 [&](const v1::StoredRecord& record) {
+                                   tail.push_back(record);
+                                   return absl::OkStatus();
+                                 });
+      !s.ok()) {
+    return s;
+  }
+  if (!tail.empty()) {
+    std::unique_lock lock(projector_mu_);
+    for (const v1::StoredRecord& record : tail) {
+      last_recorded_on_ =
+          std::max(last_recorded_on_, record.event().recorded_on());
+      if (!fold_status_.ok()) continue;
+      fold_status_ = projector_.Add(record);
+    }
+    if (fold_status_.ok()) projector_.IndexForQueries();
+  }
+  for (const v1::StoredRecord& record : tail) funds_->Observe(record);
+  auto next = std::make_shared<LogState>();
+  next->size = log->Size();
+  next->log = std::move(log);
+  next->funds_json = tail.empty() ? old->funds_json : funds_->Json();
+  {
+    std::lock_guard lock(state_mu_);
+    state_ = std::move(next);
+  }
+  files_signature_ = signature;
+  if (!tail.empty()) {
+    {
+      std::lock_guard lock(stop_mu_);
+      grew_ = true;
+    }
+    stop_cv_.notify_all();
+  }
+  return !tail.empty();
+}
+
+void LiveLog::PollLoop(absl::Duration poll) {
+  std::string last_error;
+  std::unique_lock lock(stop_mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(poll),
+                      [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    absl::StatusOr<bool> grew = CatchUp();
+    if (!grew.ok() && std::string(grew.status().message()) != last_error) {
+      last_error = std::string(grew.status().message());
+      std::cerr << "fundlog serve: cannot catch up with the log: " << last_error
+                << "\n";
+    }
+    lock.lock();
+  }
+}
+
+void LiveLog::VerifyLoop() {
+  std::unique_lock lock(stop_mu_);
+  while (true) {
+    stop_cv_.wait(lock, [&] { return stopping_ || grew_; });
+    if (stopping_) return;
+    grew_ = false;
+    lock.unlock();
+    const std::shared_ptr<const LogState> current = state();
+    absl::StatusOr<VerifyResult> result =
+        VerifyEverything(*current->log, std::nullopt);
+    VerifyRun run{absl::Now(), result.ok() ? VerifyJson(*result) : "null\n"};
+    if (!result.ok()) {
+      std::cerr << "fundlog serve: verify could not read the log: "
+                << result.status().message() << "\n";
+    }
+    {
+      std::lock_guard verify_lock(verify_mu_);
+      verify_ = std::move(run);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace fundlog::serve

@@ -1,0 +1,121 @@
+// LiveLog: the log as a long-lived reader sees it while writers in other
+// processes go on appending (docs/serving.md, "Reading the log").
+//
+// It holds a read-only EventLog (a point-in-time view: files.lock makes
+// opening it safe beside a writer) and, warm, the full ledger projector of
+// that log with its query index. A background thread watches the log
+// directory; when the writer's files change it opens a fresh read-only
+// view, reads the records past the projector (outside any lock), folds them
+// in, rebuilds the query index and publishes the new view. Queries on the
+// projector take a shared lock, which the refresh takes exclusively only to
+// fold the tail and rebuild the index (docs/serving.md has the figures).
+//
+// Thread safety: every public method may be called from any thread.
+#ifndef FUNDLOG_CORE_SERVE_LIVE_LOG_H_
+#define FUNDLOG_CORE_SERVE_LIVE_LOG_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/ledger/projector.h"
+#include "core/store/event_log.h"
+
+namespace fundlog::serve {
+
+// What a request reads besides the projector: one read-only view of the log.
+// Immutable once published.
+struct LogState {
+  std::shared_ptr<const EventLog> log;
+  uint64_t size = 0;
+  // {"funds": [...]} for /api/v1/funds, derived from the records.
+  std::string funds_json;
+};
+
+// The last background `verify` run.
+struct VerifyRun {
+  absl::Time ran_at;
+  std::string json;  // `verify --json`'s document (null on a storage error)
+};
+
+class LiveLog {
+ public:
+  // Opens the log at `path` read-only and folds it (from the newest valid
+  // snapshot). Errors as EventLog::Open and LoadProjector.
+  static absl::StatusOr<std::unique_ptr<LiveLog>> Open(const std::string& path);
+  ~LiveLog();  // stops the background threads
+
+  // Starts the threads: one that looks for new records every `poll`, one
+  // that runs verify at start and whenever the log has grown since.
+  void Start(absl::Duration poll);
+
+  // The published state; cheap (a shared_ptr copy under a lock).
+  std::shared_ptr<const LogState> state() const;
+
+  // What a query reads under the shared lock: the projector of every record
+  // published so far, and the latest recorded_on among those records.
+  struct Warm {
+    const ledger::Projector& projector;
+    const std::string& last_recorded_on;  // "YYYY-MM-DD"; "" when empty
+  };
+  // Runs ask(warm) under the shared lock, or returns why the records could
+  // not be folded (a record Projector::Add rejects fails the CLI's queries
+  // the same way).
+  template <typename Ask>
+  auto Query(Ask ask) const -> decltype(ask(std::declval<const Warm&>())) {
+    std::shared_lock lock(projector_mu_);
+    if (!fold_status_.ok()) return fold_status_;
+    return ask(Warm{projector_, last_recorded_on_});
+  }
+
+  // The last verify run, if one finished.
+  std::optional<VerifyRun> last_verify() const;
+
+  // Looks for new records now: reopens the view when the writer's files
+  // changed, folds the tail, publishes. Returns whether the size grew.
+  // Called by the poller; tests and benchmarks may call it directly.
+  absl::StatusOr<bool> CatchUp();
+
+ private:
+  explicit LiveLog(std::string path);
+  void PollLoop(absl::Duration poll);
+  void VerifyLoop();
+
+  const std::string path_;
+  mutable std::mutex state_mu_;
+  std::shared_ptr<const LogState> state_;  // guarded by state_mu_
+
+  mutable std::shared_mutex projector_mu_;
+  ledger::Projector projector_;   // guarded by projector_mu_
+  absl::Status fold_status_;      // guarded by projector_mu_
+  std::string last_recorded_on_;  // guarded by projector_mu_
+
+  std::mutex catch_up_mu_;       // one CatchUp at a time
+  std::string files_signature_;  // guarded by catch_up_mu_
+  std::string funds_json_;       // guarded by catch_up_mu_
+  struct FundNames;
+  std::unique_ptr<FundNames> funds_;  // guarded by catch_up_mu_
+
+  mutable std::mutex verify_mu_;
+  std::optional<VerifyRun> verify_;  // guarded by verify_mu_
+
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
+  bool grew_ = true;       // guarded by stop_mu_: verify has work
+  std::thread poller_;
+  std::thread verifier_;
+};
+
+}  // namespace fundlog::serve
+
+#endif  // FUNDLOG_CORE_SERVE_LIVE_LOG_H_

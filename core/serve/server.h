@@ -1,0 +1,43 @@
+// `fundlog serve`: the HTTP server over one log, read-only
+// (docs/serving.md). Flags are parsed in tools/fundlog/cmd_serve.cc.
+#ifndef FUNDLOG_CORE_SERVE_SERVER_H_
+#define FUNDLOG_CORE_SERVE_SERVER_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace fundlog::serve {
+
+// Limits on what one request may cost (docs/serving.md, "Limits").
+inline constexpr size_t kMaxHeaders = 64;             // header fields
+inline constexpr size_t kMaxHeaderBytes = 16 * 1024;  // all fields together
+inline constexpr size_t kMaxBodyBytes = 16 * 1024;    // a GET has none
+inline constexpr int kReadTimeoutSeconds = 5;         // each read of a request
+inline constexpr int kWriteTimeoutSeconds = 5;        // each write of an answer
+inline constexpr int kKeepAliveSeconds = 2;           // idle between requests
+inline constexpr size_t kKeepAliveRequests = 100;
+inline constexpr int kThreads = 128;  // connections served at once
+
+struct ServeOptions {
+  std::string db;                  // the log directory
+  std::string host = "127.0.0.1";  // a numeric address
+  int port = 8080;                 // 0: any free port
+  std::string lang = "sv";         // "sv" or "en", for the page
+  bool floor_route = false;        // GET /bench/floor (benchmarks)
+  std::string witness_dir;         // POST /add-checkpoint as this witness
+  std::string tiles_dir;  // GET /checkpoint, /tile/... from this directory
+  absl::Duration poll = absl::Milliseconds(200);  // looks for new records
+};
+
+// Opens the log, binds, prints the URL it serves ("http://HOST:PORT/") as
+// the first line on stdout, then serves until SIGINT or SIGTERM, and
+// returns OK after a clean shutdown. Errors: those of opening the log
+// (kNotFound: no log), kUnavailable when the address cannot be bound.
+absl::Status Serve(const ServeOptions& options);
+
+}  // namespace fundlog::serve
+
+#endif  // FUNDLOG_CORE_SERVE_SERVER_H_
