@@ -33,25 +33,43 @@ std::string NameOf(char kind) {
   }
 }
 
-// "the entry by day 2011-11-03 (all funds)" for an 'E' or 'F' key.
-std::string ByDayEntry(absl::string_view key) {
-  const absl::string_view day =
-      key.substr(key.size() - kByDaySuffixBytes, keys::kDayBytes);
-  if (key[0] == keys::kIndexAllByDay) {
-    return absl::StrCat("index entry by day ", day, " (all funds)");
-  }
-  return absl::StrCat("index entry by day ", day, " of fund \"",
-                      key.substr(1, key.size() - kByDaySuffixBytes - 2), "\"");
+bool IsPeriodKind(char kind) {
+  return kind == keys::kIndexPeriodAll || kind == keys::kIndexPeriodFund;
+}
+bool IsAllFunds(char kind) {
+  return kind == keys::kIndexAllByDay || kind == keys::kIndexPeriodAll;
 }
 
-// The record an 'E' or 'F' key names, if the key is well formed.
+// The bytes after the fund: [class,] day, seq.
+size_t SuffixBytes(char kind) {
+  return (IsPeriodKind(kind) ? 1 : 0) + kByDaySuffixBytes;
+}
+
+// "the index entry by day 2011-11-03 (all funds)" for an 'E' or 'F' key,
+// "the index entry by length class 9 from 2011-11-03 ..." for 'L' or 'M'.
+// The key is well formed (ByDaySeq).
+std::string ByDayEntry(absl::string_view key) {
+  const size_t suffix = SuffixBytes(key[0]);
+  const absl::string_view day =
+      key.substr(key.size() - kByDaySuffixBytes, keys::kDayBytes);
+  const std::string what =
+      IsPeriodKind(key[0]) ? absl::StrCat("index entry by length class ",
+                                          static_cast<int>(static_cast<uint8_t>(
+                                              key[key.size() - suffix])),
+                                          " from ", day)
+                           : absl::StrCat("index entry by day ", day);
+  if (IsAllFunds(key[0])) return absl::StrCat(what, " (all funds)");
+  return absl::StrCat(what, " of fund \"",
+                      key.substr(1, key.size() - suffix - 2), "\"");
+}
+
+// The record an 'E', 'F', 'L' or 'M' key names, if the key is well formed.
 std::optional<uint64_t> ByDaySeq(absl::string_view key) {
-  const size_t min = key[0] == keys::kIndexAllByDay ? 1 + kByDaySuffixBytes
-                                                    : 2 + kByDaySuffixBytes;
+  const size_t suffix = SuffixBytes(key[0]);
+  const size_t min = IsAllFunds(key[0]) ? 1 + suffix : 2 + suffix;
   if (key.size() < min) return std::nullopt;
-  if (key[0] == keys::kIndexAllByDay && key.size() != min) return std::nullopt;
-  if (key[0] == keys::kIndexFundByDay &&
-      key[key.size() - kByDaySuffixBytes - 1] != '\0') {
+  if (IsAllFunds(key[0]) && key.size() != min) return std::nullopt;
+  if (!IsAllFunds(key[0]) && key[key.size() - suffix - 1] != '\0') {
     return std::nullopt;
   }
   return keys::DecodeU64(key.substr(key.size() - keys::kU64Bytes));
@@ -89,6 +107,10 @@ int IndexCheck::Slot(char kind) {
       return 1;
     case keys::kIndexEventId:
       return 2;
+    case keys::kIndexPeriodAll:
+      return 3;
+    case keys::kIndexPeriodFund:
+      return 4;
     default:
       return -1;
   }
@@ -176,7 +198,7 @@ absl::Status IndexCheck::Finish(bool records_damaged,
             absl::StrCat("the index has no entry for ", NameOf(key[0]), " \"",
                          key.substr(1), "\" (record ", seq, ")")});
   }
-  std::array<bool, 3> differs;
+  std::array<bool, kSlots> differs;
   for (size_t slot = 0; slot < differs.size(); ++slot) {
     differs[slot] = !(expected_[slot] == stored_[slot]);
   }
@@ -247,7 +269,7 @@ absl::StatusOr<std::optional<v1::StoredRecord>> IndexCheck::ReadIntact(
 
 // Looks up each entry the records imply, for the kinds whose sums differ:
 // names entries that are missing and event ids held by two records.
-absl::Status IndexCheck::LookUpExpected(const std::array<bool, 3>& differs,
+absl::Status IndexCheck::LookUpExpected(const std::array<bool, kSlots>& differs,
                                         std::vector<Finding>* findings) {
   v1::StoredRecord record;
   v1::StoredRecord other;
@@ -304,7 +326,7 @@ absl::Status IndexCheck::LookUpExpected(const std::array<bool, 3>& differs,
 
 // Reads each stored entry of the kinds whose sums differ: names entries no
 // record implies (extra or altered ones).
-absl::Status IndexCheck::ExplainStored(const std::array<bool, 3>& differs,
+absl::Status IndexCheck::ExplainStored(const std::array<bool, kSlots>& differs,
                                        std::vector<Finding>* findings) {
   absl::Status scanned = log_.ScanIndex(
       [&](absl::string_view key, absl::string_view value) -> absl::Status {
@@ -358,9 +380,14 @@ absl::Status IndexCheck::ExplainStoredEntry(absl::string_view key,
                                  IndexDay((*record)->event()), " in fund \"",
                                  (*record)->event().fund_id(), "\"")});
   } else if (!by_id && implied->second != value) {
-    Report(findings, {*seq, kIndexMismatch,
-                      absl::StrCat(what, " of record ", *seq,
-                                   " holds a value; it must be empty")});
+    Report(findings,
+           {*seq, kIndexMismatch,
+            implied->second.empty()
+                ? absl::StrCat(what, " of record ", *seq,
+                               " holds a value; it must be empty")
+                : absl::StrCat(what, " of record ", *seq, " holds \"", value,
+                               "\"; the record's period ends on ",
+                               implied->second)});
   }
   return absl::OkStatus();
 }

@@ -2,12 +2,12 @@
 // records imply is there with the right value, and nothing else is. Event
 // ids are unique (an id held by two records is named).
 //
-// Bounded memory. Entries by day ('E', 'F') and by event id ('I'), one or
-// more per record, are compared as multisets through a sum of salted
-// SHA-256 hashes (the salt is drawn afresh for each check, so damage cannot
-// be shaped to cancel out); only when the sums differ are they looked up one
-// by one to name what differs. Entries per fund, policy, account and
-// imported file ('U', 'P', 'A', 'H') are few and compared exactly.
+// Bounded memory. Entries by day ('E', 'F'), by event id ('I') and periods
+// by length class ('L', 'M'), one or more per record, are compared as multisets
+// through a sum of salted SHA-256 hashes (the salt is drawn afresh for each
+// check, so damage cannot be shaped to cancel out); only when the sums differ
+// are they looked up one by one to name what differs. Entries per fund, policy,
+// account and imported file ('U', 'P', 'A', 'H') are few and compared exactly.
 //
 // Thread-compatible; reads only; must not outlive the LogView.
 #ifndef FUNDLOG_CORE_AUDIT_INDEX_CHECK_H_
@@ -60,7 +60,8 @@ class IndexCheck {
       return sum == other.sum && count == other.count;
     }
   };
-  static int Slot(char kind);  // 0..2 for 'E', 'F', 'I'; -1 otherwise
+  static constexpr size_t kSlots = 5;  // 'E', 'F', 'I', 'L', 'M'
+  static int Slot(char kind);          // 0..kSlots-1 for those; -1 otherwise
   std::array<uint8_t, 32> EntryHash(absl::string_view key,
                                     absl::string_view value);
   void Report(std::vector<Finding>* findings, Finding finding);
@@ -69,9 +70,9 @@ class IndexCheck {
   absl::StatusOr<std::optional<v1::StoredRecord>> ReadIntact(uint64_t seq);
   absl::Status CompareNamed(absl::string_view key, absl::string_view value,
                             std::vector<Finding>* findings);
-  absl::Status LookUpExpected(const std::array<bool, 3>& differs,
+  absl::Status LookUpExpected(const std::array<bool, kSlots>& differs,
                               std::vector<Finding>* findings);
-  absl::Status ExplainStored(const std::array<bool, 3>& differs,
+  absl::Status ExplainStored(const std::array<bool, kSlots>& differs,
                              std::vector<Finding>* findings);
   absl::Status ExplainStoredEntry(absl::string_view key,
                                   absl::string_view value,
@@ -81,8 +82,8 @@ class IndexCheck {
   std::string salt_;
   std::string scratch_;
   std::vector<IndexEntry> entries_;
-  std::array<Digest, 3> expected_;
-  std::array<Digest, 3> stored_;
+  std::array<Digest, kSlots> expected_;
+  std::array<Digest, kSlots> stored_;
   // Key -> the record it must name ('U', 'P', 'A': the last definer, as
   // append and rebuild leave it; 'H': the first record of the file).
   absl::flat_hash_map<std::string, uint64_t> named_;

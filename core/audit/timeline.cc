@@ -46,12 +46,11 @@ std::string Wrap(absl::string_view text, size_t width, size_t indent) {
 
 absl::Status ScanTimeline(const EventLog& log, const TimelineQuery& query,
                           const EventLog::RecordVisitor& visit) {
-  const absl::CivilDay first(1000, 1, 1);
   const absl::CivilDay last(9999, 12, 31);
   const std::string from = query.from ? FormatDay(*query.from) : "";
   const std::string known_at = query.known_at ? FormatDay(*query.known_at) : "";
-  return log.ScanByEffective(
-      query.fund_id, first, query.to.value_or(last),
+  return log.ScanOverlapping(
+      query.fund_id, query.from, query.to.value_or(last),
       [&](const v1::StoredRecord& record) {
         const v1::Event& event = record.event();
         const std::string to = EffectiveTo(event.effective());

@@ -5,6 +5,8 @@
 #ifndef FUNDLOG_CORE_LEDGER_CODEC_IO_H_
 #define FUNDLOG_CORE_LEDGER_CODEC_IO_H_
 
+#include <openssl/evp.h>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -13,26 +15,49 @@
 
 namespace fundlog::ledger::internal {
 
+// Writes into a string, or, given a digest context, into the hash in
+// pieces of about 64 KiB (Take() then hashes the rest and returns ""), so
+// that hashing an encoding never holds all of it.
 class Writer {
  public:
+  Writer() = default;
+  explicit Writer(EVP_MD_CTX* sink) : sink_(sink) {}
   void Varint(uint64_t v) {
     while (v >= 0x80) {
       out_.push_back(static_cast<char>(v | 0x80));
       v >>= 7;
     }
     out_.push_back(static_cast<char>(v));
+    Spill();
   }
   void Zigzag(int64_t v) {
     Varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
   }
-  void Byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void Byte(uint8_t b) {
+    out_.push_back(static_cast<char>(b));
+    Spill();
+  }
   void Bytes(absl::string_view b) {
     Varint(b.size());
     out_.append(b.data(), b.size());
+    Spill();
   }
-  std::string Take() { return std::move(out_); }
+  // False when the hash refused an update (Take's digest is then not one).
+  bool sink_ok() const { return sink_ok_; }
+  std::string Take() {
+    if (sink_ != nullptr) Spill(0);
+    return std::move(out_);
+  }
 
  private:
+  void Spill(size_t at_least = size_t{1} << 16) {
+    if (sink_ == nullptr || out_.size() < at_least) return;
+    sink_ok_ &= EVP_DigestUpdate(sink_, out_.data(), out_.size()) == 1;
+    out_.clear();
+  }
+
+  EVP_MD_CTX* sink_ = nullptr;
+  bool sink_ok_ = true;
   std::string out_;
 };
 

@@ -101,6 +101,8 @@ class Projector {
   // returns kDataLoss for bytes that do not decode.
   std::string SerializeState() const;
   static absl::StatusOr<Projector> FromState(absl::string_view bytes);
+  // SHA-256 of SerializeState(), computed without holding those bytes.
+  std::string StateSha256() const;
 
   // The query state (format in query_state.cc): what a query without
   // known_at reads, and nothing that grows with the log's policy-kind facts
@@ -113,6 +115,8 @@ class Projector {
   // decode.
   std::string SerializeQueryState() const;
   static absl::StatusOr<Projector> FromQueryState(absl::string_view bytes);
+  // SHA-256 of SerializeQueryState() (a small value: encoded whole).
+  std::string QueryStateSha256() const;
   bool light() const { return light_; }
 
  private:

@@ -30,6 +30,8 @@
 // instead (LoadQueryProjector's callers). The residual list is implicit
 // (every money fact of the light state). The crossing sums are written by
 // ascending gap so equal states give equal bytes.
+#include <openssl/sha.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -244,6 +246,14 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
 
 std::string Projector::SerializeQueryState() const {
   return QueryStateCodec::Encode(*this);
+}
+
+std::string Projector::QueryStateSha256() const {
+  const std::string state = SerializeQueryState();
+  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
+  return out;
 }
 
 absl::StatusOr<Projector> Projector::FromQueryState(absl::string_view bytes) {

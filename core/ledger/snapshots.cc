@@ -293,12 +293,14 @@ absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log) {
 
 namespace {
 
-// One stored projection value verify compares with a replay.
+// One stored projection value verify compares with a replay: by the
+// SHA-256 of its state (which Check found the bytes to have), so that
+// neither the stored bytes nor the replay's encoding are held meanwhile.
 struct Audited {
   absl::string_view what;  // "ledger snapshot", "ledger query state"
-  std::string value;
-  Trusted trusted;
-  std::string (Projector::*encode)() const;
+  uint64_t size = 0;       // the log size it covers
+  std::string state_sha256;
+  std::string (Projector::*digest)() const;
 };
 
 }  // namespace
@@ -310,21 +312,17 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
   struct Source {
     absl::string_view key;
     absl::string_view what;
-    absl::StatusOr<Projector> (*decode)(absl::string_view);
-    std::string (Projector::*encode)() const;
+    std::string (Projector::*digest)() const;
   };
   const Source sources[] = {
-      {kSnapshotKey, "ledger snapshot", Projector::FromState,
-       &Projector::SerializeState},
-      {kQueryKey, "ledger query state", Projector::FromQueryState,
-       &Projector::SerializeQueryState}};
+      {kSnapshotKey, "ledger snapshot", &Projector::StateSha256},
+      {kQueryKey, "ledger query state", &Projector::QueryStateSha256}};
   for (const Source& source : sources) {
     absl::StatusOr<std::optional<std::string>> stored =
         log.GetDerived(source.key);
     if (!stored.ok()) return stored.status();
     if (!stored->has_value()) continue;
-    Audited entry{source.what, **std::move(stored), {}, source.encode};
-    const absl::string_view value = entry.value;
+    const std::string value = **std::move(stored);
     if (value.size() > kMagicBytes &&
         value.substr(0, kMagicBytes) == kSnapshotMagic &&
         static_cast<uint8_t>(value[kMagicBytes]) < kSnapshotFormatVersion) {
@@ -344,30 +342,26 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
                                       checked->second, ")"));
       continue;
     }
-    absl::StatusOr<Projector> restored =
-        Restore(*checked->first, source.decode);
-    if (!restored.ok()) {
-      findings.push_back(absl::StrCat("the ", source.what, " is damaged (",
-                                      restored.status().message(),
-                                      "); queries replay the records instead"));
+    // Not decoded (that would hold a second state): bytes that match their
+    // SHA-256 and the replay's digest are the replay's bytes, which decode.
+    const Trusted& trusted = *checked->first;
+    if (StateHash(trusted.state) != trusted.state_sha256) {
+      findings.push_back(absl::StrCat(
+          "the ", source.what, " is damaged (the state at size ", trusted.size,
+          " does not match its SHA-256); queries replay the records instead"));
       continue;
     }
-    entry.trusted = *checked->first;
-    audited.push_back(std::move(entry));
+    audited.push_back({source.what, checked->first->size,
+                       std::string(checked->first->state_sha256),
+                       source.digest});
   }
   // One replay serves both, stopping at each stored size in turn.
   std::sort(audited.begin(), audited.end(),
-            [](const Audited& a, const Audited& b) {
-              return a.trusted.size < b.trusted.size;
-            });
+            [](const Audited& a, const Audited& b) { return a.size < b.size; });
   Projector replayed;
-  for (Audited& entry : audited) {
-    // `trusted` views into `value`, which moved: take the state anew.
-    const absl::string_view state =
-        absl::string_view(entry.value).substr(kHeaderBytes);
+  for (const Audited& entry : audited) {
     absl::Status folded = log.Scan(
-        replayed.size(), entry.trusted.size,
-        [&](const v1::StoredRecord& record) {
+        replayed.size(), entry.size, [&](const v1::StoredRecord& record) {
           // A malformed event counts but adds nothing, in the snapshot too.
           absl::Status added = replayed.Add(record);
           return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
@@ -376,9 +370,9 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
     // their place) are damage the integrity check names.
     if (absl::IsDataLoss(folded) || absl::IsFailedPrecondition(folded)) break;
     if (!folded.ok()) return folded;
-    if ((replayed.*entry.encode)() != state) {
+    if ((replayed.*entry.digest)() != entry.state_sha256) {
       findings.push_back(
-          absl::StrCat("the ", entry.what, " at size ", entry.trusted.size,
+          absl::StrCat("the ", entry.what, " at size ", entry.size,
                        " differs from a replay of the records it covers, "
                        "although its SHA-256 matches"));
     }

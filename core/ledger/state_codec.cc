@@ -21,6 +21,7 @@
 // Maps are written in key order so equal states give equal bytes.
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -50,12 +51,15 @@ void PutKnown(Writer& w, const internal::Known& k, int32_t from, int32_t to) {
 // Friend of Projector: reads and writes its members.
 class StateCodec {
  public:
-  static std::string Encode(const Projector& p);
+  // Into a string, or with `sink` into that hash (returning "").
+  static std::string Encode(const Projector& p, EVP_MD_CTX* sink = nullptr,
+                            bool* sink_ok = nullptr);
   static absl::StatusOr<Projector> Decode(absl::string_view bytes);
 };
 
-std::string StateCodec::Encode(const Projector& p) {
-  Writer w;
+std::string StateCodec::Encode(const Projector& p, EVP_MD_CTX* sink,
+                               bool* sink_ok) {
+  Writer w(sink);
   for (char c : kMagic) w.Byte(static_cast<uint8_t>(c));
   w.Varint(kFormatVersion);
   w.Varint(p.next_seq_);
@@ -117,7 +121,9 @@ std::string StateCodec::Encode(const Projector& p) {
       w.Varint(v.index);
     }
   }
-  return w.Take();
+  std::string out = w.Take();
+  if (sink_ok != nullptr) *sink_ok = w.sink_ok();
+  return out;
 }
 
 absl::StatusOr<Projector> StateCodec::Decode(absl::string_view bytes) {
@@ -239,6 +245,23 @@ absl::StatusOr<Projector> StateCodec::Decode(absl::string_view bytes) {
 
 std::string Projector::SerializeState() const {
   return StateCodec::Encode(*this);
+}
+
+std::string Projector::StateSha256() const {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  bool ok = context != nullptr &&
+            EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1;
+  if (ok) StateCodec::Encode(*this, context.get(), &ok);
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int length = 0;
+  ok = ok && EVP_DigestFinal_ex(context.get(),
+                                reinterpret_cast<unsigned char*>(out.data()),
+                                &length) == 1;
+  // No digest matches "": a failed hash is a mismatch, never a pass.
+  if (!ok) return "";
+  out.resize(length);
+  return out;
 }
 
 absl::StatusOr<Projector> Projector::FromState(absl::string_view bytes) {

@@ -316,6 +316,7 @@ absl::Status EventLog::CreateIn(const std::string& dir,
   put(keys::kMetaVerifierKey, options.verifier_key);
   put(keys::kMetaSchemaVersion, keys::EncodeU32(kSchemaVersion));
   put(keys::kMetaSize, keys::EncodeU64(0));
+  put(keys::kMetaIndexPeriods, keys::EncodeU32(1));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   s.Update(FromRocks(log.db_->Write(write_options, &batch), "write meta"));

@@ -143,6 +143,10 @@ class LogView {
   absl::Status ScanByEffective(absl::string_view fund_id, absl::CivilDay from,
                                absl::CivilDay to,
                                const RecordVisitor& visit) const;
+  absl::Status ScanOverlapping(absl::string_view fund_id,
+                               std::optional<absl::CivilDay> from,
+                               absl::CivilDay to,
+                               const RecordVisitor& visit) const;
   std::unique_ptr<TreeLevelCursor> NewTreeLevelCursor(int level) const;
   absl::StatusOr<std::optional<std::string>> GetIndexEntry(
       absl::string_view key) const;
@@ -265,6 +269,20 @@ class EventLog {
                                absl::CivilDay to,
                                const RecordVisitor& visit) const;
 
+  // Records of `fund_id` (every fund when empty) whose effective time
+  // overlaps [from, to] (an open period never ends; no `from`: from the
+  // first day), in (start day, seq) order: the records ScanByEffective
+  // gives from the first day to `to`, less those that end before `from`.
+  // Through the periods by length class when the index holds them
+  // (docs/indexes.md), at a cost that follows the records given; on a log
+  // whose index predates them, by ScanByEffective from the first day (the
+  // visitor then also sees records that end before `from`: callers filter).
+  // kDataLoss when an index entry names a missing record.
+  absl::Status ScanOverlapping(absl::string_view fund_id,
+                               std::optional<absl::CivilDay> from,
+                               absl::CivilDay to,
+                               const RecordVisitor& visit) const;
+
   // The sequence number of the event with `event_id`, if any.
   absl::StatusOr<std::optional<uint64_t>> FindEventId(
       absl::string_view event_id) const;
@@ -347,6 +365,17 @@ class EventLog {
   absl::Status ScanByEffectiveAt(const rocksdb::ReadOptions& options,
                                  uint64_t size, absl::string_view fund_id,
                                  absl::CivilDay from, absl::CivilDay to,
+                                 const RecordVisitor& visit) const;
+  // Visits the records `seqs` names, in that order, read through one
+  // MultiGet in seq order. kDataLoss (naming the index) for a record that is
+  // missing, beyond `size` or unparsable.
+  absl::Status VisitIndexedAt(const rocksdb::ReadOptions& options,
+                              uint64_t size, const std::vector<uint64_t>& seqs,
+                              const RecordVisitor& visit) const;
+  absl::Status ScanOverlappingAt(const rocksdb::ReadOptions& options,
+                                 uint64_t size, absl::string_view fund_id,
+                                 std::optional<absl::CivilDay> from,
+                                 absl::CivilDay to,
                                  const RecordVisitor& visit) const;
   std::unique_ptr<TreeLevelCursor> NewTreeLevelCursorAt(
       const rocksdb::ReadOptions& options, int level) const;

@@ -278,6 +278,11 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex() {
   for (const auto& [key, value] : entries) {
     s.Update(FromRocks(write.Put(families_->index(), key, value), "index"));
   }
+  // The index now holds the periods by length class (docs/indexes.md).
+  s.Update(
+      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaIndexPeriods),
+                          keys::EncodeU32(1)),
+                "meta"));
   if (!s.ok()) return s;
   absl::MutexLock lock(&write_mu_);
   if (Size() != size) {

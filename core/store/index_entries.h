@@ -18,10 +18,19 @@ using IndexEntry = std::pair<std::string, std::string>;  // (key, value)
 
 // Appends to `out` the entries of `event` stored as record `seq`: by day for
 // all funds ('E') and for its fund ('F'), its event id ('I'), and the fund
-// ('U'), policy ('P') and accounts ('A') it defines. The imported-file entry
+// ('U'), policy ('P') and accounts ('A') it defines, and for an event
+// effective over a period, its entries by length class ('L', 'M'). The
+// imported-file entry
 // ('H') belongs to the first record of a file and is not among them.
 void AddIndexEntries(const v1::Event& event, uint64_t seq,
                      std::vector<IndexEntry>* out);
+
+// A period's length class: 0 when open-ended, else 1 + the bit width of
+// (last day - first day) in days, so that a period of class c >= 1 lasts at
+// most 2^(c-1) - 1 days after its first day.
+uint8_t PeriodClass(const v1::Period& period);
+// Days between two four-digit years are fewer than 2^22.
+inline constexpr uint8_t kPeriodClassMax = 1 + 22;
 
 // The effective start day, the day of the by-day entries ("YYYY-MM-DD").
 const std::string& IndexDay(const v1::Event& event);

@@ -66,6 +66,27 @@ std::string FundByDayKey(absl::string_view fund_id, absl::string_view day,
   return key;
 }
 
+std::string PeriodPrefix(absl::string_view fund_id, uint8_t length_class) {
+  std::string key;
+  if (fund_id.empty()) {
+    key.push_back(kIndexPeriodAll);
+  } else {
+    key.push_back(kIndexPeriodFund);
+    absl::StrAppend(&key, fund_id);
+    key.push_back('\0');
+  }
+  key.push_back(static_cast<char>(length_class));
+  return key;
+}
+
+std::string PeriodKey(absl::string_view fund_id, uint8_t length_class,
+                      absl::string_view day, uint64_t seq) {
+  std::string key = PeriodPrefix(fund_id, length_class);
+  absl::StrAppend(&key, day);
+  AppendU64(&key, seq);
+  return key;
+}
+
 std::string NamedKey(char kind, absl::string_view name) {
   std::string key(1, kind);
   absl::StrAppend(&key, name);

@@ -8,6 +8,9 @@
 //             [index * 2^level, (index + 1) * 2^level); level 0 = leaf hash)
 //   index    key := 'E' day:10 seq:u64be             value := ""  (all funds)
 //                 | 'F' fund_id 0x00 day:10 seq:u64be value := ""  (one fund)
+//                 | 'L' class:u8 day:10 seq:u64be    value := end day:10 | ""
+//                 | 'M' fund_id 0x00 class:u8 day:10 seq:u64be  (the same,
+//                   one fund: periods by length class, docs/indexes.md)
 //                 | 'I' event_id                     value := seq:u64be
 //                 | 'U' fund_id                      value := seq:u64be
 //                 (FundEstablished) | 'P' policy_id                    value :=
@@ -18,6 +21,9 @@
 //   derived  key := free-form, owned by the layer that writes it
 //   meta     key := "origin" | "org_name" | "org_number"  value := UTF-8
 //                 | "schema_version"                 value := u32be
+//                 | "index_periods"                  value := u32be (1: the
+//                   index holds 'L' and 'M' entries; written at create and
+//                   by rebuild)
 //                 | "size"                           value := u64be
 //                 | "last_appended_micros"           value := i64 as u64be
 //                 | "verifier_key"                   value := note verifier key
@@ -43,6 +49,8 @@ inline constexpr size_t kDayBytes = 10;  // "YYYY-MM-DD"
 
 inline constexpr char kIndexAllByDay = 'E';
 inline constexpr char kIndexFundByDay = 'F';
+inline constexpr char kIndexPeriodAll = 'L';
+inline constexpr char kIndexPeriodFund = 'M';
 inline constexpr char kIndexEventId = 'I';
 inline constexpr char kIndexFund = 'U';
 inline constexpr char kIndexPolicy = 'P';
@@ -54,6 +62,7 @@ inline constexpr absl::string_view kMetaOrgName = "org_name";
 inline constexpr absl::string_view kMetaOrgNumber = "org_number";
 inline constexpr absl::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr absl::string_view kMetaSize = "size";
+inline constexpr absl::string_view kMetaIndexPeriods = "index_periods";
 inline constexpr absl::string_view kMetaLastAppended = "last_appended_micros";
 inline constexpr absl::string_view kMetaVerifierKey = "verifier_key";
 inline constexpr absl::string_view kMetaSignedRootPrefix = "signed_root/";
@@ -71,6 +80,11 @@ std::string AllByDayKey(absl::string_view day, uint64_t seq);
 std::string FundByDayPrefix(absl::string_view fund_id);
 std::string FundByDayKey(absl::string_view fund_id, absl::string_view day,
                          uint64_t seq);
+// Keys of a period's entry by length class ('L' all funds, 'M' one fund);
+// the prefix is everything before the start day.
+std::string PeriodPrefix(absl::string_view fund_id, uint8_t length_class);
+std::string PeriodKey(absl::string_view fund_id, uint8_t length_class,
+                      absl::string_view day, uint64_t seq);
 // Key of a named entity in `index` ('I', 'U', 'P', 'A', 'H').
 std::string NamedKey(char kind, absl::string_view name);
 

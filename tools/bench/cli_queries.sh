@@ -42,6 +42,7 @@ results=$(
   measure statement statement --year 2010
   measure balance_known_at balance --as-of 2010-06-30 --known-at 2012-01-01
   measure totals totals --from 2010-01-01 --to 2010-12-31
+  measure timeline_fund_year timeline --from 2010-01-01 --to 2010-12-31 --fund synthetic-fund-1
 )
 echo "$results" | awk '
   NR == 1 { t0 = $2; r0 = $3 }

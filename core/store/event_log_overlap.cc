@@ -1,0 +1,191 @@
+// Records whose effective time overlaps a range of days, through the index:
+// those that start in the range by the entries by day ('E', 'F'), and the
+// periods that start before it and reach into it by the entries by length
+// class ('L', 'M'; docs/indexes.md).
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/store/dates.h"
+#include "core/store/event_log.h"
+#include "core/store/families.h"
+#include "core/store/index_entries.h"
+#include "core/store/key_format.h"
+#include "core/store/rocks_status.h"
+#include "rocksdb/db.h"
+
+namespace fundlog {
+namespace {
+
+// A period found by length class: its start day and seq order the output.
+struct Reaching {
+  std::string day;
+  uint64_t seq;
+  bool operator<(const Reaching& other) const {
+    return std::tie(day, seq) < std::tie(other.day, other.seq);
+  }
+};
+
+// Records read per MultiGet: a bound on what a scan holds at once.
+constexpr size_t kChunk = 1024;
+
+}  // namespace
+
+absl::Status EventLog::VisitIndexedAt(const rocksdb::ReadOptions& options,
+                                      uint64_t size,
+                                      const std::vector<uint64_t>& seqs,
+                                      const RecordVisitor& visit) const {
+  std::vector<uint64_t> sorted(seqs);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::string> key_bytes;
+  key_bytes.reserve(sorted.size());
+  for (uint64_t seq : sorted) key_bytes.push_back(keys::EventKey(seq));
+  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
+  std::vector<rocksdb::PinnableSlice> values(sorted.size());
+  std::vector<rocksdb::Status> statuses(sorted.size());
+  db_->MultiGet(options, families_->events(), sorted.size(), slices.data(),
+                values.data(), statuses.data(), /*sorted_input=*/true);
+  v1::StoredRecord record;
+  for (uint64_t seq : seqs) {
+    const size_t at =
+        std::lower_bound(sorted.begin(), sorted.end(), seq) - sorted.begin();
+    absl::Status read;
+    if (seq >= size) {
+      read = absl::NotFoundError(absl::StrCat(
+          "record ", seq, " does not exist (log size ", size, ")"));
+    } else if (statuses[at].IsNotFound()) {
+      read = absl::DataLossError(
+          absl::StrCat("record ", seq, " is missing from the log"));
+    } else if (!statuses[at].ok()) {
+      return FromRocks(statuses[at], "read");
+    } else if (!record.ParseFromArray(values[at].data(),
+                                      static_cast<int>(values[at].size()))) {
+      read = absl::DataLossError(
+          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
+    }
+    if (!read.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("index names record ", seq, ": ", read.message()));
+    }
+    if (absl::Status s = visit(record); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
+                                         uint64_t size,
+                                         absl::string_view fund_id,
+                                         std::optional<absl::CivilDay> from,
+                                         absl::CivilDay to,
+                                         const RecordVisitor& visit) const {
+  const absl::CivilDay first(1000, 1, 1);
+  absl::StatusOr<std::optional<std::string>> marker =
+      Get(families_->meta(), keys::kMetaIndexPeriods, options.snapshot);
+  if (!marker.ok()) return marker.status();
+  // Without a `from` past the first day, or on an index without the periods
+  // by class (callers then drop the records that end before `from`): every
+  // record that starts by `to`, by day. Otherwise first the periods that
+  // start before `from` and end on or after it (or never): for class c >= 1
+  // they start at most 2^(c-1) - 1 days before `from`; open ones (class 0)
+  // may start on any earlier day.
+  const bool by_class = from && *from > first && marker->has_value();
+  const std::string from_day = FormatDay(by_class ? *from : first);
+  const std::string to_day = FormatDay(to);
+  std::vector<Reaching> reaching;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(options, families_->index()));
+  for (uint8_t length_class = 0; by_class && length_class <= kPeriodClassMax;
+       ++length_class) {
+    const std::string prefix = keys::PeriodPrefix(fund_id, length_class);
+    std::string seek = prefix;
+    if (length_class > 0) {
+      const int64_t reach = (int64_t{1} << (length_class - 1)) - 1;
+      if (*from - first > reach)
+        absl::StrAppend(&seek, FormatDay(*from - reach));
+    }
+    for (it->Seek(seek); it->Valid(); it->Next()) {
+      const absl::string_view key = ToView(it->key());
+      if (key.size() != prefix.size() + keys::kDayBytes + keys::kU64Bytes ||
+          key.substr(0, prefix.size()) != prefix) {
+        break;
+      }
+      const absl::string_view day = key.substr(prefix.size(), keys::kDayBytes);
+      if (day >= from_day) break;  // those are found by day
+      const absl::string_view end = ToView(it->value());
+      // ISO days compare as text; an open period never ends.
+      if (day > to_day || (!end.empty() && end < from_day)) continue;
+      std::optional<uint64_t> seq =
+          keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
+      if (!seq) return absl::DataLossError("unreadable index key");
+      reaching.push_back({std::string(day), *seq});
+    }
+    if (absl::Status s = FromRocks(it->status(), "scan index"); !s.ok()) {
+      return s;
+    }
+  }
+  std::sort(reaching.begin(), reaching.end());
+  std::vector<uint64_t> seqs;
+  for (size_t at = 0; at < reaching.size(); at += kChunk) {
+    seqs.clear();
+    for (size_t i = at; i < std::min(reaching.size(), at + kChunk); ++i) {
+      seqs.push_back(reaching[i].seq);
+    }
+    if (absl::Status s = VisitIndexedAt(options, size, seqs, visit); !s.ok()) {
+      return s;
+    }
+  }
+  if (by_class && *from > to) return absl::OkStatus();
+  // The events that start in the range, by day, a chunk of records at a time.
+  const std::string prefix = fund_id.empty()
+                                 ? std::string(1, keys::kIndexAllByDay)
+                                 : keys::FundByDayPrefix(fund_id);
+  seqs.clear();
+  for (it->Seek(absl::StrCat(prefix, from_day)); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    if (key.size() != prefix.size() + keys::kDayBytes + keys::kU64Bytes ||
+        key.substr(0, prefix.size()) != prefix ||
+        key.substr(prefix.size(), keys::kDayBytes) > to_day) {
+      break;
+    }
+    std::optional<uint64_t> seq =
+        keys::DecodeU64(key.substr(prefix.size() + keys::kDayBytes));
+    if (!seq) return absl::DataLossError("unreadable index key");
+    seqs.push_back(*seq);
+    if (seqs.size() == kChunk) {
+      if (absl::Status s = VisitIndexedAt(options, size, seqs, visit);
+          !s.ok()) {
+        return s;
+      }
+      seqs.clear();
+    }
+  }
+  if (absl::Status s = FromRocks(it->status(), "scan index"); !s.ok()) {
+    return s;
+  }
+  return VisitIndexedAt(options, size, seqs, visit);
+}
+
+absl::Status EventLog::ScanOverlapping(absl::string_view fund_id,
+                                       std::optional<absl::CivilDay> from,
+                                       absl::CivilDay to,
+                                       const RecordVisitor& visit) const {
+  // The index may already name records of an append whose size is not yet
+  // published: read index and records from one view.
+  absl::StatusOr<LogView> view = NewView();
+  if (!view.ok()) return view.status();
+  return view->ScanOverlapping(fund_id, from, to, visit);
+}
+
+absl::Status LogView::ScanOverlapping(absl::string_view fund_id,
+                                      std::optional<absl::CivilDay> from,
+                                      absl::CivilDay to,
+                                      const RecordVisitor& visit) const {
+  return log_->ScanOverlappingAt(Options(), size_, fund_id, from, to, visit);
+}
+
+}  // namespace fundlog
