@@ -38,7 +38,7 @@ constexpr char kEstablished[] = R"pb(
 
 std::string Allocation(int i) {
   return absl::StrCat(R"pb(events { event_id: "a)pb", i,
-                      R"pb(                                                                                 " fund_id: "f" effective { day: "2020-02-01" }
+                      R"pb(                                                                                                            " fund_id: "f" effective { day: "2020-02-01" }
                       recorded_on: "2020-02-01" source { title: "Doc" }
                       allocation { amount_ore: 100 } })pb");
 }
