@@ -177,10 +177,12 @@ absl::Status EvalProbe(const QueryContext& context, const Scenario& scenario,
   std::vector<int> maps;
   if (probe.redirect) {
     maps.resize(static_cast<size_t>(probe.last - probe.first + 1) * accounts);
-    int* map = &maps[static_cast<size_t>(probe.last - probe.first) * accounts];
+    int* map =
+        maps.data() + static_cast<size_t>(probe.last - probe.first) * accounts;
     std::iota(map, map + accounts, 0);
     for (int k = probe.last - 1; k >= probe.first; --k) {
-      int* earlier = &maps[static_cast<size_t>(k - probe.first) * accounts];
+      int* earlier =
+          maps.data() + static_cast<size_t>(k - probe.first) * accounts;
       std::copy(map, map + accounts, earlier);
       const Step& step = scenario.steps[k];
       if (step.effect == Step::Effect::kEmpty && step.from >= 0 &&
@@ -210,7 +212,7 @@ absl::Status EvalProbe(const QueryContext& context, const Scenario& scenario,
       ++slots_in;
       Emit(context, scenario, b, k,
            probe.redirect
-               ? &maps[static_cast<size_t>(k - probe.first) * accounts]
+               ? maps.data() + static_cast<size_t>(k - probe.first) * accounts
                : nullptr,
            &entries);
     }
