@@ -178,5 +178,32 @@ TEST(SieObjects, SieExportKeepsThePerObjectFigures) {
   }
 }
 
+// A correction applies to per-object figures as to every fact: reversing
+// the closing balances (record 61 of this import) removes them from
+// `balance --by-object` from the correction's recorded_on, while the view as
+// known before it still shows them.
+TEST(SieObjects, ReversedPerObjectFiguresAreNoLongerShown) {
+  CliHarness cli = Fresh();
+  ASSERT_EQ(
+      cli.Run({"import", Jsisie("BL0001_typ3.SE"), "--fund", "f"}).exit_code,
+      0);
+  RunResult timeline = cli.Run({"show", "61"});
+  ASSERT_THAT(timeline.out, HasSubstr("object_balances"));
+  ASSERT_THAT(timeline.out, HasSubstr("2010-06-30"));
+  RunResult reversed =
+      cli.Run({"correct", "61", "--reverse", "--reason", "wrong closing",
+               "--recorded-on", "2012-01-10"});
+  ASSERT_EQ(reversed.exit_code, 0) << reversed.err;
+  RunResult now = cli.Run({"balance", "--as-of", "2010-06-30", "--by-object"});
+  ASSERT_EQ(now.exit_code, 0) << now.err;
+  EXPECT_THAT(RowOf(now.out, "f:1930 ", "1:1"), Not(HasSubstr("closing")));
+  EXPECT_THAT(RowOf(now.out, "f:4010 ", "1:1"), HasSubstr("none stated"));
+  RunResult before = cli.Run({"balance", "--as-of", "2010-06-30", "--known-at",
+                              "2012-01-09", "--by-object"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_THAT(RowOf(before.out, "f:1930 ", "1:1"),
+              HasSubstr("7 600.00 (closing 2010-06-30)"));
+}
+
 }  // namespace
 }  // namespace fundlog::testing

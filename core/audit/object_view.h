@@ -33,6 +33,15 @@ struct ObjectFigure {
   int64_t balance_ore() const { return stated_ore.value_or(0) + movements_ore; }
 };
 
+// The events in effect as known on `known_at` (as known now when unset): per
+// record that is not a correction, its last version known by then (the
+// original or a correction's replacement, in the projector's order: by
+// recorded_on, then seq), none when that version is a reversal or the
+// original was not yet known. Pointers into `records`.
+std::vector<const v1::Event*> EventsInEffect(
+    absl::Span<const v1::StoredRecord> records,
+    std::optional<absl::CivilDay> known_at);
+
 // The figures as of the end of `as_of`, from events recorded on or before
 // `known_at` (all when unset), of `fund_id` (all when empty); sorted by
 // account, then objects.
