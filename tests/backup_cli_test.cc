@@ -37,10 +37,12 @@ constexpr char kEstablished[] = R"pb(
 )pb";
 
 std::string Allocation(int i) {
-  return absl::StrCat(R"pb(events { event_id: "a)pb", i,
-                      R"pb(                                                                                                            " fund_id: "f" effective { day: "2020-02-01" }
-                      recorded_on: "2020-02-01" source { title: "Doc" }
-                      allocation { amount_ore: 100 } })pb");
+  // Plain strings, not a raw pb string split around `i`: clang-format 14
+  // reflows such a split raw string and pads the event id with spaces.
+  return absl::StrCat("events { event_id: \"a", i,
+                      "\" fund_id: \"f\" effective { day: \"2020-02-01\" } "
+                      "recorded_on: \"2020-02-01\" source { title: \"Doc\" } "
+                      "allocation { amount_ore: 100 } }");
 }
 
 std::string ReadAll(const std::string& path) {
