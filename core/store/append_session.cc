@@ -177,9 +177,19 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
     staged_recorded_on_.push_back(part.events(i).recorded_on());
   }
   // Key order per part, as in Append (each memtable insert continues from
-  // the previous one).
-  std::sort(index_entries.begin(), index_entries.end());
-  for (const auto& [key, value] : index_entries) {
+  // the previous one). The entries are put in order through a sorted list
+  // of their positions: moving 4-byte positions, not pairs of strings.
+  std::vector<uint32_t> order(index_entries.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    // One comparison of the keys (std::pair's < makes two when the first
+    // is not less); values only break a tie.
+    const int by_key = index_entries[a].first.compare(index_entries[b].first);
+    return by_key != 0 ? by_key < 0
+                       : index_entries[a].second < index_entries[b].second;
+  });
+  for (const uint32_t k : order) {
+    const auto& [key, value] = index_entries[k];
     if (!value.empty()) staged_names_.insert(key);  // a named entry
     s.Update(FromRocks(write_->Put(families.index(), key, value), "stage"));
   }
