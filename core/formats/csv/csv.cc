@@ -1,4 +1,4 @@
-#include "core/io/csv.h"
+#include "core/formats/csv/csv.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"

@@ -1,4 +1,4 @@
-#include "core/audit/csv_views.h"
+#include "core/formats/csv/csv_views.h"
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/describe.h"

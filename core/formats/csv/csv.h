@@ -7,8 +7,8 @@
 //            mark, CRLF; quoting as RFC 4180 with ';' as the separator.
 //
 // Thread-compatible.
-#ifndef FUNDLOG_CORE_IO_CSV_H_
-#define FUNDLOG_CORE_IO_CSV_H_
+#ifndef FUNDLOG_CORE_FORMATS_CSV_CSV_H_
+#define FUNDLOG_CORE_FORMATS_CSV_CSV_H_
 
 #include <cstdint>
 #include <string>
@@ -43,4 +43,4 @@ class CsvWriter {
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_IO_CSV_H_
+#endif  // FUNDLOG_CORE_FORMATS_CSV_CSV_H_

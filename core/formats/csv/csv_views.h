@@ -1,14 +1,14 @@
-// The CLI's tables as CSV (see core/io/csv.h for the dialects): balance,
-// statement, totals and timeline. Money is kronor with two decimals; a
+// The CLI's tables as CSV (see core/formats/csv/csv.h for the dialects):
+// balance, statement, totals and timeline. Money is kronor with two decimals; a
 // range has its min and max in two columns (equal when exact) and an
 // "exact" column, so a spreadsheet never shows a range as one figure.
-#ifndef FUNDLOG_CORE_AUDIT_CSV_VIEWS_H_
-#define FUNDLOG_CORE_AUDIT_CSV_VIEWS_H_
+#ifndef FUNDLOG_CORE_FORMATS_CSV_CSV_VIEWS_H_
+#define FUNDLOG_CORE_FORMATS_CSV_CSV_VIEWS_H_
 
 #include <string>
 #include <vector>
 
-#include "core/io/csv.h"
+#include "core/formats/csv/csv.h"
 #include "core/ledger/ledger.h"
 
 namespace fundlog {
@@ -30,4 +30,4 @@ std::string TimelineCsv(const std::vector<v1::StoredRecord>& records,
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_AUDIT_CSV_VIEWS_H_
+#endif  // FUNDLOG_CORE_FORMATS_CSV_CSV_VIEWS_H_
