@@ -13,9 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/audit/hledger_export.h"
 #include "core/audit/sie_export.h"
 #include "core/base/money.h"
+#include "core/formats/hledger/hledger_export.h"
 #include "core/io/batch_file.h"
 #include "core/io/sie_synth.h"
 #include "core/io/sie_text.h"

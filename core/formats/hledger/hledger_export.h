@@ -14,8 +14,8 @@
 // -e D` gives `fundlog balance --as-of D-1` for every account exact there.
 //
 // Thread-safe: free functions.
-#ifndef FUNDLOG_CORE_AUDIT_HLEDGER_EXPORT_H_
-#define FUNDLOG_CORE_AUDIT_HLEDGER_EXPORT_H_
+#ifndef FUNDLOG_CORE_FORMATS_HLEDGER_HLEDGER_EXPORT_H_
+#define FUNDLOG_CORE_FORMATS_HLEDGER_HLEDGER_EXPORT_H_
 
 #include <string>
 
@@ -40,4 +40,4 @@ std::string HledgerAccountName(const v1::Account& account);
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_AUDIT_HLEDGER_EXPORT_H_
+#endif  // FUNDLOG_CORE_FORMATS_HLEDGER_HLEDGER_EXPORT_H_

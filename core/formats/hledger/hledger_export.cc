@@ -1,4 +1,4 @@
-#include "core/audit/hledger_export.h"
+#include "core/formats/hledger/hledger_export.h"
 
 #include <algorithm>
 #include <map>
