@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "core/io/sie_synth.h"
+#include "core/formats/sie/sie_synth.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli_harness.h"

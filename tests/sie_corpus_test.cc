@@ -18,8 +18,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
-#include "core/io/sie_import.h"
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_import.h"
+#include "core/formats/sie/sie_text.h"
 #include "gtest/gtest.h"
 #include "tests/sie_test_util.h"
 

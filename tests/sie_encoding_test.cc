@@ -1,12 +1,12 @@
 // The library-backed SIE text primitives, pinned against known values:
 // #KSUMMA's CRC-32 (zlib) and the encodings (glibc iconv).
-#include "core/io/sie_encoding.h"
+#include "core/formats/sie/sie_encoding.h"
 
 #include <iconv.h>
 
 #include <string>
 
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_text.h"
 #include "gtest/gtest.h"
 
 namespace fundlog::sie {

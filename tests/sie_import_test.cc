@@ -1,7 +1,7 @@
 // SIE 4 import against the real files of tests/data/sie/jsisie: each is
 // imported or refused with a reason, and for each imported file that states
 // #UB/#RES our balances at the year's end equal the file's own figures.
-#include "core/io/sie_import.h"
+#include "core/formats/sie/sie_import.h"
 
 #include <filesystem>
 #include <map>

@@ -6,8 +6,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_import.h"
 #include "core/io/batch_file.h"
-#include "core/io/sie_import.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/sie_test_util.h"

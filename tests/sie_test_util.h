@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/io/sie_import.h"
+#include "core/formats/sie/sie_import.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog::sie {

@@ -35,8 +35,8 @@
 // Everything derived or found is a sentence in ImportSummary::notes.
 //
 // Thread-safe: free functions.
-#ifndef FUNDLOG_CORE_IO_SIE_IMPORT_H_
-#define FUNDLOG_CORE_IO_SIE_IMPORT_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_IMPORT_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_IMPORT_H_
 
 #include <cstdint>
 #include <functional>
@@ -140,4 +140,4 @@ bool IsSieFileName(absl::string_view path);
 
 }  // namespace fundlog::sie
 
-#endif  // FUNDLOG_CORE_IO_SIE_IMPORT_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_IMPORT_H_

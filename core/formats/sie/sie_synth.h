@@ -3,8 +3,8 @@
 // never mistaken for real bookkeeping. The same seed gives the same bytes.
 //
 // Thread-safe: a free function without shared state.
-#ifndef FUNDLOG_CORE_IO_SIE_SYNTH_H_
-#define FUNDLOG_CORE_IO_SIE_SYNTH_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_SYNTH_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_SYNTH_H_
 
 #include <cstdint>
 #include <functional>
@@ -30,4 +30,4 @@ void GenerateSyntheticSie(const SynthOptions& options,
 
 }  // namespace fundlog::sie
 
-#endif  // FUNDLOG_CORE_IO_SIE_SYNTH_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_SYNTH_H_

@@ -1,4 +1,4 @@
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_text.h"
 
 #include <zlib.h>
 
@@ -6,7 +6,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "core/io/sie_encoding.h"
+#include "core/formats/sie/sie_encoding.h"
 
 namespace fundlog::sie {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/audit/sie_export.h"
+#include "core/formats/sie/sie_export.h"
 
 #include <algorithm>
 #include <map>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
 #include "core/base/money.h"
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_text.h"
 #include "core/store/dates.h"
 
 namespace fundlog {

@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "core/io/sie_convert.h"
+#include "core/formats/sie/sie_convert.h"
 
 namespace fundlog::sie::internal {
 namespace {

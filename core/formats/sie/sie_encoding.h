@@ -15,8 +15,8 @@
 //     å=0xE5 ä=0xE4 ö=0xF6): kIso885915.
 //
 // Thread-safe: free functions (each thread keeps its own iconv handles).
-#ifndef FUNDLOG_CORE_IO_SIE_ENCODING_H_
-#define FUNDLOG_CORE_IO_SIE_ENCODING_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_ENCODING_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_ENCODING_H_
 
 #include <cstdint>
 #include <string>
@@ -64,4 +64,4 @@ uint64_t CountReplacementCharacters(absl::string_view utf8);
 
 }  // namespace fundlog::sie
 
-#endif  // FUNDLOG_CORE_IO_SIE_ENCODING_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_ENCODING_H_

@@ -1,4 +1,4 @@
-#include "core/io/sie_encoding.h"
+#include "core/formats/sie/sie_encoding.h"
 
 #include <iconv.h>
 

@@ -4,7 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/io/sie_convert.h"
+#include "core/formats/sie/sie_convert.h"
 #include "core/store/validate.h"
 
 namespace fundlog::sie::internal {

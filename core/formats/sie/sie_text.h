@@ -13,8 +13,8 @@
 // against the real files that carry it (tests/data/sie/jsisie).
 //
 // Thread-safe: free functions.
-#ifndef FUNDLOG_CORE_IO_SIE_TEXT_H_
-#define FUNDLOG_CORE_IO_SIE_TEXT_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_TEXT_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_TEXT_H_
 
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "core/io/sie_encoding.h"
+#include "core/formats/sie/sie_encoding.h"
 
 namespace fundlog::sie {
 
@@ -71,4 +71,4 @@ std::string QuoteField(absl::string_view utf8);
 
 }  // namespace fundlog::sie
 
-#endif  // FUNDLOG_CORE_IO_SIE_TEXT_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_TEXT_H_

@@ -12,7 +12,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "core/io/sie_convert.h"
+#include "core/formats/sie/sie_convert.h"
 
 namespace fundlog::sie::internal {
 namespace {

@@ -23,8 +23,8 @@
 // holds. Amounts are debit positive, as SIE has them.
 //
 // Thread-safe: free functions.
-#ifndef FUNDLOG_CORE_AUDIT_SIE_EXPORT_H_
-#define FUNDLOG_CORE_AUDIT_SIE_EXPORT_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_EXPORT_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_EXPORT_H_
 
 #include <optional>
 #include <string>
@@ -55,4 +55,4 @@ absl::StatusOr<std::string> ExportSie(
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_AUDIT_SIE_EXPORT_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_EXPORT_H_

@@ -1,6 +1,6 @@
 // Streams an SIE file line by line through the Converter: the file is never
 // held whole, so memory stays at one line plus one batch of vouchers.
-#include "core/io/sie_import.h"
+#include "core/formats/sie/sie_import.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -11,10 +11,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_convert.h"
+#include "core/formats/sie/sie_encoding.h"
+#include "core/formats/sie/sie_text.h"
 #include "core/io/sha256_stream.h"
-#include "core/io/sie_convert.h"
-#include "core/io/sie_encoding.h"
-#include "core/io/sie_text.h"
 
 namespace fundlog::sie {
 namespace {

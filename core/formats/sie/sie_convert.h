@@ -2,8 +2,8 @@
 // sie_import.h for what each label becomes.
 //
 // Thread-compatible: one Converter per file.
-#ifndef FUNDLOG_CORE_IO_SIE_CONVERT_H_
-#define FUNDLOG_CORE_IO_SIE_CONVERT_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_CONVERT_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_CONVERT_H_
 
 #include <cstdint>
 #include <map>
@@ -17,8 +17,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "core/io/sie_import.h"
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_import.h"
+#include "core/formats/sie/sie_text.h"
 #include "google/protobuf/arena.h"
 
 namespace fundlog::sie::internal {
@@ -203,4 +203,4 @@ class Converter {
 
 }  // namespace fundlog::sie::internal
 
-#endif  // FUNDLOG_CORE_IO_SIE_CONVERT_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_CONVERT_H_

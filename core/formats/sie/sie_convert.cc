@@ -1,4 +1,4 @@
-#include "core/io/sie_convert.h"
+#include "core/formats/sie/sie_convert.h"
 
 #include <limits>
 #include <utility>

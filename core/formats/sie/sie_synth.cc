@@ -1,4 +1,4 @@
-#include "core/io/sie_synth.h"
+#include "core/formats/sie/sie_synth.h"
 
 #include <map>
 #include <random>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
-#include "core/io/sie_text.h"
+#include "core/formats/sie/sie_text.h"
 
 namespace fundlog::sie {
 namespace {
