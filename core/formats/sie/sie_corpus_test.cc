@@ -2,7 +2,7 @@
 // imported (the unit-level path every `fundlog import` takes) and its
 // verdict and reason compared with the table in the document. When a
 // verdict changes on purpose, regenerate the table:
-//   FUNDLOG_SIE_CORPUS_OUT=/tmp/t.md build/tests/sie_test
+//   FUNDLOG_SIE_CORPUS_OUT=/tmp/t.md build/core/formats/sie/sie_test
 //   --gtest_filter=SieCorpus.*
 // and paste /tmp/t.md between the markers of docs/sie_corpus.md.
 #include <algorithm>
@@ -19,9 +19,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "core/formats/sie/sie_import.h"
+#include "core/formats/sie/sie_test_util.h"
 #include "core/formats/sie/sie_text.h"
 #include "gtest/gtest.h"
-#include "tests/sie_test_util.h"
 
 namespace fundlog::sie {
 namespace {
@@ -153,7 +153,7 @@ TEST(SieCorpus, TableInDocsMatchesEveryFilesVerdict) {
       doc.substr(begin + sizeof(kBegin), end - begin - sizeof(kBegin));
   EXPECT_EQ(in_doc, table)
       << "docs/sie_corpus.md is out of date; regenerate it as the comment at "
-         "the top of tests/sie_corpus_test.cc says";
+         "the top of core/formats/sie/sie_corpus_test.cc says";
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Helpers shared by the SIE tests: import into memory, validate as the store
 // would, and compare balances with the file's own assertions.
-#ifndef FUNDLOG_TESTS_SIE_TEST_UTIL_H_
-#define FUNDLOG_TESTS_SIE_TEST_UTIL_H_
+#ifndef FUNDLOG_CORE_FORMATS_SIE_SIE_TEST_UTIL_H_
+#define FUNDLOG_CORE_FORMATS_SIE_SIE_TEST_UTIL_H_
 
 #include <string>
 #include <vector>
@@ -37,4 +37,4 @@ std::vector<std::string> AssertionMismatches(
 
 }  // namespace fundlog::sie
 
-#endif  // FUNDLOG_TESTS_SIE_TEST_UTIL_H_
+#endif  // FUNDLOG_CORE_FORMATS_SIE_SIE_TEST_UTIL_H_

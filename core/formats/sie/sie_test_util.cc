@@ -1,4 +1,4 @@
-#include "tests/sie_test_util.h"
+#include "core/formats/sie/sie_test_util.h"
 
 #include <map>
 

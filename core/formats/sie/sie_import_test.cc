@@ -10,12 +10,12 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_test_util.h"
 #include "core/io/batch_file.h"
 #include "core/ledger/ledger.h"
 #include "core/store/validate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/sie_test_util.h"
 
 namespace fundlog::sie {
 namespace {

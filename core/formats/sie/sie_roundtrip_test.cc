@@ -17,6 +17,7 @@
 #include "core/formats/hledger/hledger_export.h"
 #include "core/formats/sie/sie_export.h"
 #include "core/formats/sie/sie_synth.h"
+#include "core/formats/sie/sie_test_util.h"
 #include "core/formats/sie/sie_text.h"
 #include "core/io/batch_file.h"
 #include "core/ledger/ledger.h"
@@ -24,7 +25,6 @@
 #include "core/store/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/sie_test_util.h"
 
 namespace fundlog::sie {
 namespace {

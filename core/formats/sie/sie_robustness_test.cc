@@ -7,10 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/formats/sie/sie_import.h"
+#include "core/formats/sie/sie_test_util.h"
 #include "core/io/batch_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/sie_test_util.h"
 
 namespace fundlog::sie {
 namespace {
