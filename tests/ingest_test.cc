@@ -12,7 +12,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/io/sie_synth.h"
+#include "core/formats/sie/sie_synth.h"
 #include "core/merkle/merkle.h"
 #include "core/store/append_session.h"
 #include "core/store/failing_file_system_for_test.h"

@@ -1,9 +1,9 @@
 #include "core/audit/export.h"
 
 #include "absl/strings/str_cat.h"
-#include "core/audit/csv_views.h"
-#include "core/audit/hledger_export.h"
-#include "core/audit/sie_export.h"
+#include "core/formats/csv/csv_views.h"
+#include "core/formats/hledger/hledger_export.h"
+#include "core/formats/sie/sie_export.h"
 
 namespace fundlog {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "core/io/csv.h"
+#include "core/formats/csv/csv.h"
 #include "core/ledger/ledger.h"
 #include "core/store/event_log.h"
 #include "fundlog/v1/events.pb.h"

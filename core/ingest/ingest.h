@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/io/sie_import.h"
+#include "core/formats/sie/sie_import.h"
 #include "core/store/event_log.h"
 
 namespace fundlog::ingest {

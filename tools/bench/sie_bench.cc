@@ -28,9 +28,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_import.h"
+#include "core/formats/sie/sie_synth.h"
 #include "core/ingest/ingest.h"
-#include "core/io/sie_import.h"
-#include "core/io/sie_synth.h"
 #include "core/store/event_log.h"
 #include "tools/bench/bench_util.h"
 

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "core/io/csv.h"
+#include "core/formats/csv/csv.h"
 #include "tools/fundlog/args.h"
 
 namespace fundlog::cli {

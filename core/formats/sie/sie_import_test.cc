@@ -1,0 +1,120 @@
+// SIE 4 import against the real files of tests/data/sie/jsisie: each is
+// imported or refused with a reason, and for each imported file that states
+// #UB/#RES our balances at the year's end equal the file's own figures.
+#include "core/formats/sie/sie_import.h"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_test_util.h"
+#include "core/io/batch_file.h"
+#include "core/ledger/ledger.h"
+#include "core/store/validate.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fundlog::sie {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::vector<std::string> JsisieFiles() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie"))) {
+    if (IsSieFileName(entry.path().string())) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(SieJsisie, EveryFileIsImportedOrRefusedWithAReason) {
+  int imported = 0, refused = 0;
+  for (const std::string& path : JsisieFiles()) {
+    SCOPED_TRACE(path);
+    const std::string name = std::filesystem::path(path).filename().string();
+    absl::StatusOr<Imported> got = ImportForTest(path, name);
+    if (!got.ok()) {
+      ++refused;
+      EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+      EXPECT_TRUE(absl::StartsWith(got.status().message(), name + ":"))
+          << got.status().message();
+      std::printf(
+          "refused  %-55s %s\n", name.c_str(),
+          std::string(got.status().message().substr(name.size() + 1)).c_str());
+      continue;
+    }
+    ++imported;
+    std::printf("imported %-55s %llu vouchers, %d assertions\n", name.c_str(),
+                static_cast<unsigned long long>(got->summary.vouchers),
+                got->assertions);
+    EXPECT_TRUE(ValidateForTest(got->records).ok())
+        << ValidateForTest(got->records);
+    // The file's own #UB/#RES are the oracle: every one must hold.
+    for (const std::string& mismatch : AssertionMismatches(got->records)) {
+      ADD_FAILURE() << mismatch;
+    }
+    // And the ledger verifies: debits equal credits, every assertion holds.
+    for (const ledger::Finding& f :
+         ledger::CheckLedger(got->records).findings) {
+      ADD_FAILURE() << f.kind << " at seq " << f.seq << ": " << f.detail;
+    }
+  }
+  std::printf("%d imported, %d refused\n", imported, refused);
+  EXPECT_GT(imported, 15);
+}
+
+TEST(SieJsisie, UnbalancedVoucherIsRefusedNamingIt) {
+  const std::string path =
+      absl::StrCat(FUNDLOG_TEST_DATA_DIR,
+                   "/sie/jsisie/transaktioner_ovnbolag-bad-balance.se");
+  absl::StatusOr<Imported> got = ImportForTest(path, "bad.se");
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(got.status().message(), HasSubstr("bad.se:3910:"));
+  EXPECT_THAT(got.status().message(), HasSubstr("#VER B 1 (line 3905)"));
+  EXPECT_THAT(got.status().message(), HasSubstr("sum to -12771.00 kr"));
+}
+
+TEST(SieJsisie, GoodTwinOfTheBadFileImports) {
+  const std::string path = absl::StrCat(
+      FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/transaktioner_ovnbolag.se");
+  absl::StatusOr<Imported> got = ImportForTest(path, "good.se");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->summary.vouchers, 163u);
+}
+
+TEST(SieJsisie, ChecksumOfRealFilesIsVerified) {
+  const std::string path = absl::StrCat(
+      FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/Bokslut%20Norstedts%20SIE%204E.se");
+  absl::StatusOr<Imported> got = ImportForTest(path, "norstedts.se");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->summary.checksum_checked);
+}
+
+// A 4I file (vouchers only, no #KONTO) imports into a log that already
+// holds the company's chart; the 4I file alone is refused.
+TEST(SieJsisie, FourIFileImportsWhereTheLogHasTheAccounts) {
+  const std::string dir = absl::StrCat(FUNDLOG_TEST_DATA_DIR, "/sie/jsisie/");
+  absl::StatusOr<Imported> chart =
+      ImportForTest(absl::StrCat(dir, "BL0001_typ4.SE"), "BL0001_typ4.SE");
+  ASSERT_TRUE(chart.ok()) << chart.status();
+  absl::StatusOr<std::string> four_i =
+      ReadFileBytes(absl::StrCat(dir, "BL0001_typ4I.SI"), 1 << 20);
+  ASSERT_TRUE(four_i.ok());
+  EXPECT_FALSE(ImportBytesForTest(*four_i, "4i.si").ok());
+  absl::StatusOr<Imported> both =
+      ImportBytesForTest(*four_i, "4i.si", chart->records);
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->summary.vouchers, 1u);
+  EXPECT_TRUE(ValidateForTest(both->records).ok())
+      << ValidateForTest(both->records);
+}
+
+}  // namespace
+}  // namespace fundlog::sie
