@@ -103,20 +103,21 @@ class EventChecker {
                  absl::string_view) const,
              const std::string& name) {
     if (in_batch.contains(name)) return true;
-    // The cache key tells the kinds of name apart by the lookup used.
-    std::string cache_key =
-        absl::StrCat(in_log == &ValidationContext::HasFund      ? "U"
-                     : in_log == &ValidationContext::HasPolicy  ? "P"
-                     : in_log == &ValidationContext::HasAccount ? "A"
-                                                                : "I",
-                     name);
+    // The cache key tells the kinds of name apart by the lookup used; it is
+    // built in a reused buffer (a row's account is asked for on every row).
+    thread_local std::string cache_key;
+    cache_key.assign(1, in_log == &ValidationContext::HasFund      ? 'U'
+                        : in_log == &ValidationContext::HasPolicy  ? 'P'
+                        : in_log == &ValidationContext::HasAccount ? 'A'
+                                                                   : 'I');
+    cache_key.append(name);
     if (batch_.found_in_log.contains(cache_key)) return true;
     absl::StatusOr<bool> found = (context_.*in_log)(name);
     if (!found.ok()) {
       storage_.Update(found.status());
       return true;  // not a finding about the input
     }
-    if (*found) batch_.found_in_log.insert(std::move(cache_key));
+    if (*found) batch_.found_in_log.insert(cache_key);
     return *found;
   }
 

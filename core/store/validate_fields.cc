@@ -110,6 +110,10 @@ std::optional<FieldProblem> Walk(const Message& message, const PathNode* parent,
 }  // namespace
 
 std::optional<FieldProblem> CheckEveryField(const Message& message) {
+  if (std::optional<bool> clean = VoucherFieldsClean(message);
+      clean.has_value() && *clean) {
+    return std::nullopt;
+  }
   return Walk(message, nullptr, 0);
 }
 

@@ -32,8 +32,25 @@ struct FieldProblem {
 //  - every int64 field whose name ends in `_ore` (an amount the event
 //    states) must lie within ±kAmountOreMax, except in
 //    fundlog.v1.SealedBalance, whose figures the log computes itself.
+// A voucher event (the bulk of every import) is first read directly
+// through its generated accessors (VoucherFieldsClean); only an event that
+// is not a voucher, or one with a problem, is walked, so the problem is named
+// exactly as the walk names it.
 std::optional<FieldProblem> CheckEveryField(
     const google::protobuf::Message& message);
+
+// For a fundlog.v1.Event with a voucher payload and an effective day: true
+// when every field passes the rules above, false when one does not (the walk
+// then names it). nullopt for any other message, or when the schema holds a
+// field the direct check does not read (VoucherCheckCoversSchema).
+std::optional<bool> VoucherFieldsClean(
+    const google::protobuf::Message& message);
+
+// Whether the direct check reads every text, amount and message field of
+// the messages a voucher event holds (checked once against the
+// descriptors). A test pins it true, so a field added to the schema fails
+// that test rather than slip past the check.
+bool VoucherCheckCoversSchema();
 
 }  // namespace fundlog
 

@@ -68,13 +68,19 @@ absl::StatusOr<int64_t> ParseAmount(absl::string_view text) {
 }
 
 absl::StatusOr<absl::CivilDay> ParseSieDay(absl::string_view text) {
-  int year = 0, month = 0, day = 0;
+  // By hand (every voucher and dated row has one; SimpleAtoi showed in
+  // profiles): eight ASCII digits, read as YYYY MM DD.
   bool digits = text.size() == 8;
-  for (char c : text)
-    digits &= absl::ascii_isdigit(static_cast<unsigned char>(c));
-  if (digits && absl::SimpleAtoi(text.substr(0, 4), &year) &&
-      absl::SimpleAtoi(text.substr(4, 2), &month) &&
-      absl::SimpleAtoi(text.substr(6, 2), &day)) {
+  int value[8] = {};
+  for (size_t i = 0; digits && i < 8; ++i) {
+    digits = absl::ascii_isdigit(static_cast<unsigned char>(text[i]));
+    value[i] = text[i] - '0';
+  }
+  if (digits) {
+    const int year =
+        value[0] * 1000 + value[1] * 100 + value[2] * 10 + value[3];
+    const int month = value[4] * 10 + value[5];
+    const int day = value[6] * 10 + value[7];
     absl::CivilDay parsed(year, month, day);
     if (parsed.year() == year && parsed.month() == month &&
         parsed.day() == day && year >= 1900) {

@@ -59,6 +59,10 @@ void DecodeToUtf8(absl::string_view bytes, Encoding encoding, std::string* out);
 // malformed sequence, becomes '?'.
 std::string EncodeCp437(absl::string_view utf8);
 
+// Whether every byte of `bytes` is ASCII (below 0x80), read eight bytes at
+// a time: such text is the same in every encoding above.
+bool IsAsciiText(absl::string_view bytes);
+
 // How many U+FFFD replacement characters `utf8` holds.
 uint64_t CountReplacementCharacters(absl::string_view utf8);
 

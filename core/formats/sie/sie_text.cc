@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -49,7 +50,14 @@ absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
   // their capacity): no allocation per field once lines repeat their shape.
   size_t count = 0;  // fields of this line so far
   auto next_field = [&]() -> Field& {
-    if (count == out->fields.size()) out->fields.emplace_back();
+    if (count == out->fields.size()) {
+      if (out->spare.empty()) {
+        out->fields.emplace_back();
+      } else {
+        out->fields.push_back(std::move(out->spare.back()));
+        out->spare.pop_back();
+      }
+    }
     Field& field = out->fields[count++];
     field.text.clear();
     field.is_list = false;
@@ -57,10 +65,30 @@ absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
     return field;
   };
   out->label.clear();
-  std::string escaped;    // a quoted token with \" in it, unescaped
+  std::string escaped;  // a quoted token with \" in it, unescaped
+  // The #KSUMMA bytes of the line, gathered and fed to zlib in one call per
+  // line (or per full buffer) rather than one per token.
+  char crc_bytes[512];
+  size_t crc_used = 0;
+  auto crc_flush = [&] {
+    if (crc != nullptr && crc_used > 0) {
+      *crc = Crc32Update(*crc, absl::string_view(crc_bytes, crc_used));
+    }
+    crc_used = 0;
+  };
   Field* list = nullptr;  // the object list being read, if any
   size_t list_items = 0;
   bool first = true;
+  // A line of ASCII bytes reads the same in every encoding: its tokens are
+  // copied as they are, without a decode per token.
+  const bool ascii = IsAsciiText(raw);
+  auto decode = [&](absl::string_view token, std::string* into) {
+    if (ascii) {
+      into->assign(token.data(), token.size());
+    } else {
+      DecodeToUtf8(token, encoding, into);
+    }
+  };
   size_t i = 0;
   absl::Status status;
   while (i < raw.size()) {
@@ -140,15 +168,23 @@ absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
                        kFieldBytesMax, ")"));
       break;
     }
-    if (crc != nullptr) *crc = Crc32Update(*crc, token);
+    if (crc != nullptr) {
+      if (crc_used + token.size() > sizeof(crc_bytes)) crc_flush();
+      if (token.size() > sizeof(crc_bytes)) {
+        *crc = Crc32Update(*crc, token);
+      } else {
+        std::memcpy(crc_bytes + crc_used, token.data(), token.size());
+        crc_used += token.size();
+      }
+    }
     if (first) {
-      DecodeToUtf8(token, encoding, &out->label);
+      decode(token, &out->label);
       first = false;
     } else if (list != nullptr) {
-      DecodeToUtf8(token, encoding, &list->items.emplace_back());
+      decode(token, &list->items.emplace_back());
       ++list_items;
     } else {
-      DecodeToUtf8(token, encoding, &next_field().text);
+      decode(token, &next_field().text);
     }
     if (count > kFieldsPerLineMax ||
         (list != nullptr && list_items > kFieldsPerLineMax)) {
@@ -160,7 +196,13 @@ absl::Status Tokenize(absl::string_view raw, Line* out, uint32_t* crc,
   if (status.ok() && list != nullptr) {
     status = absl::InvalidArgumentError("unterminated '{'");
   }
-  out->fields.resize(count);
+  crc_flush();
+  // Fields beyond this line's are kept aside with their capacity for the
+  // next longer line (a resize would free their strings).
+  while (out->fields.size() > count) {
+    out->spare.push_back(std::move(out->fields.back()));
+    out->fields.pop_back();
+  }
   return status;
 }
 

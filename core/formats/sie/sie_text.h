@@ -55,6 +55,9 @@ struct Field {
 struct Line {
   std::string label;
   std::vector<Field> fields;
+  // Fields a longer line before used, kept (with their strings' capacity)
+  // for reuse by Tokenize; not part of the line.
+  std::vector<Field> spare;
 };
 
 // Tokenizes `raw` (in `encoding`, without its line end) into `out` and feeds

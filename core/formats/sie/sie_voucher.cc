@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/formats/sie/sie_convert.h"
@@ -284,21 +285,32 @@ absl::Status Converter::EndVoucher() {
   block_open_ = false;
   pending_.reset();
   const v1::Voucher& voucher = voucher_->voucher();
-  const std::string name = absl::StrCat(
-      "#VER ", voucher.series().empty() ? "\"\"" : voucher.series(), " ",
-      voucher.number().empty() ? "\"\"" : voucher.number(), " (line ",
-      voucher_line_, ")");
+  // "#VER A 12 (line 345)": the voucher's reference, and how messages name
+  // it; written straight into `*to` (no temporary string per voucher).
+  auto write_name = [&](std::string* to) {
+    to->assign("#VER ");
+    absl::StrAppend(to, voucher.series().empty() ? "\"\"" : voucher.series(),
+                    " ", voucher.number().empty() ? "\"\"" : voucher.number(),
+                    " (line ", voucher_line_, ")");
+  };
+  auto name = [&] {
+    std::string text;
+    write_name(&text);
+    return text;
+  };
   if (voucher_sum_ != 0) {
-    return Bad(absl::StrCat(name, ": rows sum to ", Kronor(voucher_sum_),
+    return Bad(absl::StrCat(name(), ": rows sum to ", Kronor(voucher_sum_),
                             " kr, not 0 (SIE 4B, #VER: a voucher balances)"));
   }
   bool all_zero = true;
   for (const auto& row : voucher.rows()) all_zero &= row.amount_ore() == 0;
   if (voucher.rows_size() < 2) {
-    if (!all_zero) return Bad(absl::StrCat(name, ": a voucher needs two rows"));
+    if (!all_zero) {
+      return Bad(absl::StrCat(name(), ": a voucher needs two rows"));
+    }
     ++summary_->skipped_empty_vouchers;
     if (summary_->skipped_empty_vouchers == 1) {
-      first_empty_voucher_ = name;
+      first_empty_voucher_ = name();
     }
     return absl::OkStatus();
   }
@@ -307,9 +319,16 @@ absl::Status Converter::EndVoucher() {
   // its sums were added row by row (AddRow).
   v1::Event* event = batch_->add_events();
   event->Swap(voucher_);  // one arena: no copy
-  FillEnvelope(absl::StrCat("L", voucher_line_), event);
-  event->mutable_source()->set_reference(name);
-  event->mutable_source()->set_passage(absl::StrCat("line ", voucher_line_));
+  char line_text[24];
+  const absl::string_view line_digits(
+      line_text,
+      absl::numbers_internal::FastIntToBuffer(voucher_line_, line_text) -
+          line_text);
+  FillEnvelope(absl::StrCat("L", line_digits), event);
+  write_name(event->mutable_source()->mutable_reference());
+  std::string* passage = event->mutable_source()->mutable_passage();
+  passage->assign("line ");
+  passage->append(line_digits.data(), line_digits.size());
   if (!year_end_ || voucher_day_ <= *year_end_) {
     if (!last_voucher_day_ || *last_voucher_day_ < voucher_day_) {
       last_voucher_day_ = voucher_day_;
@@ -317,8 +336,9 @@ absl::Status Converter::EndVoucher() {
   }
   const size_t bytes = event->ByteSizeLong();
   if (bytes > kEventBytesMax) {
-    return Bad(absl::StrCat(name, ": ", bytes, " bytes as an event, over the ",
-                            kEventBytesMax, " an event may hold"));
+    return Bad(absl::StrCat(name(), ": ", bytes,
+                            " bytes as an event, over the ", kEventBytesMax,
+                            " an event may hold"));
   }
   batch_bytes_ += bytes;
   ++summary_->vouchers;
