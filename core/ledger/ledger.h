@@ -168,14 +168,26 @@ LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records);
 using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
 using RecordScan = std::function<absl::Status(const RecordVisitor&)>;
 
-// CheckLedger over records read by `scan`, which is called four times (the
-// seals, the replay, then the names defined and the names used), so the
-// records need not be held in memory: memory is the projector's state plus
-// the seals. The same findings in the same order as CheckLedger. Errors: a
-// storage error from `scan`.
-absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan);
-
 class Projector;
+
+// Called by CheckLedgerScanned with its replay before each record is folded
+// and once after the last, so that a caller can compare the replay's state
+// at sizes of its choosing (verify: the stored snapshot and query state)
+// without a replay of its own.
+using ReplayObserver = std::function<void(const Projector&)>;
+
+// CheckLedger over records read by `scan`, so the records need not be held
+// in memory: memory is the projector's state, the seals that wait (below),
+// and the names defined. One replay does everything: seals are compared
+// when the replay reaches the size they cover, names when they are used
+// (a name not yet defined waits until the end). `scan` is called once,
+// plus once when a seal covers fewer records than precede it (its
+// comparison needs a replay to that size; `seal` never appends such a
+// seal), plus once when the replay stops at a record out of sequence (the
+// rest is read for the seals and names). The same findings in the same order as
+// CheckLedger. Errors: a storage error from `scan`.
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(
+    const RecordScan& scan, const ReplayObserver& observe = nullptr);
 
 // ComputeSeal from `projector` (its records are what the seal covers). On a
 // light projector (Projector::FromQueryState) kFailedPrecondition where a
