@@ -29,14 +29,21 @@ void AppendDerivedLine(const v1::StoredRecord& record, std::string* out) {
 
 absl::StatusOr<VerifyResult> VerifyEverything(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
-  // Records are read twice in all: once for records, tree, index and the
-  // derived rows; once by the ledger check's replay, which also serves the
-  // comparison with the stored snapshot and query state.
+  // Each record is read and parsed once, by the integrity scan, which hands
+  // it to the index check, the derived rows and the ledger check's replay;
+  // the replay also serves the comparison with the stored snapshot and
+  // query state. The ledger's findings count only for a whole log.
+  absl::StatusOr<ledger::SnapshotAudit> audit =
+      ledger::SnapshotAudit::Prepare(log);
+  if (!audit.ok()) return audit.status();
+  ledger::LedgerChecker checker(
+      [&](const ledger::Projector& replayed) { audit->Observe(replayed); });
   VerifyResult result;
   VerifyLogOptions options;
   options.audit_snapshot = false;
   options.observe = [&](const v1::StoredRecord& record) {
     AppendDerivedLine(record, &result.derived);
+    checker.Visit(record);
   };
   absl::StatusOr<IntegrityReport> report = VerifyLog(log, checkpoint, options);
   if (!report.ok()) return report.status();
@@ -57,17 +64,13 @@ absl::StatusOr<VerifyResult> VerifyEverything(
     derived_finding(*audited);
     return result;
   }
-  absl::StatusOr<ledger::SnapshotAudit> audit =
-      ledger::SnapshotAudit::Prepare(log);
-  if (!audit.ok()) return audit.status();
-  // Streamed: the records are read again, never all held. The size is the
-  // one the integrity check saw.
+  // Read again only for a seal covering fewer records than precede it. The
+  // size is the one the integrity check saw.
   const uint64_t size = result.report.tree_size;
-  absl::StatusOr<ledger::LedgerCheck> check = ledger::CheckLedgerScanned(
-      [&](const ledger::RecordVisitor& visit) {
+  absl::StatusOr<ledger::LedgerCheck> check =
+      checker.Finish([&](const ledger::RecordVisitor& visit) {
         return log.Scan(0, size, visit);
-      },
-      [&](const ledger::Projector& replayed) { audit->Observe(replayed); });
+      });
   if (!check.ok()) return check.status();
   derived_finding(audit->Findings());
   for (const ledger::Finding& finding : check->findings) {

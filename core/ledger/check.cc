@@ -218,8 +218,8 @@ struct SealAt {
 
 }  // namespace
 
-absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
-                                               const ReplayObserver& observe) {
+struct LedgerChecker::State {
+  ReplayObserver observe;
   LedgerCheck check;
   std::vector<Finding> early;  // seals covering records appended after them
   std::vector<Placed> placed;
@@ -228,73 +228,70 @@ absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
   // appended by `seal` covers exactly the records before it.
   std::vector<SealAt> deferred;
   internal::References references;
-  auto seal_found = [&](const v1::StoredRecord& record, uint64_t replayed,
-                        const Projector* at_size) {
+  Projector projector;
+  uint64_t last_seq = 0;
+  bool stopped = false;
+
+  void SealFound(const v1::StoredRecord& record, bool replayed_here) {
     const uint64_t size = record.event().statement_sealed().log_size();
     if (size > record.seq()) {
       early.push_back({record.seq(), "seal_mismatch",
                        "the seal covers records appended after it"});
-    } else if (at_size != nullptr && size == replayed) {
+    } else if (replayed_here && size == projector.size()) {
       std::vector<Finding> found;
-      CheckSeal(*at_size, record, &found);
+      CheckSeal(projector, record, &found);
       for (Finding& f : found) {
         placed.push_back({size, 0, record.seq(), std::move(f)});
       }
     } else {
       deferred.push_back({size, record});
     }
-  };
-  Projector projector;
-  uint64_t last_seq = 0;
-  uint64_t visited = 0;
-  bool stopped = false;
-  absl::Status folded = scan([&](const v1::StoredRecord& record) {
-    ++visited;
-    if (observe) observe(projector);
-    references.Visit(record);
-    const uint64_t at = projector.size();
-    if (record.event().has_statement_sealed()) {
-      seal_found(record, at, &projector);
-    }
-    last_seq = record.seq();
-    const absl::Status s = projector.Add(record);
-    if (absl::IsFailedPrecondition(s)) {
-      placed.push_back(
-          {at,
-           1,
-           0,
-           {record.seq(), "out_of_sequence", std::string(s.message())}});
-      stopped = true;
-      return absl::CancelledError("stop");
-    }
-    if (!s.ok()) {
-      placed.push_back(
-          {at,
-           1,
-           0,
-           {record.seq(), "invalid_event", std::string(s.message())}});
-    }
-    return absl::OkStatus();
-  });
-  if (!folded.ok() && !stopped) return folded;
-  if (observe) observe(projector);
-  if (stopped) {
-    // The records past the stop still count for the seals and the names.
-    uint64_t index = 0;
-    absl::Status rest = scan([&](const v1::StoredRecord& record) {
-      if (index++ < visited) return absl::OkStatus();
-      references.Visit(record);
-      if (record.event().has_statement_sealed()) {
-        seal_found(record, 0, nullptr);
-      }
-      return absl::OkStatus();
-    });
-    if (!rest.ok()) return rest;
   }
+};
+
+LedgerChecker::LedgerChecker(ReplayObserver observe)
+    : state_(std::make_unique<State>()) {
+  state_->observe = std::move(observe);
+}
+
+LedgerChecker::~LedgerChecker() = default;
+
+void LedgerChecker::Visit(const v1::StoredRecord& record) {
+  State& st = *state_;
+  st.references.Visit(record);
+  if (st.stopped) {
+    // The records past the stop still count for the seals and the names.
+    if (record.event().has_statement_sealed()) st.SealFound(record, false);
+    return;
+  }
+  if (st.observe) st.observe(st.projector);
+  const uint64_t at = st.projector.size();
+  if (record.event().has_statement_sealed()) st.SealFound(record, true);
+  st.last_seq = record.seq();
+  const absl::Status s = st.projector.Add(record);
+  if (absl::IsFailedPrecondition(s)) {
+    st.placed.push_back(
+        {at,
+         1,
+         0,
+         {record.seq(), "out_of_sequence", std::string(s.message())}});
+    st.stopped = true;
+    return;
+  }
+  if (!s.ok()) {
+    st.placed.push_back(
+        {at, 1, 0, {record.seq(), "invalid_event", std::string(s.message())}});
+  }
+}
+
+absl::StatusOr<LedgerCheck> LedgerChecker::Finish(const RecordScan& scan) {
+  State& st = *state_;
+  if (st.observe) st.observe(st.projector);
   // Seals the replay passed before it met them; those covering more than it
   // reached are not checked (a stopped replay).
+  std::vector<SealAt>& deferred = st.deferred;
   std::erase_if(deferred, [&](const SealAt& seal) {
-    return seal.size > projector.size();
+    return seal.size > st.projector.size();
   });
   if (!deferred.empty()) {
     std::stable_sort(
@@ -308,8 +305,8 @@ absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
         std::vector<Finding> found;
         CheckSeal(again, deferred[next].record, &found);
         for (Finding& f : found) {
-          placed.push_back({deferred[next].size, 0, deferred[next].record.seq(),
-                            std::move(f)});
+          st.placed.push_back({deferred[next].size, 0,
+                               deferred[next].record.seq(), std::move(f)});
         }
       }
     };
@@ -323,19 +320,31 @@ absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
     check_due();
   }
   std::stable_sort(
-      placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+      st.placed.begin(), st.placed.end(), [](const Placed& a, const Placed& b) {
         return std::tie(a.at, a.phase, a.seq) < std::tie(b.at, b.phase, b.seq);
       });
-  check.findings = std::move(early);
-  for (Placed& p : placed) check.findings.push_back(std::move(p.finding));
-  references.Finish(&check.findings);
+  LedgerCheck& check = st.check;
+  check.findings = std::move(st.early);
+  for (Placed& p : st.placed) check.findings.push_back(std::move(p.finding));
+  st.references.Finish(&check.findings);
   // The assertions and the year ends are queries without known_at: the
   // prefix sums by day answer each in O(log n) instead of a pass over every
   // fact (the answers are the same either way, projector.h).
-  projector.IndexForQueries();
-  CheckAssertions(projector, &check);
-  CheckInvariants(projector, last_seq, &check);
-  return check;
+  st.projector.IndexForQueries();
+  CheckAssertions(st.projector, &check);
+  CheckInvariants(st.projector, st.last_seq, &check);
+  return std::move(check);
+}
+
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
+                                               const ReplayObserver& observe) {
+  LedgerChecker checker(observe);
+  absl::Status read = scan([&](const v1::StoredRecord& record) {
+    checker.Visit(record);
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return checker.Finish(scan);
 }
 
 LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -183,11 +184,32 @@ using ReplayObserver = std::function<void(const Projector&)>;
 // (a name not yet defined waits until the end). `scan` is called once,
 // plus once when a seal covers fewer records than precede it (its
 // comparison needs a replay to that size; `seal` never appends such a
-// seal), plus once when the replay stops at a record out of sequence (the
-// rest is read for the seals and names). The same findings in the same order as
-// CheckLedger. Errors: a storage error from `scan`.
+// seal). A record out of sequence stops the replay; the records after it
+// still count for the seals and names. The same findings in the same order
+// as CheckLedger. Errors: a storage error from `scan`.
 absl::StatusOr<LedgerCheck> CheckLedgerScanned(
     const RecordScan& scan, const ReplayObserver& observe = nullptr);
+
+// CheckLedgerScanned fed one record at a time by a caller that reads the
+// records anyway (verify's integrity scan), so that each record is read and
+// parsed once for both: Visit every record in seq order, then Finish once,
+// with a scan of the same records for the second replay that a seal
+// covering fewer records than precede it needs. Same findings, same order.
+// Thread-compatible; Finish is the last call.
+class LedgerChecker {
+ public:
+  explicit LedgerChecker(ReplayObserver observe = nullptr);
+  ~LedgerChecker();
+  LedgerChecker(const LedgerChecker&) = delete;
+  LedgerChecker& operator=(const LedgerChecker&) = delete;
+
+  void Visit(const v1::StoredRecord& record);
+  absl::StatusOr<LedgerCheck> Finish(const RecordScan& scan);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // ComputeSeal from `projector` (its records are what the seal covers). On a
 // light projector (Projector::FromQueryState) kFailedPrecondition where a
