@@ -30,6 +30,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Each;
+using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -131,6 +132,40 @@ TEST_F(VerifyDamageTest, SnapshotRehashedAfterAChangeDiffersFromTheReplay) {
   EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
   EXPECT_THAT(verdict.findings,
               Contains(Field(&Finding::kind, "derived_mismatch")));
+}
+
+// The same for a snapshot behind the log (appends since it was taken):
+// verify's one replay compares it when it reaches the snapshot's size, not
+// only at the log's end.
+TEST_F(VerifyDamageTest, SnapshotBehindTheLogRehashedAfterAChangeIsFound) {
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  RunResult sealed = cli_.Run({"seal", "--as-of", "2020-12-31"});
+  ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
+  ASSERT_EQ(Verify().findings.size(), 0u);
+  std::string value;
+  {
+    RawLog raw(LogPath());
+    value = SnapshotValue(raw);
+  }
+  value.back() = static_cast<char>(value.back() ^ 0x02);
+  const std::string state = value.substr(kSnapshotHeaderBytes);
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         hash);
+  value.replace(
+      kSnapshotHeaderBytes - SHA256_DIGEST_LENGTH, SHA256_DIGEST_LENGTH,
+      std::string(reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH));
+  {
+    RawLog raw(LogPath());
+    raw.Put("derived", "projector/newest", value);
+  }
+  Verdict verdict = Verify();
+  EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+  EXPECT_THAT(verdict.findings,
+              ElementsAre(FindingAbout(
+                  std::nullopt, "derived_mismatch",
+                  absl::StrCat("the ledger snapshot at size ", kDemoRecords,
+                               " differs from a replay"))));
 }
 
 // The 2 GiB memory cap of VerifyBounded. AddressSanitizer reserves terabytes

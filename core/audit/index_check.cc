@@ -1,8 +1,10 @@
 #include "core/audit/index_check.h"
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <utility>
 
@@ -116,6 +118,34 @@ int IndexCheck::Slot(char kind) {
   }
 }
 
+namespace {
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// SHA-256 of `bytes` into `out`. OpenSSL 3's one-shot SHA256() fetches the
+// implementation on every call (a lock, an allocation and a free each time,
+// about a tenth of verify's time at 300k records): fetch once, and reuse
+// one context per thread. Falls back to SHA256() if OpenSSL cannot.
+void Sha256Into(const std::string& bytes, uint8_t* out) {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(
+      EVP_MD_CTX_new());
+  unsigned int length = 0;
+  if (md != nullptr && ctx != nullptr &&
+      EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 &&
+      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1 &&
+      EVP_DigestFinal_ex(ctx.get(), out, &length) == 1 &&
+      length == SHA256_DIGEST_LENGTH) {
+    return;
+  }
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         out);
+}
+
+}  // namespace
+
 std::array<uint8_t, 32> IndexCheck::EntryHash(absl::string_view key,
                                               absl::string_view value) {
   // Length-prefixed, so that no (key, value) pair hashes as another.
@@ -124,8 +154,7 @@ std::array<uint8_t, 32> IndexCheck::EntryHash(absl::string_view key,
   scratch_.append(key.data(), key.size());
   scratch_.append(value.data(), value.size());
   std::array<uint8_t, 32> out;
-  SHA256(reinterpret_cast<const unsigned char*>(scratch_.data()),
-         scratch_.size(), out.data());
+  Sha256Into(scratch_, out.data());
   return out;
 }
 

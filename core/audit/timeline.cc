@@ -94,36 +94,85 @@ absl::StatusOr<TimelinePageResult> TimelinePaged(const EventLog& log,
   return result;
 }
 
-std::string TimelineText(const std::vector<v1::StoredRecord>& records,
-                         Lang lang) {
-  // One header line per event, then its summary, source, passage and note
-  // indented beneath it, wrapped to fit a page.
+void AppendTimelineTextHeading(Lang lang, std::string* out) {
+  const Words& w = WordsFor(lang);
+  absl::StrAppend(out, PadLeft(w.col_seq, 5), "  ",
+                  PadRight(w.col_effective, 24), "  ",
+                  PadRight(w.col_recorded, 11), "  ", w.col_kind, "\n");
+}
+
+void AppendTimelineTextEvent(const v1::StoredRecord& record, Lang lang,
+                             std::string* out) {
   constexpr size_t kWidth = 100;
   constexpr size_t kIndent = 7;
   const Words& w = WordsFor(lang);
   const std::string indent(kIndent, ' ');
-  std::string out =
-      absl::StrCat(PadLeft(w.col_seq, 5), "  ", PadRight(w.col_effective, 24),
-                   "  ", PadRight(w.col_recorded, 11), "  ", w.col_kind, "\n");
   auto block = [&](absl::string_view label, absl::string_view text) {
     if (text.empty()) return;
-    absl::StrAppend(&out, indent,
+    absl::StrAppend(out, indent,
                     Wrap(absl::StrCat(label, text), kWidth - kIndent, kIndent),
                     "\n");
   };
+  const v1::Event& event = record.event();
+  absl::StrAppend(out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
+                  PadRight(EffectiveText(event.effective(), lang), 24), "  ",
+                  PadRight(event.recorded_on(), 11), "  ",
+                  KindLabel(lang, PayloadKind(event)), "\n");
+  block("", Summarize(event, lang));
+  block(w.source, SourceText(event.source()));
+  block(w.passage, event.source().passage());
+  block(w.note, event.note());
+}
+
+void AppendTimelineTextFooter(uint64_t count, Lang lang, std::string* out) {
+  absl::StrAppend(out, count, WordsFor(lang).events, "\n");
+}
+
+std::string TimelineText(const std::vector<v1::StoredRecord>& records,
+                         Lang lang) {
+  std::string out;
+  AppendTimelineTextHeading(lang, &out);
   for (const v1::StoredRecord& record : records) {
-    const v1::Event& event = record.event();
-    absl::StrAppend(&out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
-                    PadRight(EffectiveText(event.effective(), lang), 24), "  ",
-                    PadRight(event.recorded_on(), 11), "  ",
-                    KindLabel(lang, PayloadKind(event)), "\n");
-    block("", Summarize(event, lang));
-    block(w.source, SourceText(event.source()));
-    block(w.passage, event.source().passage());
-    block(w.note, event.note());
+    AppendTimelineTextEvent(record, lang, &out);
   }
-  absl::StrAppend(&out, records.size(), w.events, "\n");
+  AppendTimelineTextFooter(records.size(), lang, &out);
   return out;
+}
+
+void AppendTimelineEventJson(const v1::StoredRecord& record, Lang lang,
+                             JsonWriter* writer) {
+  JsonWriter& json = *writer;
+  const v1::Event& event = record.event();
+  const v1::Source& source = event.source();
+  json.BeginObject();
+  json.Key("seq").Uint(record.seq());
+  json.Key("event_id").String(event.event_id());
+  json.Key("kind").String(PayloadKind(event));
+  json.Key("fund").String(event.fund_id());
+  json.Key("effective_from").String(EffectiveFrom(event.effective()));
+  json.Key("effective_to");
+  if (std::string to = EffectiveTo(event.effective()); to.empty()) {
+    json.Null();
+  } else {
+    json.String(to);
+  }
+  json.Key("recorded_on").String(event.recorded_on());
+  json.Key("recorded_by").String(event.recorded_by());
+  json.Key("appended_at_micros").Int(record.appended_at_micros());
+  json.Key("summary").String(Summarize(event, lang));
+  json.Key("note").String(event.note());
+  if (std::optional<int64_t> amount = StatedAmount(event)) {
+    json.Key("amount_ore").Int(*amount);
+  }
+  json.Key("source").BeginObject();
+  json.Key("title").String(source.title());
+  json.Key("reference").String(source.reference());
+  json.Key("date").String(source.date());
+  json.Key("issuer").String(source.issuer());
+  json.Key("passage").String(source.passage());
+  json.Key("document_sha256").String(source.document_sha256());
+  json.EndObject();
+  json.EndObject();
 }
 
 namespace {
@@ -134,37 +183,7 @@ std::string EventsJson(const std::vector<v1::StoredRecord>& records,
   JsonWriter json;
   json.BeginObject().Key("events").BeginArray();
   for (const v1::StoredRecord& record : records) {
-    const v1::Event& event = record.event();
-    const v1::Source& source = event.source();
-    json.BeginObject();
-    json.Key("seq").Uint(record.seq());
-    json.Key("event_id").String(event.event_id());
-    json.Key("kind").String(PayloadKind(event));
-    json.Key("fund").String(event.fund_id());
-    json.Key("effective_from").String(EffectiveFrom(event.effective()));
-    json.Key("effective_to");
-    if (std::string to = EffectiveTo(event.effective()); to.empty()) {
-      json.Null();
-    } else {
-      json.String(to);
-    }
-    json.Key("recorded_on").String(event.recorded_on());
-    json.Key("recorded_by").String(event.recorded_by());
-    json.Key("appended_at_micros").Int(record.appended_at_micros());
-    json.Key("summary").String(Summarize(event, lang));
-    json.Key("note").String(event.note());
-    if (std::optional<int64_t> amount = StatedAmount(event)) {
-      json.Key("amount_ore").Int(*amount);
-    }
-    json.Key("source").BeginObject();
-    json.Key("title").String(source.title());
-    json.Key("reference").String(source.reference());
-    json.Key("date").String(source.date());
-    json.Key("issuer").String(source.issuer());
-    json.Key("passage").String(source.passage());
-    json.Key("document_sha256").String(source.document_sha256());
-    json.EndObject();
-    json.EndObject();
+    AppendTimelineEventJson(record, lang, &json);
   }
   json.EndArray();
   if (page != nullptr) {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "core/audit/lang.h"
+#include "core/io/json_writer.h"
 #include "core/store/event_log.h"
 #include "fundlog/v1/events.pb.h"
 
@@ -43,6 +44,21 @@ std::string TimelineText(const std::vector<v1::StoredRecord>& records,
 // else is the log's own text.
 std::string TimelineJson(const std::vector<v1::StoredRecord>& records,
                          Lang lang = Lang::kEn);
+
+// Calls `visit` with each record of the timeline of `query`, in Timeline's
+// order, one at a time (nothing is held). Errors as Timeline, and `visit`'s.
+absl::Status ScanTimeline(const EventLog& log, const TimelineQuery& query,
+                          const EventLog::RecordVisitor& visit);
+
+// TimelineText and TimelineJson a record at a time, for writers that stream
+// (timeline_output.h): the text is its heading, one block per record, and a
+// footer counting them; the JSON's "events" holds one element per record.
+void AppendTimelineTextHeading(Lang lang, std::string* out);
+void AppendTimelineTextEvent(const v1::StoredRecord& record, Lang lang,
+                             std::string* out);
+void AppendTimelineTextFooter(uint64_t count, Lang lang, std::string* out);
+void AppendTimelineEventJson(const v1::StoredRecord& record, Lang lang,
+                             JsonWriter* json);
 
 // One page of the timeline: the events from `offset` on, at most `limit`
 // (all when unset).

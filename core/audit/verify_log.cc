@@ -54,6 +54,12 @@ bool HasDataLoss(const IntegrityReport& report) {
 
 absl::StatusOr<IntegrityReport> VerifyLog(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
+  return VerifyLog(log, checkpoint, VerifyLogOptions{});
+}
+
+absl::StatusOr<IntegrityReport> VerifyLog(
+    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
+    const VerifyLogOptions& options) {
   // One view for the records, the tree and the index, so that an append
   // running beside verify is either wholly seen or not at all.
   absl::StatusOr<LogView> view = log.NewView();
@@ -69,6 +75,7 @@ absl::StatusOr<IntegrityReport> VerifyLog(
       return absl::OkStatus();
     }
     index.Add(record);
+    if (options.observe) options.observe(record);
     if (record.event().has_correction()) {
       return CheckCorrectionOrder(*view, record, &found);
     }
@@ -82,6 +89,7 @@ absl::StatusOr<IntegrityReport> VerifyLog(
   if (absl::Status s = index.Finish(HasDataLoss(*report), &findings); !s.ok()) {
     return s;
   }
+  if (!options.audit_snapshot) return report;
   absl::StatusOr<std::string> snapshot = ledger::AuditSnapshot(log);
   if (!snapshot.ok()) return snapshot.status();
   if (!snapshot->empty()) {

@@ -12,6 +12,7 @@
 #ifndef FUNDLOG_CORE_AUDIT_VERIFY_LOG_H_
 #define FUNDLOG_CORE_AUDIT_VERIFY_LOG_H_
 
+#include <functional>
 #include <optional>
 
 #include "absl/status/statusor.h"
@@ -33,6 +34,21 @@ inline constexpr char kDerivedMismatch[] = "derived_mismatch";
 // storage cannot be read for reasons other than damage.
 absl::StatusOr<IntegrityReport> VerifyLog(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint);
+
+struct VerifyLogOptions {
+  // Compare the ledger snapshot and query state with a replay of VerifyLog's
+  // own. False: the caller does (ledger::SnapshotAudit, with its replay) and
+  // adds the "derived_mismatch" finding itself.
+  bool audit_snapshot = true;
+  // Called with each record that parses, during the one scan, so that the
+  // caller need not read the records again for what it gathers from them.
+  std::function<void(const v1::StoredRecord&)> observe;
+};
+
+// As above, with `options`.
+absl::StatusOr<IntegrityReport> VerifyLog(
+    const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint,
+    const VerifyLogOptions& options);
 
 // True when a finding says records or tree are damaged ("data_loss"), so
 // that checks needing every record readable must not run.

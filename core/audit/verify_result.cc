@@ -5,6 +5,7 @@
 #include "core/audit/verify_log.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/ledger.h"
+#include "core/ledger/snapshots.h"
 
 namespace fundlog {
 namespace {
@@ -28,35 +29,55 @@ void AppendDerivedLine(const v1::StoredRecord& record, std::string* out) {
 
 absl::StatusOr<VerifyResult> VerifyEverything(
     const EventLog& log, const std::optional<merkle::Checkpoint>& checkpoint) {
-  absl::StatusOr<IntegrityReport> report = VerifyLog(log, checkpoint);
-  if (!report.ok()) return report.status();
+  // Each record is read and parsed once, by the integrity scan, which hands
+  // it to the index check, the derived rows and the ledger check's replay;
+  // the replay also serves the comparison with the stored snapshot and
+  // query state. The ledger's findings count only for a whole log.
+  absl::StatusOr<ledger::SnapshotAudit> audit =
+      ledger::SnapshotAudit::Prepare(log);
+  if (!audit.ok()) return audit.status();
+  ledger::LedgerChecker checker(
+      [&](const ledger::Projector& replayed) { audit->Observe(replayed); });
   VerifyResult result;
+  VerifyLogOptions options;
+  options.audit_snapshot = false;
+  options.observe = [&](const v1::StoredRecord& record) {
+    AppendDerivedLine(record, &result.derived);
+    checker.Visit(record);
+  };
+  absl::StatusOr<IntegrityReport> report = VerifyLog(log, checkpoint, options);
+  if (!report.ok()) return report.status();
   result.report = *std::move(report);
+  auto derived_finding = [&](const std::string& audited) {
+    if (audited.empty()) return;
+    result.report.findings.push_back(
+        {std::nullopt, kDerivedMismatch,
+         absl::StrCat(audited, "; `fundlog rebuild` writes it again")});
+  };
   // The ledger's invariants need every record readable; with data loss the
-  // integrity findings already say what is wrong.
-  if (HasDataLoss(result.report)) return result;
-  // Streamed: the records are read again per pass, never all held. The
+  // integrity findings already say what is wrong, and the snapshot is
+  // compared with a replay of what can be replayed.
+  if (HasDataLoss(result.report)) {
+    result.derived.clear();  // the rows are only listed for a whole log
+    absl::StatusOr<std::string> audited = ledger::AuditSnapshot(log);
+    if (!audited.ok()) return audited.status();
+    derived_finding(*audited);
+    return result;
+  }
+  // Read again only for a seal covering fewer records than precede it. The
   // size is the one the integrity check saw.
   const uint64_t size = result.report.tree_size;
   absl::StatusOr<ledger::LedgerCheck> check =
-      ledger::CheckLedgerScanned([&](const ledger::RecordVisitor& visit) {
+      checker.Finish([&](const ledger::RecordVisitor& visit) {
         return log.Scan(0, size, visit);
       });
   if (!check.ok()) return check.status();
+  derived_finding(audit->Findings());
   for (const ledger::Finding& finding : check->findings) {
     result.report.findings.push_back(
         {finding.seq, finding.kind, finding.detail});
   }
   result.assertions = static_cast<int>(check->assertions.size());
-  // The rows an SIE import derived rather than read: one more pass.
-  if (absl::Status s = log.Scan(0, size,
-                                [&](const v1::StoredRecord& record) {
-                                  AppendDerivedLine(record, &result.derived);
-                                  return absl::OkStatus();
-                                });
-      !s.ok()) {
-    return s;
-  }
   return result;
 }
 

@@ -7,12 +7,16 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 
 namespace fundlog {
 namespace {
+
+// What DurableFile gathers before one write(2).
+constexpr size_t kBufferBytes = size_t{1} << 20;
 
 // A status for `error` (an errno) met while writing `path`.
 absl::Status WriteError(const std::string& path, absl::string_view step,
@@ -62,39 +66,85 @@ absl::Status SyncDirectory(const std::string& dir, const std::string& path) {
 
 }  // namespace
 
-absl::Status WriteFileDurably(const std::string& path,
-                              absl::string_view bytes) {
+absl::StatusOr<std::unique_ptr<DurableFile>> DurableFile::Create(
+    const std::string& path) {
   std::error_code ignored;
   if (std::filesystem::is_directory(path, ignored)) {
     return WriteError(path, "rename into place", EISDIR);
   }
-  const std::filesystem::path parent =
-      std::filesystem::path(path).parent_path();
-  const std::string dir = parent.empty() ? std::string(".") : parent.string();
   // A unique name beside the target, so the rename stays in one file system.
   const std::string pattern = absl::StrCat(path, ".tmp-XXXXXX");
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0) return WriteError(path, "create a temporary file", errno);
-  const std::string temp(name.data(), pattern.size());
-  absl::Status status = WriteAll(fd, bytes, path);
-  // mkstemp makes the file 0600; an export is an ordinary readable file.
-  if (status.ok() && ::fchmod(fd, 0644) != 0) {
-    status = WriteError(path, "chmod", errno);
+  return std::unique_ptr<DurableFile>(
+      new DurableFile(path, std::string(name.data(), pattern.size()), fd));
+}
+
+DurableFile::DurableFile(std::string path, std::string temp, int fd)
+    : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+
+DurableFile::~DurableFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(temp_.c_str());  // best effort
+}
+
+absl::Status DurableFile::Drain() {
+  if (error_.ok()) error_ = WriteAll(fd_, buffer_, path_);
+  buffer_.clear();
+  return error_;
+}
+
+absl::Status DurableFile::Append(absl::string_view bytes) {
+  if (!error_.ok() || fd_ < 0) {
+    return error_.ok() ? absl::FailedPreconditionError("file committed")
+                       : error_;
   }
-  if (status.ok() && ::fsync(fd) != 0)
-    status = WriteError(path, "fsync", errno);
-  if (::close(fd) != 0 && status.ok())
-    status = WriteError(path, "close", errno);
-  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    status = WriteError(path, "rename into place", errno);
+  size_ += bytes.size();
+  if (buffer_.size() + bytes.size() < kBufferBytes) {
+    buffer_.append(bytes.data(), bytes.size());
+    return absl::OkStatus();
+  }
+  if (absl::Status s = Drain(); !s.ok()) return s;
+  error_ = WriteAll(fd_, bytes, path_);  // large pieces are not copied
+  return error_;
+}
+
+absl::Status DurableFile::Commit() {
+  if (fd_ < 0) return absl::FailedPreconditionError("file committed");
+  absl::Status status = Drain();
+  // mkstemp makes the file 0600; an export is an ordinary readable file.
+  if (status.ok() && ::fchmod(fd_, 0644) != 0) {
+    status = WriteError(path_, "chmod", errno);
+  }
+  if (status.ok() && ::fsync(fd_) != 0) {
+    status = WriteError(path_, "fsync", errno);
+  }
+  if (::close(fd_) != 0 && status.ok()) {
+    status = WriteError(path_, "close", errno);
+  }
+  fd_ = -1;
+  if (status.ok() && ::rename(temp_.c_str(), path_.c_str()) != 0) {
+    status = WriteError(path_, "rename into place", errno);
   }
   if (!status.ok()) {
-    ::unlink(temp.c_str());  // best effort: the error above is the news
-    return status;
+    error_ = status;
+    return status;  // the destructor removes the temporary file
   }
-  return SyncDirectory(dir, path);
+  committed_ = true;
+  const std::filesystem::path parent =
+      std::filesystem::path(path_).parent_path();
+  return SyncDirectory(parent.empty() ? std::string(".") : parent.string(),
+                       path_);
+}
+
+absl::Status WriteFileDurably(const std::string& path,
+                              absl::string_view bytes) {
+  absl::StatusOr<std::unique_ptr<DurableFile>> file = DurableFile::Create(path);
+  if (!file.ok()) return file.status();
+  if (absl::Status s = (*file)->Append(bytes); !s.ok()) return s;
+  return (*file)->Commit();
 }
 
 }  // namespace fundlog

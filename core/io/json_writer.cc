@@ -115,6 +115,12 @@ JsonWriter& JsonWriter::Null() {
   return *this;
 }
 
+std::string JsonWriter::Take() {
+  std::string taken;
+  taken.swap(out_);
+  return taken;
+}
+
 JsonWriter& JsonWriter::Raw(absl::string_view json) {
   BeforeValue();
   absl::StrAppend(&out_, json);

@@ -32,6 +32,11 @@ class JsonWriter {
 
   // The document so far; complete once every Begin has its End.
   const std::string& str() const { return out_; }
+  // The text written since the last Take() (or since construction), handed
+  // over and cleared; the writer's place in the document is kept, so that a
+  // document can be written out piece by piece while it is built. The
+  // concatenation of every Take() and the final str() is the document.
+  std::string Take();
 
  private:
   void BeforeValue();

@@ -16,5 +16,19 @@ TEST(JsonWriterTest, NestsObjectsAndArraysWithCommas) {
   EXPECT_EQ(json.str(), R"({"a":-1,"b":[2,null,true],"c":"x"})");
 }
 
+TEST(JsonWriterTest, TakenPiecesJoinIntoTheDocument) {
+  JsonWriter json;
+  std::string joined;
+  json.BeginObject().Key("events").BeginArray();
+  for (int i = 0; i < 3; ++i) {
+    json.BeginObject().Key("seq").Int(i).EndObject();
+    joined += json.Take();
+    EXPECT_TRUE(json.str().empty());
+  }
+  json.EndArray().EndObject();
+  joined += json.Take();
+  EXPECT_EQ(joined, R"({"events":[{"seq":0},{"seq":1},{"seq":2}]})");
+}
+
 }  // namespace
 }  // namespace fundlog

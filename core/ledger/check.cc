@@ -9,6 +9,7 @@
 #include "core/ledger/ledger.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/queries.h"
+#include "core/ledger/references.h"
 #include "core/store/dates.h"
 
 namespace fundlog::ledger {
@@ -71,10 +72,10 @@ std::string Difference(const v1::SealedView& stored,
 }
 
 void CheckSeal(const Projector& projector, const v1::StoredRecord& record,
-               LedgerCheck* check) {
+               std::vector<Finding>* findings) {
   const v1::StatementSealed& stored = record.event().statement_sealed();
   auto add = [&](std::string detail) {
-    check->findings.push_back({record.seq(), "seal_mismatch", detail});
+    findings->push_back({record.seq(), "seal_mismatch", detail});
   };
   auto as_of = ParseDay(stored.as_of());
   if (!as_of.ok()) return add(std::string(as_of.status().message()));
@@ -195,138 +196,155 @@ void CheckInvariants(const Projector& projector, uint64_t last_seq,
   }
 }
 
-// Names an event refers to that nothing in the log defines, and vouchers
-// whose rows do not balance.
-absl::Status CheckReferences(const RecordScan& scan, LedgerCheck* check) {
-  absl::flat_hash_set<std::string> accounts, policies, changes;
-  auto of = [](const v1::StoredRecord& r) -> const v1::Event& {
-    const v1::Correction& c = r.event().correction();
-    return c.has_replacement() ? c.replacement() : r.event();
-  };
-  absl::Status defined = scan([&](const v1::StoredRecord& record) {
-    const v1::Event& event = of(record);
-    for (const auto& a : event.accounts_defined().accounts()) {
-      accounts.insert(a.id());
-    }
-    if (event.has_policy_defined()) {
-      policies.insert(event.policy_defined().policy_id());
-    }
-    if (event.has_policy_changed()) changes.insert(event.event_id());
-    return absl::OkStatus();
-  });
-  if (!defined.ok()) return defined;
-  return scan([&](const v1::StoredRecord& record) {
-    const v1::Event& event = of(record);
-    std::vector<std::string> named;
-    for (const auto& rule : event.policy_defined().rules()) {
-      named.push_back(rule.debit_account());
-      named.push_back(rule.credit_account());
-    }
-    for (const auto& b : event.policy_defined().bounds()) {
-      named.push_back(b.account());
-    }
-    if (event.has_close_out()) {
-      named.push_back(event.close_out().from_account());
-      named.push_back(event.close_out().to_account());
-    }
-    if (event.has_balance_asserted()) {
-      named.push_back(event.balance_asserted().account());
-    }
-    int64_t sum = 0;
-    bool overflow = false;
-    for (const auto& row : event.voucher().rows()) {
-      named.push_back(row.account());
-      overflow |= __builtin_add_overflow(sum, row.amount_ore(), &sum);
-    }
-    if (event.has_voucher() && (overflow || sum != 0)) {
-      check->findings.push_back(
-          {record.seq(), "unbalanced_voucher",
-           absl::StrCat("the voucher's rows sum to ",
-                        overflow ? "an overflow" : FormatKronor(sum),
-                        ", not 0")});
-    }
-    std::sort(named.begin(), named.end());
-    named.erase(std::unique(named.begin(), named.end()), named.end());
-    for (const std::string& account : named) {
-      if (account.empty() || accounts.contains(account)) continue;
-      check->findings.push_back(
-          {record.seq(), "undefined_account",
-           absl::StrCat("account \"", account,
-                        "\" is named but no AccountsDefined defines it")});
-    }
-    if (event.has_policy_changed() &&
-        !policies.contains(event.policy_changed().policy_id())) {
-      check->findings.push_back(
-          {record.seq(), "undefined_policy",
-           absl::StrCat("policy \"", event.policy_changed().policy_id(),
-                        "\" is applied but never defined")});
-    }
-    const std::string& tied = event.close_out().policy_change_event_id();
-    if (!tied.empty() && !changes.contains(tied)) {
-      check->findings.push_back(
-          {record.seq(), "unknown_policy_change",
-           absl::StrCat("the close-out belongs to \"", tied,
-                        "\", which is no PolicyChanged in the log")});
-    }
-    return absl::OkStatus();
-  });
-}
+}  // namespace
+
+namespace {
+
+// A finding of the replay, placed where the four-pass check (seals, replay,
+// names defined, names used) put it, so that the order stays the same: by
+// the replay's size, a seal's comparison at its size (seals by seq) before
+// the finding of the record folded there.
+struct Placed {
+  uint64_t at = 0;
+  int phase = 0;  // 0 a seal, 1 the record folded at `at`
+  uint64_t seq = 0;
+  Finding finding;
+};
+
+struct SealAt {
+  uint64_t size = 0;  // the records it covers
+  v1::StoredRecord record;
+};
 
 }  // namespace
 
-absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan) {
+struct LedgerChecker::State {
+  ReplayObserver observe;
   LedgerCheck check;
-  // Seals are few: they are kept whole from a first pass, in their order.
-  std::vector<v1::StoredRecord> sealed;
-  std::vector<std::pair<uint64_t, size_t>> seals;  // (log_size, index)
-  absl::Status first = scan([&](const v1::StoredRecord& record) {
-    const v1::Event& event = record.event();
-    if (!event.has_statement_sealed()) return absl::OkStatus();
-    const uint64_t size = event.statement_sealed().log_size();
-    if (size > record.seq()) {
-      check.findings.push_back({record.seq(), "seal_mismatch",
-                                "the seal covers records appended after it"});
-      return absl::OkStatus();
-    }
-    seals.emplace_back(size, sealed.size());
-    sealed.push_back(record);
-    return absl::OkStatus();
-  });
-  if (!first.ok()) return first;
-  std::sort(seals.begin(), seals.end());
-  size_t next_seal = 0;
+  std::vector<Finding> early;  // seals covering records appended after them
+  std::vector<Placed> placed;
+  // Seals covering fewer records than precede them: the replay has passed
+  // their size when it meets them, so a second replay checks them. A seal
+  // appended by `seal` covers exactly the records before it.
+  std::vector<SealAt> deferred;
+  internal::References references;
   Projector projector;
-  auto check_seals = [&] {
-    for (;
-         next_seal < seals.size() && seals[next_seal].first <= projector.size();
-         ++next_seal) {
-      CheckSeal(projector, sealed[seals[next_seal].second], &check);
-    }
-  };
   uint64_t last_seq = 0;
   bool stopped = false;
-  absl::Status folded = scan([&](const v1::StoredRecord& record) {
-    check_seals();
-    last_seq = record.seq();
-    const absl::Status s = projector.Add(record);
-    if (absl::IsFailedPrecondition(s)) {
-      check.findings.push_back(
-          {record.seq(), "out_of_sequence", std::string(s.message())});
-      stopped = true;
-      return absl::CancelledError("stop");
+
+  void SealFound(const v1::StoredRecord& record, bool replayed_here) {
+    const uint64_t size = record.event().statement_sealed().log_size();
+    if (size > record.seq()) {
+      early.push_back({record.seq(), "seal_mismatch",
+                       "the seal covers records appended after it"});
+    } else if (replayed_here && size == projector.size()) {
+      std::vector<Finding> found;
+      CheckSeal(projector, record, &found);
+      for (Finding& f : found) {
+        placed.push_back({size, 0, record.seq(), std::move(f)});
+      }
+    } else {
+      deferred.push_back({size, record});
     }
-    if (!s.ok()) {
-      check.findings.push_back(
-          {record.seq(), "invalid_event", std::string(s.message())});
-    }
+  }
+};
+
+LedgerChecker::LedgerChecker(ReplayObserver observe)
+    : state_(std::make_unique<State>()) {
+  state_->observe = std::move(observe);
+}
+
+LedgerChecker::~LedgerChecker() = default;
+
+void LedgerChecker::Visit(const v1::StoredRecord& record) {
+  State& st = *state_;
+  st.references.Visit(record);
+  if (st.stopped) {
+    // The records past the stop still count for the seals and the names.
+    if (record.event().has_statement_sealed()) st.SealFound(record, false);
+    return;
+  }
+  if (st.observe) st.observe(st.projector);
+  const uint64_t at = st.projector.size();
+  if (record.event().has_statement_sealed()) st.SealFound(record, true);
+  st.last_seq = record.seq();
+  const absl::Status s = st.projector.Add(record);
+  if (absl::IsFailedPrecondition(s)) {
+    st.placed.push_back(
+        {at,
+         1,
+         0,
+         {record.seq(), "out_of_sequence", std::string(s.message())}});
+    st.stopped = true;
+    return;
+  }
+  if (!s.ok()) {
+    st.placed.push_back(
+        {at, 1, 0, {record.seq(), "invalid_event", std::string(s.message())}});
+  }
+}
+
+absl::StatusOr<LedgerCheck> LedgerChecker::Finish(const RecordScan& scan) {
+  State& st = *state_;
+  if (st.observe) st.observe(st.projector);
+  // Seals the replay passed before it met them; those covering more than it
+  // reached are not checked (a stopped replay).
+  std::vector<SealAt>& deferred = st.deferred;
+  std::erase_if(deferred, [&](const SealAt& seal) {
+    return seal.size > st.projector.size();
+  });
+  if (!deferred.empty()) {
+    std::stable_sort(
+        deferred.begin(), deferred.end(),
+        [](const SealAt& a, const SealAt& b) { return a.size < b.size; });
+    Projector again;
+    size_t next = 0;
+    auto check_due = [&] {
+      for (; next < deferred.size() && deferred[next].size == again.size();
+           ++next) {
+        std::vector<Finding> found;
+        CheckSeal(again, deferred[next].record, &found);
+        for (Finding& f : found) {
+          st.placed.push_back({deferred[next].size, 0,
+                               deferred[next].record.seq(), std::move(f)});
+        }
+      }
+    };
+    absl::Status replayed = scan([&](const v1::StoredRecord& record) {
+      check_due();
+      if (next == deferred.size()) return absl::CancelledError("done");
+      (void)again.Add(record);  // its findings came from the first replay
+      return absl::OkStatus();
+    });
+    if (!replayed.ok() && !absl::IsCancelled(replayed)) return replayed;
+    check_due();
+  }
+  std::stable_sort(
+      st.placed.begin(), st.placed.end(), [](const Placed& a, const Placed& b) {
+        return std::tie(a.at, a.phase, a.seq) < std::tie(b.at, b.phase, b.seq);
+      });
+  LedgerCheck& check = st.check;
+  check.findings = std::move(st.early);
+  for (Placed& p : st.placed) check.findings.push_back(std::move(p.finding));
+  st.references.Finish(&check.findings);
+  // The assertions and the year ends are queries without known_at: the
+  // prefix sums by day answer each in O(log n) instead of a pass over every
+  // fact (the answers are the same either way, projector.h).
+  st.projector.IndexForQueries();
+  CheckAssertions(st.projector, &check);
+  CheckInvariants(st.projector, st.last_seq, &check);
+  return std::move(check);
+}
+
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan,
+                                               const ReplayObserver& observe) {
+  LedgerChecker checker(observe);
+  absl::Status read = scan([&](const v1::StoredRecord& record) {
+    checker.Visit(record);
     return absl::OkStatus();
   });
-  if (!folded.ok() && !stopped) return folded;
-  check_seals();
-  if (absl::Status s = CheckReferences(scan, &check); !s.ok()) return s;
-  CheckAssertions(projector, &check);
-  CheckInvariants(projector, last_seq, &check);
-  return check;
+  if (!read.ok()) return read;
+  return checker.Finish(scan);
 }
 
 LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records) {

@@ -144,6 +144,45 @@ TEST(CheckTest, TamperedSealIsAFinding) {
   EXPECT_EQ(check.findings[0].seq, seq);
 }
 
+// A seal covering fewer records than precede it (`seal` never appends one,
+// but a log may hold one) is compared with the replay at the size it
+// covers, not at the size the replay has reached when it meets the seal.
+TEST(CheckTest, SealCoveringFewerRecordsThanPrecedeItIsComparedAtItsSize) {
+  Log log = Simple();
+  auto seal = ComputeSeal(log.records(), D("2012-12-31"));
+  ASSERT_TRUE(seal.ok()) << seal.status();
+  log.Allocation("2012-06-01", 500);  // changes the figures after the seal
+  *log.Append("2012-12-31").mutable_statement_sealed() = *seal;
+  const uint64_t seq = log.last_seq();
+  ASSERT_LT(seal->log_size(), seq);
+  EXPECT_TRUE(CheckLedger(log.records()).findings.empty());
+
+  std::vector<v1::StoredRecord> records = log.records();
+  auto* balance = records.back()
+                      .mutable_event()
+                      ->mutable_statement_sealed()
+                      ->mutable_views(0)
+                      ->mutable_balances(0);
+  balance->set_min_ore(balance->min_ore() - 1);
+  const LedgerCheck check = CheckLedger(records);
+  ASSERT_EQ(Kinds(check), std::vector<std::string>{"seal_mismatch"});
+  EXPECT_EQ(check.findings[0].seq, seq);
+}
+
+// Names are defined anywhere in the log: one used before the record that
+// defines it is no finding, one never defined is.
+TEST(CheckTest, NameUsedBeforeItsDefinitionIsNoFinding) {
+  Log log = Simple();
+  log.CloseOut("2013-01-01", "fund", "later");
+  log.CloseOut("2013-02-01", "fund", "never");
+  const uint64_t never = log.last_seq();
+  log.Accounts({{"later", v1::EQUITY}});
+  const LedgerCheck check = CheckLedger(log.records());
+  ASSERT_EQ(Kinds(check), std::vector<std::string>{"undefined_account"});
+  EXPECT_EQ(check.findings[0].seq, never);
+  EXPECT_NE(check.findings[0].detail.find("\"never\""), std::string::npos);
+}
+
 TEST(CheckTest, UnbalancedVoucherIsAFindingAndBreaksDebitsEqualCredits) {
   Log log = Simple();
   v1::Voucher* voucher = log.Append("2010-05-01").mutable_voucher();

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -168,14 +169,47 @@ LedgerCheck CheckLedger(absl::Span<const v1::StoredRecord> records);
 using RecordVisitor = std::function<absl::Status(const v1::StoredRecord&)>;
 using RecordScan = std::function<absl::Status(const RecordVisitor&)>;
 
-// CheckLedger over records read by `scan`, which is called four times (the
-// seals, the replay, then the names defined and the names used), so the
-// records need not be held in memory: memory is the projector's state plus
-// the seals. The same findings in the same order as CheckLedger. Errors: a
-// storage error from `scan`.
-absl::StatusOr<LedgerCheck> CheckLedgerScanned(const RecordScan& scan);
-
 class Projector;
+
+// Called by CheckLedgerScanned with its replay before each record is folded
+// and once after the last, so that a caller can compare the replay's state
+// at sizes of its choosing (verify: the stored snapshot and query state)
+// without a replay of its own.
+using ReplayObserver = std::function<void(const Projector&)>;
+
+// CheckLedger over records read by `scan`, so the records need not be held
+// in memory: memory is the projector's state, the seals that wait (below),
+// and the names defined. One replay does everything: seals are compared
+// when the replay reaches the size they cover, names when they are used
+// (a name not yet defined waits until the end). `scan` is called once,
+// plus once when a seal covers fewer records than precede it (its
+// comparison needs a replay to that size; `seal` never appends such a
+// seal). A record out of sequence stops the replay; the records after it
+// still count for the seals and names. The same findings in the same order
+// as CheckLedger. Errors: a storage error from `scan`.
+absl::StatusOr<LedgerCheck> CheckLedgerScanned(
+    const RecordScan& scan, const ReplayObserver& observe = nullptr);
+
+// CheckLedgerScanned fed one record at a time by a caller that reads the
+// records anyway (verify's integrity scan), so that each record is read and
+// parsed once for both: Visit every record in seq order, then Finish once,
+// with a scan of the same records for the second replay that a seal
+// covering fewer records than precede it needs. Same findings, same order.
+// Thread-compatible; Finish is the last call.
+class LedgerChecker {
+ public:
+  explicit LedgerChecker(ReplayObserver observe = nullptr);
+  ~LedgerChecker();
+  LedgerChecker(const LedgerChecker&) = delete;
+  LedgerChecker& operator=(const LedgerChecker&) = delete;
+
+  void Visit(const v1::StoredRecord& record);
+  absl::StatusOr<LedgerCheck> Finish(const RecordScan& scan);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // ComputeSeal from `projector` (its records are what the seal covers). On a
 // light projector (Projector::FromQueryState) kFailedPrecondition where a

@@ -291,24 +291,9 @@ absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log) {
   return loaded;
 }
 
-namespace {
-
-// One stored projection value verify compares with a replay: by the
-// SHA-256 of its state (which Check found the bytes to have), so that
-// neither the stored bytes nor the replay's encoding are held meanwhile.
-struct Audited {
-  absl::string_view what;  // "ledger snapshot", "ledger query state"
-  uint64_t size = 0;       // the log size it covers
-  std::string state_sha256;
-  std::string (Projector::*digest)() const;
-};
-
-}  // namespace
-
-absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
+absl::StatusOr<SnapshotAudit> SnapshotAudit::Prepare(const EventLog& log) {
   const uint64_t log_size = log.Size();
-  std::vector<Audited> audited;
-  std::vector<std::string> findings;
+  SnapshotAudit audit;
   struct Source {
     absl::string_view key;
     absl::string_view what;
@@ -337,31 +322,56 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
     }
     if (!checked.ok()) return checked.status();
     if (!checked->first) {
-      findings.push_back(absl::StrCat("the ", source.what,
-                                      " is ignored by queries (",
-                                      checked->second, ")"));
+      audit.findings_.push_back(absl::StrCat("the ", source.what,
+                                             " is ignored by queries (",
+                                             checked->second, ")"));
       continue;
     }
     // Not decoded (that would hold a second state): bytes that match their
     // SHA-256 and the replay's digest are the replay's bytes, which decode.
     const Trusted& trusted = *checked->first;
     if (StateHash(trusted.state) != trusted.state_sha256) {
-      findings.push_back(absl::StrCat(
+      audit.findings_.push_back(absl::StrCat(
           "the ", source.what, " is damaged (the state at size ", trusted.size,
           " does not match its SHA-256); queries replay the records instead"));
       continue;
     }
-    audited.push_back({source.what, checked->first->size,
-                       std::string(checked->first->state_sha256),
-                       source.digest});
+    audit.audited_.push_back({std::string(source.what), trusted.size,
+                              std::string(trusted.state_sha256),
+                              source.digest});
   }
+  std::stable_sort(
+      audit.audited_.begin(), audit.audited_.end(),
+      [](const Audited& a, const Audited& b) { return a.size < b.size; });
+  return audit;
+}
+
+void SnapshotAudit::Observe(const Projector& replayed) {
+  const uint64_t size = replayed.size();
+  for (; next_ < audited_.size() && audited_[next_].size <= size; ++next_) {
+    const Audited& entry = audited_[next_];
+    if (entry.size < size) continue;  // passed without being shown
+    if ((replayed.*entry.digest)() != entry.state_sha256) {
+      findings_.push_back(
+          absl::StrCat("the ", entry.what, " at size ", entry.size,
+                       " differs from a replay of the records it covers, "
+                       "although its SHA-256 matches"));
+    }
+  }
+}
+
+std::string SnapshotAudit::Findings() const {
+  return absl::StrJoin(findings_, "; ");
+}
+
+absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
+  absl::StatusOr<SnapshotAudit> audit = SnapshotAudit::Prepare(log);
+  if (!audit.ok()) return audit.status();
   // One replay serves both, stopping at each stored size in turn.
-  std::sort(audited.begin(), audited.end(),
-            [](const Audited& a, const Audited& b) { return a.size < b.size; });
   Projector replayed;
-  for (const Audited& entry : audited) {
-    absl::Status folded = log.Scan(
-        replayed.size(), entry.size, [&](const v1::StoredRecord& record) {
+  for (uint64_t size : audit->sizes()) {
+    absl::Status folded =
+        log.Scan(replayed.size(), size, [&](const v1::StoredRecord& record) {
           // A malformed event counts but adds nothing, in the snapshot too.
           absl::Status added = replayed.Add(record);
           return absl::IsInvalidArgument(added) ? absl::OkStatus() : added;
@@ -370,14 +380,15 @@ absl::StatusOr<std::string> AuditSnapshot(const EventLog& log) {
     // their place) are damage the integrity check names.
     if (absl::IsDataLoss(folded) || absl::IsFailedPrecondition(folded)) break;
     if (!folded.ok()) return folded;
-    if ((replayed.*entry.digest)() != entry.state_sha256) {
-      findings.push_back(
-          absl::StrCat("the ", entry.what, " at size ", entry.size,
-                       " differs from a replay of the records it covers, "
-                       "although its SHA-256 matches"));
-    }
+    audit->Observe(replayed);
   }
-  return absl::StrJoin(findings, "; ");
+  return audit->Findings();
+}
+
+std::vector<uint64_t> SnapshotAudit::sizes() const {
+  std::vector<uint64_t> out;
+  for (const Audited& entry : audited_) out.push_back(entry.size);
+  return out;
 }
 
 absl::StatusOr<SnapshotWrite> RefreshSnapshots(EventLog& log,

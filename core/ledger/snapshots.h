@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/ledger/projector.h"
@@ -99,6 +100,35 @@ absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
 // or a state that differs from the replay although its hash matches). Never
 // writes. Storage errors other than damage pass through.
 absl::StatusOr<std::string> AuditSnapshot(const EventLog& log);
+
+// AuditSnapshot in parts, for a caller whose own replay serves (verify's
+// ledger check, through its ReplayObserver), so that verify replays the
+// log once. Prepare reads the stored values and checks each header against
+// the log and its state against its SHA-256 (findings so far, never the
+// state decoded); Observe, given the replay at any size, compares its
+// state's digest with each stored value covering exactly that size; sizes()
+// are those sizes, ascending. Findings() is what AuditSnapshot returns once
+// the replay has been shown at every size up to the log's (a value whose
+// size the replay never reached, damage stopping it, is not judged).
+class SnapshotAudit {
+ public:
+  static absl::StatusOr<SnapshotAudit> Prepare(const EventLog& log);
+  void Observe(const Projector& replayed);
+  std::vector<uint64_t> sizes() const;
+  std::string Findings() const;
+
+ private:
+  // One stored value compared with the replay by the SHA-256 of its state.
+  struct Audited {
+    std::string what;  // "ledger snapshot", "ledger query state"
+    uint64_t size = 0;
+    std::string state_sha256;
+    std::string (Projector::*digest)() const;
+  };
+  std::vector<Audited> audited_;  // by size
+  size_t next_ = 0;               // the first not yet compared
+  std::vector<std::string> findings_;
+};
 
 // The derived keys of the snapshot and of the query state (format in
 // snapshots.cc).

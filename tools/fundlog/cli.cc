@@ -47,4 +47,11 @@ void Print(absl::string_view text) {
   std::fflush(stdout);
 }
 
+absl::Status PrintPiece(absl::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+    return absl::InternalError("cannot write to stdout");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace fundlog::cli

@@ -50,6 +50,11 @@ void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command);
 // Writes `text` to stdout in full.
 void Print(absl::string_view text);
 
+// One piece of a streamed document to stdout (an OutputSink; buffered by
+// stdio, so flush stdout after the last piece). kInternal when stdout
+// cannot be written (a closed pipe), which stops the writer.
+absl::Status PrintPiece(absl::string_view text);
+
 // Each group of commands registers its commands here.
 std::vector<Command> LogCommands();     // init import append show timeline demo
 std::vector<Command> ReportCommands();  // report (LogCommands includes it)

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "core/audit/export.h"
 #include "core/audit/ledger_views.h"
+#include "core/audit/timeline_output.h"
 #include "core/io/durable_file.h"
 #include "tools/fundlog/cli.h"
 
@@ -61,8 +62,6 @@ int RunExport(const Args& args, const Context& context) {
   }
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
   if (!log.ok()) return Fail("export", log.status());
-  absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
-  if (!records.ok()) return Fail("export", records.status());
   ExportRequest request;
   request.format = *ParseExportFormat(format);
   request.view = view;
@@ -70,21 +69,32 @@ int RunExport(const Args& args, const Context& context) {
   request.fund = args.Get("fund").value_or("");
   request.dialect = *dialect;
   request.generated = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-  absl::StatusOr<std::string> bytes =
-      ExportBytes((*log)->Info(), *records, request);
-  if (!bytes.ok()) return Fail("export", bytes.status());
-  if (absl::Status s = WriteFileDurably(*out, *bytes); !s.ok()) {
-    return Fail("export", s);
-  }
-  size_t exported = records->size();
-  if (request.format == ExportFormat::kCsv && !request.fund.empty()) {
-    exported = 0;
-    for (const v1::StoredRecord& record : *records) {
-      exported += record.event().fund_id() == request.fund;
+  absl::StatusOr<std::unique_ptr<DurableFile>> file = DurableFile::Create(*out);
+  if (!file.ok()) return Fail("export", file.status());
+  uint64_t exported = 0;
+  if (request.format == ExportFormat::kCsv) {
+    // Written while the log is read: memory does not grow with the log.
+    absl::StatusOr<uint64_t> written = WriteCsvExport(
+        **log, request.fund, request.dialect,
+        [&](absl::string_view piece) { return (*file)->Append(piece); });
+    if (!written.ok()) return Fail("export", written.status());
+    exported = *written;
+  } else {
+    // SIE and hledger need the whole ledger (balances, postings sorted by
+    // day) before their first line.
+    absl::StatusOr<std::vector<v1::StoredRecord>> records = LoadRecords(**log);
+    if (!records.ok()) return Fail("export", records.status());
+    absl::StatusOr<std::string> bytes =
+        ExportBytes((*log)->Info(), *records, request);
+    if (!bytes.ok()) return Fail("export", bytes.status());
+    if (absl::Status s = (*file)->Append(*bytes); !s.ok()) {
+      return Fail("export", s);
     }
+    exported = records->size();
   }
+  if (absl::Status s = (*file)->Commit(); !s.ok()) return Fail("export", s);
   Print(absl::StrCat("wrote ", format, " export of ", exported, " records to ",
-                     *out, " (", bytes->size(), " bytes)\n"));
+                     *out, " (", (*file)->size(), " bytes)\n"));
   return kExitOk;
 }
 

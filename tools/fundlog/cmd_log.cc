@@ -11,6 +11,7 @@
 #include "core/audit/report.h"
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
+#include "core/audit/timeline_output.h"
 #include "core/formats/csv/csv_views.h"
 #include "core/ingest/ingest.h"
 #include "core/io/batch_file.h"
@@ -264,21 +265,25 @@ int RunTimeline(const Args& args, const Context& context) {
     Print(TimelinePageJson(*paged, page, *lang));
     return kExitOk;
   }
-  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
-  if (!log.ok()) return Fail("timeline", log.status());
-  absl::StatusOr<std::vector<v1::StoredRecord>> records =
-      Timeline(**log, query);
-  if (!records.ok()) return Fail("timeline", records.status());
+  TimelineOutput output;
+  output.format =
+      args.Has("json") ? TimelineFormat::kJson : TimelineFormat::kText;
+  output.lang = *lang;
   if (auto csv = ReadCsvFormat(args); !csv.ok() || csv->has_value()) {
     if (!csv.ok()) {
       std::cerr << "fundlog timeline: " << csv.status().message() << "\n";
       return kExitUsage;
     }
-    Print(TimelineCsv(*records, **csv));
-    return kExitOk;
+    output.format = TimelineFormat::kCsv;
+    output.dialect = **csv;
   }
-  Print(args.Has("json") ? TimelineJson(*records, *lang)
-                         : TimelineText(*records, *lang));
+  absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, true);
+  if (!log.ok()) return Fail("timeline", log.status());
+  // Written while the log is read: a whole-log timeline never sits in memory.
+  absl::StatusOr<uint64_t> written =
+      WriteTimeline(**log, query, output, PrintPiece);
+  std::fflush(stdout);
+  if (!written.ok()) return Fail("timeline", written.status());
   return kExitOk;
 }
 

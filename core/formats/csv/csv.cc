@@ -37,6 +37,12 @@ void CsvWriter::Row(const std::vector<std::string>& fields) {
   text_ += "\r\n";
 }
 
+std::string CsvWriter::Take() {
+  std::string taken;
+  taken.swap(text_);
+  return taken;
+}
+
 std::string CsvWriter::Money(int64_t ore) const {
   const uint64_t magnitude = ore < 0 ? 0 - static_cast<uint64_t>(ore) : ore;
   return absl::StrFormat("%s%d%c%02d", ore < 0 ? "-" : "", magnitude / 100,

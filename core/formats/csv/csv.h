@@ -35,6 +35,9 @@ class CsvWriter {
   std::string Money(int64_t ore) const;
   // The document so far (with the BOM first in the sv dialect).
   const std::string& text() const { return text_; }
+  // The text appended since the last Take(), handed over and cleared, so
+  // that a long table can be written out while it is built.
+  std::string Take();
 
  private:
   CsvDialect dialect_;

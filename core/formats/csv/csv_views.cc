@@ -59,21 +59,27 @@ std::string TotalsCsv(const std::vector<ledger::KindTotal>& totals,
   return csv.text();
 }
 
+void TimelineCsvHeader(CsvWriter* csv) {
+  csv->Row({"seq", "kind", "fund", "effective_from", "effective_to",
+            "recorded_on", "summary", "source_title", "source_reference"});
+}
+
+void TimelineCsvRow(const v1::StoredRecord& record, CsvWriter* csv) {
+  const v1::Event& e = record.event();
+  const bool period = e.effective().has_period();
+  csv->Row({absl::StrCat(record.seq()), std::string(PayloadKind(e)),
+            e.fund_id(),
+            period ? e.effective().period().from() : e.effective().day(),
+            period ? e.effective().period().to() : e.effective().day(),
+            e.recorded_on(), Summarize(e), e.source().title(),
+            e.source().reference()});
+}
+
 std::string TimelineCsv(const std::vector<v1::StoredRecord>& records,
                         CsvDialect dialect) {
   CsvWriter csv(dialect);
-  csv.Row({"seq", "kind", "fund", "effective_from", "effective_to",
-           "recorded_on", "summary", "source_title", "source_reference"});
-  for (const v1::StoredRecord& record : records) {
-    const v1::Event& e = record.event();
-    const bool period = e.effective().has_period();
-    csv.Row({absl::StrCat(record.seq()), std::string(PayloadKind(e)),
-             e.fund_id(),
-             period ? e.effective().period().from() : e.effective().day(),
-             period ? e.effective().period().to() : e.effective().day(),
-             e.recorded_on(), Summarize(e), e.source().title(),
-             e.source().reference()});
-  }
+  TimelineCsvHeader(&csv);
+  for (const v1::StoredRecord& record : records) TimelineCsvRow(record, &csv);
   return csv.text();
 }
 

@@ -27,6 +27,10 @@ std::string TotalsCsv(const std::vector<ledger::KindTotal>& totals,
 // source_title,source_reference
 std::string TimelineCsv(const std::vector<v1::StoredRecord>& records,
                         CsvDialect dialect);
+// TimelineCsv a row at a time, for writers that stream: the header row,
+// then one row per record.
+void TimelineCsvHeader(CsvWriter* csv);
+void TimelineCsvRow(const v1::StoredRecord& record, CsvWriter* csv);
 
 }  // namespace fundlog
 

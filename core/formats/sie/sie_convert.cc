@@ -266,7 +266,7 @@ absl::Status Converter::Header(const Line& line) {
   } else if (label == "#PROGRAM") {
     program_ = first;
     // fundlog's own exports write an account's id where it has no number
-    // (core/audit/sie_export.cc); reading them back keeps those ids.
+    // (core/formats/sie/sie_export.cc); reading them back keeps those ids.
     own_export_ = first == "fundlog";
   } else if (label == "#OIB" || label == "#OUB" ||
              (label == "#FUNDLOG_OBJEKTSALDO" && own_export_) ||
