@@ -14,7 +14,6 @@
 // Sizes: FUNDLOG_BENCH_EVENTS (default 100000,1000000); FUNDLOG_BENCH_QUERIES
 // warm queries (default 200), FUNDLOG_BENCH_FRESH child runs (default 9);
 // FUNDLOG_BENCH_APPEND=0 skips the append part.
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -147,27 +147,57 @@ ledger::BalanceQuery Fundlog(const Query& q) {
                               q.fund};
 }
 
-// Runs `argv` as a child; its wall seconds and peak RSS (MiB).
+// Peak resident set of this process (VmHWM: the mm of this exec only, not
+// the parent's pages a fork carried), in KiB.
+long PeakRssKib() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return -1;
+  char line[256];
+  long kib = -1;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
+  }
+  std::fclose(f);
+  return kib;
+}
+
+// Runs `args` as a child whose stdout is a pipe; its wall seconds and the
+// peak RSS (MiB) it reports as the last number it prints.
 std::pair<double, double> Child(const std::vector<std::string>& args) {
+  std::fflush(stdout);
+  int fds[2];
+  if (pipe(fds) != 0) std::exit(1);
   const auto start = Clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
     std::vector<char*> argv;
-    for (const std::string& a : args)
+    for (const std::string& a : args) {
       argv.push_back(const_cast<char*>(a.c_str()));
+    }
     argv.push_back(nullptr);
-    if (std::freopen("/dev/null", "w", stdout) == nullptr) _exit(126);
     execv(argv[0], argv.data());
     _exit(127);
   }
+  close(fds[1]);
+  std::string out;
+  char buffer[256];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof(buffer))) > 0) out.append(buffer, n);
+  close(fds[0]);
   int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "probe failed: %s\n", args[1].c_str());
+  waitpid(pid, &status, 0);
+  const double seconds = Seconds(start);
+  long kib = -1;
+  std::vector<std::string> words = absl::StrSplit(out, ' ', absl::SkipEmpty());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || words.empty() ||
+      !absl::SimpleAtoi(absl::StripAsciiWhitespace(words.back()), &kib)) {
+    std::fprintf(stderr, "probe failed: %s %s\n", args[2].c_str(), out.c_str());
     std::exit(1);
   }
-  return {Seconds(start), usage.ru_maxrss / 1024.0};
+  return {seconds, kib / 1024.0};
 }
 
 double Median(std::vector<double> v) {
@@ -187,7 +217,7 @@ int Probe(int argc, char** argv) {
     if (!peer.ok()) Die("sqlite open", peer.status());
     auto b = (*peer)->BalanceAsOf(fund, day, known);
     if (!b.ok()) Die("sqlite query", b.status());
-    std::printf("%zu\n", b->size());
+    std::printf("%zu %ld\n", b->size(), PeakRssKib());
     return 0;
   }
   auto log = EventLog::Open(OpenOptions{.path = path, .read_only = true});
@@ -200,7 +230,7 @@ int Probe(int argc, char** argv) {
   auto b = loaded->projector.BalancesAt(ledger::BalanceQuery{
       *ParseDay(day), known_day, ledger::View::kWithoutChange, fund});
   if (!b.ok()) Die("query", b.status());
-  std::printf("%zu\n", b->size());
+  std::printf("%zu %ld\n", b->size(), PeakRssKib());
   return 0;
 }
 
@@ -317,6 +347,7 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == "--probe") {
     return fundlog::bench::Probe(argc, argv);
   }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   fundlog::bench::PrintHeader();
   std::vector<uint64_t> sizes;
   const char* env = std::getenv("FUNDLOG_BENCH_EVENTS");
