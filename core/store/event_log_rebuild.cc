@@ -29,15 +29,52 @@ namespace {
 const std::string kIndexBegin;
 const std::string kIndexEnd(1, '\xff');
 
-// Sorted and without repeated keys: of equal keys the one sorting last by
-// value stays, as a WriteBatch of the sorted entries would have left it.
-void SortUnique(std::vector<std::pair<std::string, std::string>>* entries) {
-  std::sort(entries->begin(), entries->end());
-  auto last = std::unique(
-      entries->rbegin(), entries->rend(),
-      [](const auto& a, const auto& b) { return a.first == b.first; });
-  entries->erase(entries->begin(), last.base());
-}
+// The derived entries, their bytes in one buffer (3 million small strings
+// each on the heap cost more to allocate, sort and free than to derive).
+class Entries {
+ public:
+  void Add(absl::string_view key, absl::string_view value) {
+    refs_.push_back(Ref{bytes_.size(), static_cast<uint32_t>(key.size()),
+                        static_cast<uint32_t>(value.size())});
+    bytes_.append(key.data(), key.size());
+    bytes_.append(value.data(), value.size());
+  }
+  // Sorted by (key, value), then without repeated keys: of equal keys the
+  // one sorting last by value stays, as a WriteBatch of the sorted entries
+  // would have left it.
+  void SortUnique() {
+    std::sort(refs_.begin(), refs_.end(), [&](const Ref& a, const Ref& b) {
+      const int c = Key(a).compare(Key(b));
+      return c != 0 ? c < 0 : Value(a) < Value(b);
+    });
+    auto last = std::unique(
+        refs_.rbegin(), refs_.rend(),
+        [&](const Ref& a, const Ref& b) { return Key(a) == Key(b); });
+    refs_.erase(refs_.begin(), last.base());
+  }
+  size_t size() const { return refs_.size(); }
+  bool empty() const { return refs_.empty(); }
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (const Ref& r : refs_) f(Key(r), Value(r));
+  }
+
+ private:
+  struct Ref {
+    size_t offset;
+    uint32_t key_size;
+    uint32_t value_size;
+  };
+  absl::string_view Key(const Ref& r) const {
+    return absl::string_view(bytes_).substr(r.offset, r.key_size);
+  }
+  absl::string_view Value(const Ref& r) const {
+    return absl::string_view(bytes_).substr(r.offset + r.key_size,
+                                            r.value_size);
+  }
+  std::string bytes_;
+  std::vector<Ref> refs_;
+};
 
 }  // namespace
 
@@ -54,7 +91,8 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
     }
     size = Size();
   }
-  std::vector<std::pair<std::string, std::string>> entries;
+  Entries entries;
+  std::vector<std::pair<std::string, std::string>> derived;  // one record's
   absl::flat_hash_set<std::string> files;
   v1::StoredRecord record;
   absl::Status scanned =
@@ -64,16 +102,18 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
           return absl::DataLossError(absl::StrCat(
               "record ", seq, " does not parse as a StoredRecord"));
         }
-        AddIndexEntries(record.event(), seq, &entries);
+        derived.clear();
+        AddIndexEntries(record.event(), seq, &derived);
         const std::string& sha = record.provenance().file_sha256();
         if (!sha.empty() && files.insert(sha).second) {
-          entries.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
+          derived.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
                                keys::EncodeU64(seq));
         }
+        for (const auto& [key, value] : derived) entries.Add(key, value);
         return also ? also(record) : absl::OkStatus();
       });
   if (!scanned.ok()) return scanned;
-  SortUnique(&entries);
+  entries.SortUnique();
 
   // The SST file, next to the database; removed whatever happens (after a
   // successful ingestion RocksDB has moved it into the database).
@@ -95,10 +135,10 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
     absl::Status s = FromRocks(writer.Open(sst), "index file");
     s.Update(
         FromRocks(writer.DeleteRange(kIndexBegin, kIndexEnd), "index file"));
-    for (const auto& [key, value] : entries) {
-      if (!s.ok()) break;
-      s.Update(FromRocks(writer.Put(key, value), "index file"));
-    }
+    entries.ForEach([&](absl::string_view key, absl::string_view value) {
+      if (s.ok())
+        s = FromRocks(writer.Put(ToSlice(key), ToSlice(value)), "index file");
+    });
     if (s.ok()) s = FromRocks(writer.Finish(), "index file");
     if (!s.ok()) return s;
   }
