@@ -6,6 +6,7 @@
 #define FUNDLOG_TESTS_RAW_LOG_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +47,17 @@ class RawLog {
     std::string value;
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), Handle(family), key, &value);
+    EXPECT_TRUE(s.ok()) << family << ": " << s.ToString();
+    return value;
+  }
+
+  // The value of `key`, or nullopt when absent.
+  std::optional<std::string> Find(absl::string_view family,
+                                  const std::string& key) {
+    std::string value;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), Handle(family), key, &value);
+    if (s.IsNotFound()) return std::nullopt;
     EXPECT_TRUE(s.ok()) << family << ": " << s.ToString();
     return value;
   }

@@ -72,6 +72,38 @@ TEST_F(VerifyDamageTest, DeletedIdEntryAndTheDuplicateItLetInAreNamed) {
               Contains(FindingAbout(kDemoRecords, "duplicate_event_id", both)));
 }
 
+// `rebuild` replaces the whole index in one ingested file whose range
+// tombstone covers the family: an entry no record implies goes, a missing
+// one comes back, and every entry the records imply stays.
+TEST_F(VerifyDamageTest, RebuildDropsStrayEntriesAndRestoresMissingOnes) {
+  {
+    RawLog raw(LogPath());
+    raw.Put("index", keys::NamedKey(keys::kIndexEventId, "no-such-event"),
+            keys::EncodeU64(3));
+    raw.Delete("index", keys::NamedKey(keys::kIndexEventId, kAllocationId));
+  }
+  Verdict damaged = Verify();
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.err;
+  EXPECT_THAT(damaged.findings, Not(IsEmpty()));
+  RunResult rebuilt = cli_.Run({"rebuild"});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  Verdict clean = Verify();
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_THAT(clean.findings, IsEmpty());
+  {
+    RawLog raw(LogPath());
+    EXPECT_EQ(
+        raw.Find("index", keys::NamedKey(keys::kIndexEventId, "no-such-event")),
+        std::nullopt);
+    EXPECT_NE(
+        raw.Find("index", keys::NamedKey(keys::kIndexEventId, kAllocationId)),
+        std::nullopt);
+  }
+  // A second rebuild over an index that is already whole changes nothing.
+  ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
+  EXPECT_EQ(Verify().exit_code, 0);
+}
+
 TEST_F(VerifyDamageTest, DeletedByDayEntriesAreNamedAndRebuildRestoresThem) {
   const std::string timeline = cli_.Run({"timeline", "--json"}).out;
   {

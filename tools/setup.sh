@@ -15,6 +15,7 @@ fundlog_packages=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev libprotobuf-dev protobuf-compiler libabsl-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libcpp-httplib-dev
+  libsqlite3-dev  # bench-only: the SQLite peer (tools/bench/sqlite_peer.h)
   "$@"
 )
 

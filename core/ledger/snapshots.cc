@@ -429,4 +429,15 @@ absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log) {
   return Put(log, projector, projector.size(), "", true, true);
 }
 
+absl::StatusOr<SnapshotWrite> RebuildSnapshotsFrom(EventLog& log,
+                                                   const Projector& projector) {
+  if (projector.size() != log.Size()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the projector holds ", projector.size(),
+                     " records, the log ", log.Size()));
+  }
+  if (absl::Status s = log.ClearDerived(); !s.ok()) return s;
+  return Put(log, projector, projector.size(), "", true, true);
+}
+
 }  // namespace fundlog::ledger

@@ -91,6 +91,14 @@ absl::StatusOr<SnapshotWrite> WriteSnapshot(EventLog& log);
 // and the query state at its size. Errors as RefreshSnapshots.
 absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
 
+// As RebuildSnapshots, for a projector the caller folded over the whole log
+// itself (`fundlog rebuild` folds in the index's pass over the records,
+// EventLog::RebuildIndex): deletes all derived data, then writes a snapshot
+// and the query state of `projector`. kFailedPrecondition unless
+// projector.size() == log.Size(); otherwise errors as RefreshSnapshots.
+absl::StatusOr<SnapshotWrite> RebuildSnapshotsFrom(EventLog& log,
+                                                   const Projector& projector);
+
 // For verify: whether the stored snapshot and query state are what a replay
 // of the records each covers gives (one replay, in the order of their
 // sizes; the findings joined by "; "). Returns "" when there is no snapshot,

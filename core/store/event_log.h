@@ -296,7 +296,11 @@ class EventLog {
   // the number of entries written. kFailedPrecondition when read-only or
   // poisoned; kDataLoss when a record is missing or unreadable (the index is
   // then left empty of nothing: it is rebuilt only from a whole log).
-  absl::StatusOr<uint64_t> RebuildIndex();
+  // `also`, when set, is called with every record as parsed, in seq order
+  // (so a caller derives its own data in the same pass); its error stops
+  // the rebuild before anything is written. The new index replaces the old
+  // in one step (an ingested SST file, docs/indexes.md).
+  absl::StatusOr<uint64_t> RebuildIndex(const RecordVisitor& also = nullptr);
 
   // Derived data (snapshots, projections): rebuildable, never trusted over
   // the log. Written without touching `events`.

@@ -6,7 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/store/dates.h"
 #include "core/store/event_log.h"
@@ -233,70 +232,6 @@ absl::Status EventLog::CommitWrite(rocksdb::WriteBatch& write,
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> EventLog::RebuildIndex() {
-  uint64_t size = 0;
-  {
-    absl::MutexLock lock(&write_mu_);
-    if (read_only_) {
-      return absl::FailedPreconditionError("the log is open read-only");
-    }
-    if (!poisoned_.ok()) {
-      return absl::FailedPreconditionError(
-          "an earlier write failed; reopen the log first");
-    }
-    size = Size();
-  }
-  // Derive every entry first, so that a damaged log leaves the old index as
-  // it was rather than half of a new one.
-  std::vector<std::pair<std::string, std::string>> entries;
-  absl::flat_hash_set<std::string> files;
-  v1::StoredRecord record;
-  absl::Status scanned =
-      ScanRaw(0, size, [&](uint64_t seq, absl::string_view bytes) {
-        if (!record.ParseFromArray(bytes.data(),
-                                   static_cast<int>(bytes.size()))) {
-          return absl::DataLossError(absl::StrCat(
-              "record ", seq, " does not parse as a StoredRecord"));
-        }
-        AddIndexEntries(record.event(), seq, &entries);
-        const std::string& sha = record.provenance().file_sha256();
-        if (!sha.empty() && files.insert(sha).second) {
-          entries.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
-                               keys::EncodeU64(seq));
-        }
-        return absl::OkStatus();
-      });
-  if (!scanned.ok()) return scanned;
-  std::sort(entries.begin(), entries.end());
-  rocksdb::WriteBatch write;
-  absl::Status s;
-  // The whole key space of the family: every index key is shorter than
-  // this upper bound's first byte.
-  s.Update(FromRocks(write.DeleteRange(families_->index(), std::string(),
-                                       std::string(1, '\xff')),
-                     "clear index"));
-  for (const auto& [key, value] : entries) {
-    s.Update(FromRocks(write.Put(families_->index(), key, value), "index"));
-  }
-  // The index now holds the periods by length class (docs/indexes.md).
-  s.Update(
-      FromRocks(write.Put(families_->meta(), ToSlice(keys::kMetaIndexPeriods),
-                          keys::EncodeU32(1)),
-                "meta"));
-  if (!s.ok()) return s;
-  absl::MutexLock lock(&write_mu_);
-  if (Size() != size) {
-    return absl::AbortedError("the log grew while its index was rebuilt");
-  }
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  if (absl::Status written = FromRocks(db_->Write(options, &write), "index");
-      !written.ok()) {
-    return written;
-  }
-  return entries.size();
-}
-
 absl::Status EventLog::RememberSignedRoot(uint64_t size,
                                           absl::string_view root) {
   absl::MutexLock lock(&write_mu_);
@@ -359,10 +294,17 @@ absl::Status EventLog::ClearDerived() {
     return absl::FailedPreconditionError("the log is open read-only");
   }
   rocksdb::WriteBatch batch;
+  // One range tombstone for every key below 0xff (all derived keys are
+  // text), rather than a Delete per key found by a scan that reads every
+  // value (the snapshot alone is tens of MB); keys from 0xff on, if any,
+  // are found and deleted one by one.
+  const std::string high(1, '\xff');
+  absl::Status s =
+      FromRocks(batch.DeleteRange(families_->derived(), std::string(), high),
+                "clear derived");
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), families_->derived()));
-  absl::Status s;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+  for (it->Seek(high); it->Valid(); it->Next()) {
     s.Update(FromRocks(batch.Delete(families_->derived(), it->key()),
                        "clear derived"));
   }

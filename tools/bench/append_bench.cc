@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "core/store/event_log.h"
+#include "core/store/families.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 #include "tools/bench/bench_util.h"
@@ -121,10 +122,71 @@ void Register(RatioReporter& reporter) {
   }
 }
 
+// --census: where an append's keys go. Appends `batches` batches of `batch`
+// synthetic allocations to a fresh log, closes it, and counts the keys and
+// bytes (key + value) of each column family against the records' own.
+int Census(int batch, int batches) {
+  ScratchDir dir;
+  const std::string path = absl::StrCat(dir.path(), "/log");
+  {
+    auto log = EventLog::Create(CreateOptions{.path = path, .origin = "b"});
+    if (!log.ok()) return 1;
+    v1::EventBatch first;
+    *first.add_events() = SyntheticFund("f");
+    if (!(*log)->Append(first, 0).ok()) return 1;
+    for (int i = 0; i < batches; ++i) {
+      if (!(*log)
+               ->Append(SyntheticAllocations("f", 1 + i * batch, batch, kSeed),
+                        std::nullopt)
+               .ok()) {
+        return 1;
+      }
+    }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (absl::string_view name : kFamilyNames) {
+    descriptors.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors,
+                                    &handles, &raw)
+           .ok()) {
+    return 1;
+  }
+  const double events = 1.0 + static_cast<double>(batch) * batches;
+  std::printf("key census: %.0f events appended in batches of %d\n", events,
+              batch);
+  std::printf("%-10s %10s %12s %14s %14s\n", "family", "keys", "bytes",
+              "keys/event", "bytes/event");
+  for (size_t i = 0; i < handles.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    uint64_t keys = 0, bytes = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++keys;
+      bytes += it->key().size() + it->value().size();
+    }
+    std::printf("%-10s %10llu %12llu %14.2f %14.1f\n",
+                std::string(kFamilyNames[i]).c_str(),
+                static_cast<unsigned long long>(keys),
+                static_cast<unsigned long long>(bytes), keys / events,
+                bytes / events);
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    if (!raw->DestroyColumnFamilyHandle(h).ok()) return 1;
+  }
+  delete raw;
+  return 0;
+}
+
 }  // namespace
 }  // namespace fundlog::bench
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--census") {
+    return fundlog::bench::Census(100, 100);
+  }
   fundlog::bench::PrintHeader();
   benchmark::Initialize(&argc, argv);
   fundlog::bench::RatioReporter reporter;

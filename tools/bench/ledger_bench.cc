@@ -7,6 +7,8 @@
 //                         long-lived process); index build time apart
 //   scan_raw              the floor for rebuild: read every stored record
 //   rebuild               RebuildSnapshots: clear, fold everything, write
+//   rebuild_all           what `fundlog rebuild` does (ledger::RebuildAll):
+//                         index and derived values in one pass
 // Latencies are per query (p50/p99 over the iterations, random as-of dates
 // 2000-2019, random views, one in three with a known_at); rebuild reports
 // events/s. Peak RSS of one balance query is measured in a fresh child
@@ -37,6 +39,7 @@
 #include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
 #include "core/ledger/projector.h"
+#include "core/ledger/rebuild.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/event_log.h"
@@ -239,6 +242,20 @@ void BM_Rebuild(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// What `fundlog rebuild` does (ledger::RebuildAll): the index and the
+// derived values from one pass over the records.
+void BM_RebuildAll(benchmark::State& state) {
+  EventLog& log = *SharedFor(state.range(0)).log;
+  auto saved = log.GetDerived(ledger::SnapshotKey());
+  if (!saved.ok() || !saved->has_value()) std::abort();
+  for (auto _ : state) {
+    auto rebuilt = ledger::RebuildAll(log);
+    if (!rebuilt.ok()) state.SkipWithError("rebuild failed");
+  }
+  if (!log.PutDerived(ledger::SnapshotKey(), **saved).ok()) std::abort();
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 long ResidentKib() {
   long pages = 0, resident = 0;
   if (FILE* statm = std::fopen("/proc/self/statm", "r"); statm != nullptr) {
@@ -337,6 +354,11 @@ void Register(RatioReporter& reporter) {
         ->Iterations(1)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("rebuild_all", BM_RebuildAll)
+        ->Arg(n)
+        ->Iterations(1)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
     reporter.AddRatio(absl::StrCat("balance_snapshot", suffix),
                       absl::StrCat("balance_full_replay", suffix));
     reporter.AddRatio(
@@ -347,6 +369,9 @@ void Register(RatioReporter& reporter) {
         absl::StrCat("balance_full_replay", suffix));
     reporter.AddRatio(
         absl::StrCat("rebuild/", events, "/iterations:1/real_time"),
+        absl::StrCat("scan_raw/", events, "/iterations:1/real_time"));
+    reporter.AddRatio(
+        absl::StrCat("rebuild_all/", events, "/iterations:1/real_time"),
         absl::StrCat("scan_raw/", events, "/iterations:1/real_time"));
   }
 }

@@ -14,6 +14,7 @@
 #include "core/io/batch_file.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/ledger.h"
+#include "core/ledger/rebuild.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
@@ -297,15 +298,15 @@ int RunSynth(const Args& args, const Context& context) {
 int RunRebuild(const Args& args, const Context& context) {
   absl::StatusOr<std::unique_ptr<EventLog>> log = OpenLog(context, false);
   if (!log.ok()) return Fail("rebuild", log.status());
-  absl::StatusOr<uint64_t> index = (*log)->RebuildIndex();
-  if (!index.ok()) return Fail("rebuild", index.status());
-  std::string out = absl::StrCat("rebuilt the index from ", (*log)->Size(),
-                                 " records: ", *index, " entries\n");
   const absl::Time start = absl::Now();
-  absl::StatusOr<ledger::SnapshotWrite> rebuilt =
-      ledger::RebuildSnapshots(**log);
-  if (!rebuilt.ok()) return Fail("rebuild", rebuilt.status());
+  absl::StatusOr<ledger::Rebuilt> all = ledger::RebuildAll(**log);
+  if (!all.ok()) return Fail("rebuild", all.status());
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const ledger::SnapshotWrite* rebuilt = &all->snapshot;
+  std::string out = absl::StrFormat(
+      "rebuilt the index from %d records: %d entries (%.3f s, the fold "
+      "included)\n",
+      (*log)->Size(), all->index_entries, all->index_seconds);
   absl::StrAppend(&out, "cleared derived data\n");
   if (rebuilt->written) {
     absl::StrAppendFormat(
