@@ -55,13 +55,13 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
 
 namespace {
 
-// `ask` on the query state when the query has no known_at and the query
-// state covers the log, else (or when the light projector cannot answer it
-// exactly) on the full state.
+// `ask` on the query state when it covers the log (with or without
+// known_at), else (or when the light projector cannot answer it exactly) on
+// the full state.
 template <typename Ask>
-auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
+auto FromLightOrFull(const EventLog& log, Ask ask)
     -> decltype(ask(std::declval<const ledger::Projector&>())) {
-  if (!known_at) {
+  {
     absl::StatusOr<ledger::LoadedProjector> light =
         ledger::LoadQueryProjector(log);
     if (!light.ok()) return light.status();
@@ -81,22 +81,19 @@ auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
   return FromLightOrFull(
-      log, query.known_at.has_value(),
-      [&](const ledger::Projector& p) { return p.BalancesAt(query); });
+      log, [&](const ledger::Projector& p) { return p.BalancesAt(query); });
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
   return FromLightOrFull(
-      log, query.known_at.has_value(),
-      [&](const ledger::Projector& p) { return p.StatementFor(query); });
+      log, [&](const ledger::Projector& p) { return p.StatementFor(query); });
 }
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
     const EventLog& log, const ledger::TotalsQuery& query) {
   return FromLightOrFull(
-      log, query.known_at.has_value(),
-      [&](const ledger::Projector& p) { return p.TotalsFor(query); });
+      log, [&](const ledger::Projector& p) { return p.TotalsFor(query); });
 }
 
 std::string BalancesJson(const ledger::BalanceQuery& query,
@@ -235,7 +232,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      FromLightOrFull(log, false, [&](const ledger::Projector& p) {
+      FromLightOrFull(log, [&](const ledger::Projector& p) {
         return ledger::SealFrom(p, as_of, fund_id);
       });
   if (!seal.ok()) return seal.status();

@@ -3,23 +3,31 @@
 // or a statement without decoding every money fact. Derived data, bound to
 // the log by the snapshot header it is stored under (snapshots.cc).
 //
-// Format (version 1). varint, zz and the fact encodings as in state_codec.cc.
+// Format (version 2). varint, zz and the fact encodings as in state_codec.cc.
 //   query    := magic "FLQS" version:varint state:bytes index
 //   state    := Projector::SerializeState() of the light projector: names,
 //               transitions and kept events whole; money and rows only the
-//               open-ended vouchers and opening balances (the day index's
-//               residual facts, in seq order); no correction chains
+//               vouchers and opening balances, every version (the day
+//               index's residual facts, in money order); no correction chains
 //   index    := size:varint groups period_groups unstated first_fact
-//   groups   := count:varint (fund:varint kind:byte sums)*
+//               first_candidates
+//   groups   := count:varint (fund:varint kind:byte ksums)*
+//   ksums    := all:sums n:varint (first_known:zz (known_step:varint)^(n-1)
+//               when n > 0) (node:sums)^n   (KnownSums: the open-ended
+//               versions' sums, the distinct known days, the Fenwick nodes)
 //   sums     := n:varint first_day:zz (day_step:varint)^(n-1)
 //               (prefix_step:zz)^(n+1)   (n > 0; just n = 0 when empty)
 //               days ascend by their steps (>= 1); each prefix sum is the
 //               previous one plus its step (the first: 0 plus its step)
-//   period_groups := count:varint (fund:varint kind:byte by_first:sums
-//               by_last:sums crossings:varint (gap:zz sums)*)*
-//   unstated := count:varint (fund:varint kind:byte by_first:sums
-//               by_last:sums)*
+//   period_groups := count:varint (fund:varint kind:byte by_first:ksums
+//               by_last:ksums crossings:varint (gap:zz ksums)*)*
+//   unstated := count:varint (fund:varint kind:byte by_first:ksums
+//               by_last:ksums)*
 //   first_fact := count:varint (money_index:varint fund:varint)*
+//   first_candidates := count:varint (fund:varint complete:byte
+//               n:varint (money_index:varint from:zz until:zz)^n)*
+// (Version 1, without known days, is not decoded: the query falls back to
+// the full state until a writing command or rebuild writes version 2.)
 // The day index is the one Projector::IndexForQueries builds (day_index.h)
 // without its copy of the period facts: everything in it is a sum by
 // distinct day, so its size follows the span of days and the number of
@@ -54,7 +62,7 @@ using internal::Reader;
 using internal::Writer;
 
 constexpr absl::string_view kMagic = "FLQS";
-constexpr uint64_t kFormatVersion = 1;
+constexpr uint64_t kFormatVersion = 2;
 
 void PutSums(Writer& w, const std::vector<int32_t>& days,
              const std::vector<int64_t>& sums) {
@@ -98,6 +106,41 @@ bool GetSums(Reader& r, std::vector<int32_t>* days,
   return r.ok();
 }
 
+void PutKnownSums(Writer& w, const internal::KnownSums& k) {
+  PutSums(w, k.all.days, k.all.sums);
+  w.Varint(k.known.size());
+  for (size_t i = 0; i < k.known.size(); ++i) {
+    if (i == 0) {
+      w.Zigzag(k.known[0]);
+    } else {
+      w.Varint(static_cast<uint64_t>(int64_t{k.known[i]} - k.known[i - 1]));
+    }
+  }
+  for (const DaySums& node : k.tree) PutSums(w, node.days, node.sums);
+}
+
+bool GetKnownSums(Reader& r, internal::KnownSums* k) {
+  if (!GetSums(r, &k->all.days, &k->all.sums)) return false;
+  const uint64_t n = r.Count(2);
+  int64_t day = 0;
+  for (uint64_t i = 0; r.ok() && i < n; ++i) {
+    if (i == 0) {
+      day = r.Int32();
+    } else {
+      const uint64_t step = r.Varint();
+      if (step == 0 || step > uint64_t{UINT32_MAX}) return false;
+      day += static_cast<int64_t>(step);
+      if (day > INT32_MAX) return false;
+    }
+    k->known.push_back(static_cast<int32_t>(day));
+  }
+  k->tree.resize(k->known.size());
+  for (DaySums& node : k->tree) {
+    if (!r.ok() || !GetSums(r, &node.days, &node.sums)) return false;
+  }
+  return r.ok();
+}
+
 }  // namespace
 
 // Friend of Projector: builds and restores light projectors.
@@ -117,7 +160,7 @@ std::string QueryStateCodec::Encode(const Projector& p) {
   light.names_ = p.names_;
   light.transitions_ = p.transitions_;
   light.kept_ = p.kept_;
-  for (uint32_t m : index->residual) {
+  for (uint32_t m : index->residual_all) {
     internal::MoneyFact fact = p.money_[m];
     const uint32_t begin = static_cast<uint32_t>(light.rows_.size());
     for (uint32_t r = 0; r < fact.rows_count; ++r) {
@@ -135,34 +178,45 @@ std::string QueryStateCodec::Encode(const Projector& p) {
   for (const DayIndex::Group& g : index->groups) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutSums(w, g.days, g.prefix);
+    PutKnownSums(w, g.sums);
   }
   w.Varint(index->period_groups.size());
   for (const DayIndex::PeriodGroup& g : index->period_groups) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutSums(w, g.by_first.days, g.by_first.sums);
-    PutSums(w, g.by_last.days, g.by_last.sums);
+    PutKnownSums(w, g.by_first);
+    PutKnownSums(w, g.by_last);
     std::vector<int32_t> gaps;
     for (const auto& [gap, sums] : g.crossing) gaps.push_back(gap);
     std::sort(gaps.begin(), gaps.end());
     w.Varint(gaps.size());
     for (int32_t gap : gaps) {
       w.Zigzag(gap);
-      PutSums(w, g.crossing.at(gap).days, g.crossing.at(gap).sums);
+      PutKnownSums(w, g.crossing.at(gap));
     }
   }
   w.Varint(index->unstated.size());
   for (const DayIndex::UnstatedGroup& g : index->unstated) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutSums(w, g.by_first.days, g.by_first.sums);
-    PutSums(w, g.by_last.days, g.by_last.sums);
+    PutKnownSums(w, g.by_first);
+    PutKnownSums(w, g.by_last);
   }
   w.Varint(index->first_fact.size());
   for (const auto& [at, fund] : index->first_fact) {
     w.Varint(at);
     w.Varint(fund);
+  }
+  w.Varint(index->first_candidates.size());
+  for (const DayIndex::FirstCandidates& c : index->first_candidates) {
+    w.Varint(c.fund);
+    w.Byte(c.complete ? 1 : 0);
+    w.Varint(c.versions.size());
+    for (const auto& [at, known] : c.versions) {
+      w.Varint(at);
+      w.Zigzag(known.from);
+      w.Zigzag(known.until);
+    }
   }
   return w.Take();
 }
@@ -195,7 +249,7 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetSums(r, &g.days, &g.prefix);
+            GetKnownSums(r, &g.sums);
   }
   index->periods_kept = false;
   const uint64_t period_groups = valid ? r.Count(4) : 0;
@@ -205,13 +259,13 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetSums(r, &g.by_first.days, &g.by_first.sums) &&
-            GetSums(r, &g.by_last.days, &g.by_last.sums);
+            GetKnownSums(r, &g.by_first) && GetKnownSums(r, &g.by_last);
     const uint64_t crossings = valid ? r.Count(3) : 0;
     for (uint64_t j = 0; valid && j < crossings; ++j) {
       const int32_t gap = r.Int32();
-      DaySums& sums = g.crossing[gap];
-      valid = r.ok() && sums.days.empty() && GetSums(r, &sums.days, &sums.sums);
+      internal::KnownSums& sums = g.crossing[gap];
+      valid = r.ok() && sums.all.days.empty() && sums.all.sums.empty() &&
+              GetKnownSums(r, &sums);
     }
   }
   const uint64_t unstated = valid ? r.Count(4) : 0;
@@ -221,8 +275,7 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetSums(r, &g.by_first.days, &g.by_first.sums) &&
-            GetSums(r, &g.by_last.days, &g.by_last.sums);
+            GetKnownSums(r, &g.by_first) && GetKnownSums(r, &g.by_last);
   }
   const uint64_t first = valid ? r.Count(2) : 0;
   for (uint64_t i = 0; valid && i < first; ++i) {
@@ -231,13 +284,31 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     valid = r.ok() && name_ok(fund);
     index->first_fact.emplace_back(at, fund);
   }
+  const uint64_t candidates = valid ? r.Count(3) : 0;
+  for (uint64_t i = 0; valid && i < candidates; ++i) {
+    DayIndex::FirstCandidates& c = index->first_candidates.emplace_back();
+    c.fund = r.Uint32();
+    const uint8_t complete = r.Byte();
+    const uint64_t n = r.Count(3);
+    valid = r.ok() && name_ok(c.fund) && complete <= 1;
+    c.complete = complete == 1;
+    for (uint64_t j = 0; valid && j < n; ++j) {
+      const uint32_t at = r.Uint32();
+      internal::Known known;
+      known.from = r.Int32();
+      known.until = r.Int32();
+      valid = r.ok();
+      c.versions.emplace_back(at, known);
+    }
+  }
   if (!valid || !r.ok()) return loss("corrupt or truncated");
   if (!r.done()) return loss("trailing bytes");
   for (uint32_t m = 0; m < p.money_.size(); ++m) {
     if (internal::IsRuleKind(p.money_[m].kind)) {
       return loss("a policy-kind fact among the residual facts");
     }
-    index->residual.push_back(m);
+    if (p.money_[m].known.At(std::nullopt)) index->residual.push_back(m);
+    index->residual_all.push_back(m);
   }
   p.day_index_ = std::move(index);
   p.light_ = true;
