@@ -55,15 +55,15 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
 
 namespace {
 
-// `ask` on the query state when it covers the log (with or without
-// known_at), else (or when the light projector cannot answer it exactly) on
-// the full state.
+// `ask` on the query state when it covers the log (with its known state
+// when the query has a known_at), else (or when the light projector cannot
+// answer it exactly) on the full state.
 template <typename Ask>
-auto FromLightOrFull(const EventLog& log, Ask ask)
+auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
     -> decltype(ask(std::declval<const ledger::Projector&>())) {
   {
     absl::StatusOr<ledger::LoadedProjector> light =
-        ledger::LoadQueryProjector(log);
+        ledger::LoadQueryProjector(log, known_at);
     if (!light.ok()) return light.status();
     auto answer = ask(light->projector);
     if (!light->projector.light() ||
@@ -81,19 +81,22 @@ auto FromLightOrFull(const EventLog& log, Ask ask)
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
   return FromLightOrFull(
-      log, [&](const ledger::Projector& p) { return p.BalancesAt(query); });
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.BalancesAt(query); });
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
   return FromLightOrFull(
-      log, [&](const ledger::Projector& p) { return p.StatementFor(query); });
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.StatementFor(query); });
 }
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
     const EventLog& log, const ledger::TotalsQuery& query) {
   return FromLightOrFull(
-      log, [&](const ledger::Projector& p) { return p.TotalsFor(query); });
+      log, query.known_at.has_value(),
+      [&](const ledger::Projector& p) { return p.TotalsFor(query); });
 }
 
 std::string BalancesJson(const ledger::BalanceQuery& query,
@@ -232,7 +235,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      FromLightOrFull(log, [&](const ledger::Projector& p) {
+      FromLightOrFull(log, false, [&](const ledger::Projector& p) {
         return ledger::SealFrom(p, as_of, fund_id);
       });
   if (!seal.ok()) return seal.status();

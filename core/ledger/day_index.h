@@ -121,6 +121,10 @@ struct DayIndex {
   // False in a light projector's index (query_state.cc): `periods` is empty
   // and a query that would visit period facts one by one cannot be answered.
   bool periods_kept = true;
+  // False in a light projector's index until its known state is attached
+  // (query_state.cc): the KnownSums hold `all` alone, and a query with
+  // known_at cannot be answered from it.
+  bool known_kept = true;
   // Vouchers and opening balances (money_ indexes, ascending): the
   // open-ended versions, and every version (for known_at).
   std::vector<uint32_t> residual;

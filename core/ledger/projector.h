@@ -117,6 +117,19 @@ class Projector {
   static absl::StatusOr<Projector> FromQueryState(absl::string_view bytes);
   // SHA-256 of SerializeQueryState() (a small value: encoded whole).
   std::string QueryStateSha256() const;
+  // The known state (format in query_state.cc): the day index's versions
+  // by known day (KnownSums' Fenwick trees, day_index.h), which a light
+  // projector needs for queries with known_at; stored apart so that a query
+  // without known_at does not read it. "" as SerializeQueryState. Attach it
+  // to a light projector restored from the query state of the same
+  // projector with AttachKnownState (kDataLoss for bytes that do not decode
+  // or do not fit; kFailedPrecondition on a projector that is not light).
+  // Without it a light projector refuses known_at queries as before.
+  std::string SerializeKnownState() const;
+  std::string KnownStateSha256() const;
+  absl::Status AttachKnownState(absl::string_view bytes);
+  // Both states from one build of the day index.
+  void SerializeQueryStates(std::string* query, std::string* known) const;
   bool light() const { return light_; }
 
  private:

@@ -63,6 +63,8 @@ using internal::Writer;
 
 constexpr absl::string_view kMagic = "FLQS";
 constexpr uint64_t kFormatVersion = 2;
+constexpr absl::string_view kKnownMagic = "FLQK";
+constexpr uint64_t kKnownFormatVersion = 1;
 
 void PutSums(Writer& w, const std::vector<int32_t>& days,
              const std::vector<int64_t>& sums) {
@@ -106,8 +108,8 @@ bool GetSums(Reader& r, std::vector<int32_t>* days,
   return r.ok();
 }
 
-void PutKnownSums(Writer& w, const internal::KnownSums& k) {
-  PutSums(w, k.all.days, k.all.sums);
+// The Fenwick part of `k` (its known days and nodes): the known state.
+void PutKnownTree(Writer& w, const internal::KnownSums& k) {
   w.Varint(k.known.size());
   for (size_t i = 0; i < k.known.size(); ++i) {
     if (i == 0) {
@@ -119,8 +121,7 @@ void PutKnownSums(Writer& w, const internal::KnownSums& k) {
   for (const DaySums& node : k.tree) PutSums(w, node.days, node.sums);
 }
 
-bool GetKnownSums(Reader& r, internal::KnownSums* k) {
-  if (!GetSums(r, &k->all.days, &k->all.sums)) return false;
+bool GetKnownTree(Reader& r, internal::KnownSums* k) {
   const uint64_t n = r.Count(2);
   int64_t day = 0;
   for (uint64_t i = 0; r.ok() && i < n; ++i) {
@@ -146,15 +147,111 @@ bool GetKnownSums(Reader& r, internal::KnownSums* k) {
 // Friend of Projector: builds and restores light projectors.
 class QueryStateCodec {
  public:
-  static std::string Encode(const Projector& p);
+  // The query state and the known state of `p` ("" each when the day index
+  // cannot be built or `p` is light); either pointer may be null.
+  static void Encode(const Projector& p, std::string* query,
+                     std::string* known);
   static absl::StatusOr<Projector> Decode(absl::string_view bytes);
+  static absl::Status DecodeKnown(absl::string_view bytes, Projector* light);
+
+ private:
+  static std::string EncodeQuery(const Projector& p, const DayIndex& index);
+  static std::string EncodeKnown(const DayIndex& index);
 };
 
-std::string QueryStateCodec::Encode(const Projector& p) {
-  if (p.light_) return "";  // its index no longer sees the indexed facts
+namespace {
+
+// Every KnownSums of `index` in the order the known state lists them:
+// groups, period groups (first day, last day, crossings by ascending gap),
+// unstated groups (first day, last day).
+template <typename Index, typename Fn>
+void ForEachKnownSums(Index& index, Fn fn) {
+  for (auto& g : index.groups) fn(g.sums);
+  for (auto& g : index.period_groups) {
+    fn(g.by_first);
+    fn(g.by_last);
+    std::vector<int32_t> gaps;
+    for (const auto& [gap, sums] : g.crossing) gaps.push_back(gap);
+    std::sort(gaps.begin(), gaps.end());
+    for (int32_t gap : gaps) fn(g.crossing.at(gap));
+  }
+  for (auto& g : index.unstated) {
+    fn(g.by_first);
+    fn(g.by_last);
+  }
+}
+
+}  // namespace
+
+void QueryStateCodec::Encode(const Projector& p, std::string* query,
+                             std::string* known) {
+  if (query != nullptr) query->clear();
+  if (known != nullptr) known->clear();
+  if (p.light_) return;  // its index no longer sees the indexed facts
   std::unique_ptr<DayIndex> index =
       internal::BuildDayIndex(p.money_, p.QueryGaps(), p.next_seq_);
-  if (index == nullptr) return "";
+  if (index == nullptr) return;
+  if (query != nullptr) *query = EncodeQuery(p, *index);
+  if (known != nullptr) *known = EncodeKnown(*index);
+}
+
+std::string QueryStateCodec::EncodeKnown(const DayIndex& index) {
+  Writer w;
+  for (char c : kKnownMagic) w.Byte(static_cast<uint8_t>(c));
+  w.Varint(kKnownFormatVersion);
+  w.Varint(index.size);
+  uint64_t count = 0;
+  ForEachKnownSums(index, [&](const internal::KnownSums&) { ++count; });
+  w.Varint(count);
+  ForEachKnownSums(index,
+                   [&](const internal::KnownSums& k) { PutKnownTree(w, k); });
+  return w.Take();
+}
+
+absl::Status QueryStateCodec::DecodeKnown(absl::string_view bytes,
+                                          Projector* light) {
+  auto loss = [](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat("known state: ", why));
+  };
+  if (!light->light_ || light->day_index_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "the known state completes a light projector");
+  }
+  DayIndex& index = *light->day_index_;
+  Reader r(bytes);
+  for (char c : kKnownMagic) {
+    if (r.Byte() != static_cast<uint8_t>(c)) return loss("bad magic");
+  }
+  if (r.Varint() != kKnownFormatVersion) return loss("unknown format version");
+  if (r.Varint() != index.size || !r.ok()) {
+    return loss("covers another log size than the query state");
+  }
+  uint64_t count = 0;
+  ForEachKnownSums(index, [&](internal::KnownSums&) { ++count; });
+  if (r.Varint() != count || !r.ok()) {
+    return loss("another number of sums than the query state");
+  }
+  bool valid = true;
+  ForEachKnownSums(index, [&](internal::KnownSums& k) {
+    k.known.clear();
+    k.tree.clear();
+    valid = valid && GetKnownTree(r, &k);
+  });
+  if (!valid || !r.ok()) {
+    ForEachKnownSums(index, [&](internal::KnownSums& k) {
+      k.known.clear();
+      k.tree.clear();
+    });
+    return loss("corrupt or truncated");
+  }
+  if (!r.done()) return loss("trailing bytes");
+  index.known_kept = true;
+  return absl::OkStatus();
+}
+
+std::string QueryStateCodec::EncodeQuery(const Projector& p,
+                                         const DayIndex& index_ref) {
+  const DayIndex* index = &index_ref;
   Projector light;
   light.next_seq_ = p.next_seq_;
   light.names_ = p.names_;
@@ -178,29 +275,30 @@ std::string QueryStateCodec::Encode(const Projector& p) {
   for (const DayIndex::Group& g : index->groups) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutKnownSums(w, g.sums);
+    PutSums(w, g.sums.all.days, g.sums.all.sums);
   }
   w.Varint(index->period_groups.size());
   for (const DayIndex::PeriodGroup& g : index->period_groups) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutKnownSums(w, g.by_first);
-    PutKnownSums(w, g.by_last);
+    PutSums(w, g.by_first.all.days, g.by_first.all.sums);
+    PutSums(w, g.by_last.all.days, g.by_last.all.sums);
     std::vector<int32_t> gaps;
     for (const auto& [gap, sums] : g.crossing) gaps.push_back(gap);
     std::sort(gaps.begin(), gaps.end());
     w.Varint(gaps.size());
     for (int32_t gap : gaps) {
       w.Zigzag(gap);
-      PutKnownSums(w, g.crossing.at(gap));
+      const DaySums& sums = g.crossing.at(gap).all;
+      PutSums(w, sums.days, sums.sums);
     }
   }
   w.Varint(index->unstated.size());
   for (const DayIndex::UnstatedGroup& g : index->unstated) {
     w.Varint(g.fund);
     w.Byte(static_cast<uint8_t>(g.kind));
-    PutKnownSums(w, g.by_first);
-    PutKnownSums(w, g.by_last);
+    PutSums(w, g.by_first.all.days, g.by_first.all.sums);
+    PutSums(w, g.by_last.all.days, g.by_last.all.sums);
   }
   w.Varint(index->first_fact.size());
   for (const auto& [at, fund] : index->first_fact) {
@@ -249,7 +347,7 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetKnownSums(r, &g.sums);
+            GetSums(r, &g.sums.all.days, &g.sums.all.sums);
   }
   index->periods_kept = false;
   const uint64_t period_groups = valid ? r.Count(4) : 0;
@@ -259,13 +357,14 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetKnownSums(r, &g.by_first) && GetKnownSums(r, &g.by_last);
+            GetSums(r, &g.by_first.all.days, &g.by_first.all.sums) &&
+            GetSums(r, &g.by_last.all.days, &g.by_last.all.sums);
     const uint64_t crossings = valid ? r.Count(3) : 0;
     for (uint64_t j = 0; valid && j < crossings; ++j) {
       const int32_t gap = r.Int32();
       internal::KnownSums& sums = g.crossing[gap];
       valid = r.ok() && sums.all.days.empty() && sums.all.sums.empty() &&
-              GetKnownSums(r, &sums);
+              GetSums(r, &sums.all.days, &sums.all.sums);
     }
   }
   const uint64_t unstated = valid ? r.Count(4) : 0;
@@ -275,7 +374,8 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     const uint8_t kind = r.Byte();
     g.kind = static_cast<internal::FactKind>(kind);
     valid = r.ok() && name_ok(g.fund) && rule_kind(kind) &&
-            GetKnownSums(r, &g.by_first) && GetKnownSums(r, &g.by_last);
+            GetSums(r, &g.by_first.all.days, &g.by_first.all.sums) &&
+            GetSums(r, &g.by_last.all.days, &g.by_last.all.sums);
   }
   const uint64_t first = valid ? r.Count(2) : 0;
   for (uint64_t i = 0; valid && i < first; ++i) {
@@ -310,13 +410,39 @@ absl::StatusOr<Projector> QueryStateCodec::Decode(absl::string_view bytes) {
     if (p.money_[m].known.At(std::nullopt)) index->residual.push_back(m);
     index->residual_all.push_back(m);
   }
+  index->known_kept = false;  // until DecodeKnown
   p.day_index_ = std::move(index);
   p.light_ = true;
   return light;
 }
 
 std::string Projector::SerializeQueryState() const {
-  return QueryStateCodec::Encode(*this);
+  std::string query;
+  QueryStateCodec::Encode(*this, &query, nullptr);
+  return query;
+}
+
+std::string Projector::SerializeKnownState() const {
+  std::string known;
+  QueryStateCodec::Encode(*this, nullptr, &known);
+  return known;
+}
+
+void Projector::SerializeQueryStates(std::string* query,
+                                     std::string* known) const {
+  QueryStateCodec::Encode(*this, query, known);
+}
+
+std::string Projector::KnownStateSha256() const {
+  const std::string state = SerializeKnownState();
+  std::string out(SHA256_DIGEST_LENGTH, '\0');
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
+absl::Status Projector::AttachKnownState(absl::string_view bytes) {
+  return QueryStateCodec::DecodeKnown(bytes, this);
 }
 
 std::string Projector::QueryStateSha256() const {

@@ -248,11 +248,21 @@ TEST_P(QueryStateProperty, LightProjectorAnswersKnownAtAsFullReplay) {
                          funds);
   synthetic.Append(synthetic.generated());
   ASSERT_TRUE(RefreshSnapshots(synthetic.log()).ok());
-  auto loaded = LoadQueryProjector(synthetic.log());
+  auto loaded = LoadQueryProjector(synthetic.log(), /*known=*/true);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_TRUE(loaded->projector.light());
   ExpectReplayAnswers(loaded->projector, synthetic.Stored(), funds, seed,
                       /*known_at=*/true);
+  // Without its known state, a light projector refuses known_at queries
+  // (the caller then answers from the full state).
+  auto plain = LoadQueryProjector(synthetic.log());
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_TRUE(plain->projector.light());
+  EXPECT_TRUE(absl::IsFailedPrecondition(
+      plain->projector
+          .BalancesAt({absl::CivilDay(2010, 6, 30), absl::CivilDay(2012, 1, 1)})
+          .status()));
+  EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
   EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
 }
 
