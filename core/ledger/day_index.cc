@@ -9,6 +9,13 @@
 namespace fundlog::ledger::internal {
 namespace {
 
+// Known days per run (a power of two): node i of a KnownSums is a leaf (the
+// entries of known day i alone) unless i is a multiple of it, when it is the
+// Fenwick node of (i - lowbit(i), i]. Fewer levels to store than a whole
+// Fenwick tree (the lower levels repeat each entry) for at most this many
+// leaf lookups per query.
+constexpr size_t kKnownLeafRun = 32;
+
 uint64_t GroupKey(uint32_t fund, FactKind kind) {
   return (uint64_t{fund} << 8) | static_cast<uint8_t>(kind);
 }
@@ -118,7 +125,17 @@ int64_t KnownSums::UpTo(int64_t day, std::optional<int32_t> known_at) const {
       std::upper_bound(known.begin(), known.end(), *known_at) - known.begin());
   // Wrapping sums: the entries' signed parts cancel to the exact total.
   uint64_t sum = 0;
-  for (; i > 0; i &= i - 1) sum += static_cast<uint64_t>(tree[i - 1].UpTo(day));
+  // Leaves up to a multiple of kKnownLeafRun, then the Fenwick nodes.
+  for (bool leaf = true; i > 0; i = leaf ? i - 1 : i & (i - 1)) {
+    leaf = (i % kKnownLeafRun) != 0;
+    const size_t begin = i == 1 ? 0 : node_end[i - 2];
+    const size_t end = node_end[i - 1];
+    const size_t at =
+        static_cast<size_t>(std::upper_bound(node_days.begin() + begin,
+                                             node_days.begin() + end, day) -
+                            node_days.begin());
+    if (at > begin) sum += static_cast<uint64_t>(node_sums[at - 1]);
+  }
   return static_cast<int64_t>(sum);
 }
 
@@ -156,14 +173,26 @@ bool MakeKnownSums(const std::vector<KnownEntry>& entries, KnownSums* out) {
         std::get<0>(signed_entries[e]) != std::get<0>(signed_entries[e - 1])) {
       ++k;
     }
+    // A leaf for k off the runs' ends; the Fenwick nodes of k whose range
+    // is whole runs.
     for (size_t i = k; i <= n; i += i & (~i + 1)) {
-      nodes[i - 1].emplace_back(std::get<1>(signed_entries[e]),
-                                std::get<2>(signed_entries[e]));
+      if (i == k || i % kKnownLeafRun == 0) {
+        nodes[i - 1].emplace_back(std::get<1>(signed_entries[e]),
+                                  std::get<2>(signed_entries[e]));
+      }
     }
   }
-  out->tree.assign(n, DaySums());
+  out->node_end.clear();
+  out->node_days.clear();
+  out->node_sums.clear();
+  DaySums node;
   for (size_t i = 0; i < n; ++i) {
-    if (!MakeDaySums(std::move(nodes[i]), &out->tree[i])) return false;
+    if (!MakeDaySums(std::move(nodes[i]), &node)) return false;
+    out->node_days.insert(out->node_days.end(), node.days.begin(),
+                          node.days.end());
+    out->node_sums.insert(out->node_sums.end(), node.sums.begin() + 1,
+                          node.sums.end());
+    out->node_end.push_back(static_cast<uint32_t>(out->node_days.size()));
   }
   return true;
 }

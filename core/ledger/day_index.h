@@ -52,14 +52,23 @@ struct DaySums {
 // whose known interval is open-ended (a query without known_at). Each
 // version known [from, until) also gives two signed entries, +amount at
 // known day `from` and -amount at `until` (none when open-ended), so the
-// versions known on K are the entries with known day <= K: a Fenwick tree
-// over the distinct known days, node i (1-based) the entries of known days
-// (i - lowbit(i), i] summed by distinct effective day. A lookup costs
-// O(log known days) binary searches.
+// versions known on K are the entries with known day <= K, summed by
+// distinct effective day in nodes over the distinct known days (1-based):
+// node i is the Fenwick node of known days (i - lowbit(i), i] when i is a
+// multiple of 32, else a leaf, the entries of known day i alone. A lookup
+// costs at most 31 leaf and O(log known days) node binary searches; the
+// nodes hold each entry once as a leaf plus once per Fenwick level above
+// the runs of 32.
 struct KnownSums {
   DaySums all;
   std::vector<int32_t> known;  // distinct known days of the entries
-  std::vector<DaySums> tree;   // tree[i - 1]: Fenwick node i
+  // The nodes, flat: node i (1-based) holds the entries
+  // [node_end[i - 2] (0 for i == 1), node_end[i - 1]) of node_days
+  // (ascending, distinct within a node) and node_sums (the node's running
+  // sum up to and including that day).
+  std::vector<uint32_t> node_end;
+  std::vector<int32_t> node_days;
+  std::vector<int64_t> node_sums;
   // Total of the versions on days <= `day` known on `known_at` (without:
   // the open-ended ones). Exact when the true total fits int64.
   int64_t UpTo(int64_t day, std::optional<int32_t> known_at) const;

@@ -109,6 +109,10 @@ bool GetSums(Reader& r, std::vector<int32_t>* days,
 }
 
 // The Fenwick part of `k` (its known days and nodes): the known state.
+//   tree := n:varint (first_known:zz (known_step:varint)^(n-1) when n > 0)
+//           (node)^n
+//   node := m:varint (first_day:zz (day_step:varint)^(m-1)
+//           (sum_step:zz)^m when m > 0)   (running sums within the node)
 void PutKnownTree(Writer& w, const internal::KnownSums& k) {
   w.Varint(k.known.size());
   for (size_t i = 0; i < k.known.size(); ++i) {
@@ -118,11 +122,28 @@ void PutKnownTree(Writer& w, const internal::KnownSums& k) {
       w.Varint(static_cast<uint64_t>(int64_t{k.known[i]} - k.known[i - 1]));
     }
   }
-  for (const DaySums& node : k.tree) PutSums(w, node.days, node.sums);
+  for (size_t i = 0; i < k.node_end.size(); ++i) {
+    const size_t begin = i == 0 ? 0 : k.node_end[i - 1];
+    const size_t end = k.node_end[i];
+    w.Varint(end - begin);
+    for (size_t e = begin; e < end; ++e) {
+      if (e == begin) {
+        w.Zigzag(k.node_days[e]);
+      } else {
+        w.Varint(static_cast<uint64_t>(int64_t{k.node_days[e]} -
+                                       k.node_days[e - 1]));
+      }
+    }
+    for (size_t e = begin; e < end; ++e) {
+      w.Zigzag(static_cast<int64_t>(
+          static_cast<uint64_t>(k.node_sums[e]) -
+          (e == begin ? 0 : static_cast<uint64_t>(k.node_sums[e - 1]))));
+    }
+  }
 }
 
-bool GetKnownTree(Reader& r, internal::KnownSums* k) {
-  const uint64_t n = r.Count(2);
+// Ascending days with steps >= 1 (the first as zz).
+bool GetDays(Reader& r, uint64_t n, std::vector<int32_t>* out) {
   int64_t day = 0;
   for (uint64_t i = 0; r.ok() && i < n; ++i) {
     if (i == 0) {
@@ -133,11 +154,26 @@ bool GetKnownTree(Reader& r, internal::KnownSums* k) {
       day += static_cast<int64_t>(step);
       if (day > INT32_MAX) return false;
     }
-    k->known.push_back(static_cast<int32_t>(day));
+    out->push_back(static_cast<int32_t>(day));
   }
-  k->tree.resize(k->known.size());
-  for (DaySums& node : k->tree) {
-    if (!r.ok() || !GetSums(r, &node.days, &node.sums)) return false;
+  return r.ok();
+}
+
+bool GetKnownTree(Reader& r, internal::KnownSums* k) {
+  const uint64_t n = r.Count(2);
+  if (!GetDays(r, n, &k->known)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t m = r.Count(2);
+    if (!r.ok() || k->node_days.size() + m > UINT32_MAX ||
+        !GetDays(r, m, &k->node_days)) {
+      return false;
+    }
+    uint64_t sum = 0;
+    for (uint64_t e = 0; r.ok() && e < m; ++e) {
+      sum += static_cast<uint64_t>(r.Zigzag());
+      k->node_sums.push_back(static_cast<int64_t>(sum));
+    }
+    k->node_end.push_back(static_cast<uint32_t>(k->node_days.size()));
   }
   return r.ok();
 }
@@ -234,13 +270,17 @@ absl::Status QueryStateCodec::DecodeKnown(absl::string_view bytes,
   bool valid = true;
   ForEachKnownSums(index, [&](internal::KnownSums& k) {
     k.known.clear();
-    k.tree.clear();
+    k.node_end.clear();
+    k.node_days.clear();
+    k.node_sums.clear();
     valid = valid && GetKnownTree(r, &k);
   });
   if (!valid || !r.ok()) {
     ForEachKnownSums(index, [&](internal::KnownSums& k) {
       k.known.clear();
-      k.tree.clear();
+      k.node_end.clear();
+      k.node_days.clear();
+      k.node_sums.clear();
     });
     return loss("corrupt or truncated");
   }

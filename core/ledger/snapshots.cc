@@ -247,6 +247,7 @@ absl::StatusOr<uint64_t> Covered(const EventLog& log, uint64_t log_size,
 
 std::string SnapshotKey() { return std::string(kSnapshotKey); }
 std::string QueryStateKey() { return std::string(kQueryKey); }
+std::string KnownStateKey() { return std::string(kKnownKey); }
 
 absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   const uint64_t log_size = log.Size();

@@ -112,10 +112,11 @@ absl::StatusOr<SnapshotWrite> RebuildSnapshots(EventLog& log);
 // writes. Storage errors other than damage pass through.
 absl::StatusOr<std::string> AuditSnapshot(const EventLog& log);
 
-// The derived keys of the snapshot and of the query state (format in
-// snapshots.cc).
+// The derived keys of the snapshot, the query state and the known state
+// (format in snapshots.cc).
 std::string SnapshotKey();
 std::string QueryStateKey();
+std::string KnownStateKey();
 
 }  // namespace fundlog::ledger
 
