@@ -106,6 +106,8 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
   cut.push_back(last_day);
   bool unanswerable = false;
   auto within = [&](int64_t after, int64_t upto) {  // wholly in (after, upto]
+    // A period fact spans two days at least: none lies wholly in one day.
+    if (upto - after <= 1) return int64_t{0};
     if (!periods_kept) {
       unanswerable = true;
       return int64_t{0};
