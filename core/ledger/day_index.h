@@ -1,7 +1,9 @@
-// Internal: prefix sums by effective day of the money facts a query without
-// known_at can sum without visiting them one by one.
+// Internal: prefix sums by effective day of the money facts a query can sum
+// without visiting them one by one.
 //
-// Such a query counts every fact version whose known interval is open-ended.
+// A query without known_at counts every fact version whose known interval is
+// open-ended; one with known_at the versions known then (KnownSums below,
+// docs/query_state.md).
 // A policy-kind fact with an amount lands, in a fund's plan, in bucket
 // (kind, zone of its first day, zone of its last day capped at the query's
 // day, whole by then). Zones are cut by plan boundaries, which never fall on
