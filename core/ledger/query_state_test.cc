@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/ledger/day_index.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/random.h"
 #include "core/ledger/snapshots.h"
@@ -264,6 +265,64 @@ TEST_P(QueryStateProperty, LightProjectorAnswersKnownAtAsFullReplay) {
           .status()));
   EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
   EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
+}
+
+// KnownSums counts exactly the versions known on K: random versions (some
+// never known, some open-ended) against a count one by one, at every known
+// day and effective day near the entries, with and without known_at.
+TEST(KnownSums, LookupsEqualACountOfTheVersionsKnownThen) {
+  Random random(5);
+  std::vector<internal::KnownEntry> entries;
+  for (int i = 0; i < 3000; ++i) {
+    internal::KnownEntry e;
+    e.day = random.Below(400);
+    e.known.from = random.Below(300);
+    const int until = random.Below(4);
+    e.known.until =
+        until == 0 ? internal::kKnownForever : e.known.from + random.Below(200);
+    e.amount = 1 + random.Below(1000);
+    entries.push_back(e);
+  }
+  internal::KnownSums sums;
+  ASSERT_TRUE(internal::MakeKnownSums(entries, &sums));
+  for (int q = 0; q < 2000; ++q) {
+    const int day = random.Below(420) - 10;
+    const std::optional<int32_t> known =
+        q % 10 == 0 ? std::nullopt
+                    : std::optional<int32_t>(random.Below(520) - 10);
+    int64_t expected = 0;
+    for (const internal::KnownEntry& e : entries) {
+      if (e.day <= day && e.known.At(known)) expected += e.amount;
+    }
+    ASSERT_EQ(sums.UpTo(day, known), expected)
+        << "day " << day << " known " << known.value_or(-1);
+  }
+}
+
+// A fund's first fact known on K comes from its candidate list; a list cut
+// short does not answer a K none of its candidates covers.
+TEST(KnownSums, CutShortCandidateListDoesNotGuess) {
+  std::vector<internal::MoneyFact> money;
+  for (int i = 0; i < 40; ++i) {  // each known from an earlier day
+    internal::MoneyFact fact;
+    fact.seq = i;
+    fact.fund = 0;
+    fact.kind = internal::FactKind::kAllocation;
+    fact.from_day = fact.to_day = 100;
+    fact.has_amount = true;
+    fact.amount = 1;
+    fact.known.from = 1000 - i;
+    money.push_back(fact);
+  }
+  auto index = internal::BuildDayIndex(money, {}, money.size());
+  ASSERT_NE(index, nullptr);
+  std::vector<std::pair<uint32_t, uint32_t>> first;
+  ASSERT_TRUE(internal::FirstFactsAt(*index, 1000, &first));
+  EXPECT_EQ(first, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 0}}));
+  ASSERT_TRUE(internal::FirstFactsAt(*index, 975, &first));
+  EXPECT_EQ(first, (std::vector<std::pair<uint32_t, uint32_t>>{{25, 0}}));
+  // Versions 32.. were not kept: known on 965 only version 35 and later.
+  EXPECT_FALSE(internal::FirstFactsAt(*index, 965, &first));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, QueryStateProperty,
