@@ -109,10 +109,11 @@ class Projector {
   // beyond their period facts: names, kept events, transitions, the day
   // index's sums and the open-ended vouchers. "" when the day index cannot
   // be built (a sum overflows). FromQueryState gives a light projector
-  // (light() true) that answers BalancesAt and StatementFor without known_at
-  // exactly as the projector it was taken from; every other query, and Add,
-  // returns kFailedPrecondition on it. kDataLoss for bytes that do not
-  // decode.
+  // (light() true) that answers BalancesAt, StatementFor and TotalsFor
+  // without known_at (with known_at once AttachKnownState has run) exactly
+  // as the projector it was taken from, or returns kFailedPrecondition where
+  // it cannot; PostingsAt and Add always return kFailedPrecondition on it.
+  // kDataLoss for bytes that do not decode.
   std::string SerializeQueryState() const;
   static absl::StatusOr<Projector> FromQueryState(absl::string_view bytes);
   // SHA-256 of SerializeQueryState() (a small value: encoded whole).
