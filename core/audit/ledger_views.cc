@@ -55,15 +55,15 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
 
 namespace {
 
-// `ask` on the query state when the query has no known_at and the query
-// state covers the log, else (or when the light projector cannot answer it
-// exactly) on the full state.
+// `ask` on the query state when it covers the log (with its known state
+// when the query has a known_at), else (or when the light projector cannot
+// answer it exactly) on the full state.
 template <typename Ask>
 auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
     -> decltype(ask(std::declval<const ledger::Projector&>())) {
-  if (!known_at) {
+  {
     absl::StatusOr<ledger::LoadedProjector> light =
-        ledger::LoadQueryProjector(log);
+        ledger::LoadQueryProjector(log, known_at);
     if (!light.ok()) return light.status();
     auto answer = ask(light->projector);
     if (!light->projector.light() ||

@@ -66,13 +66,12 @@ class QueryContext {
   const Names& names() const { return projector_.names_; }
   const std::vector<MoneyFact>& money() const { return projector_.money_; }
   const std::vector<Row>& rows() const { return projector_.rows_; }
-  // The projector's day index when it is current and the query has no
-  // known_at; nullptr otherwise.
+  // The projector's day index when it is current and, for a query with
+  // known_at, holds the versions by known day; nullptr otherwise.
   const DayIndex* day_index() const {
     const DayIndex* index = projector_.day_index_.get();
-    return !known_at_ && index != nullptr && index->size == projector_.size()
-               ? index
-               : nullptr;
+    if (index == nullptr || index->size != projector_.size()) return nullptr;
+    return !known_at_ || index->known_kept ? index : nullptr;
   }
 
   // Dense index of an interned account id; -1 when it names no account.

@@ -1,7 +1,9 @@
-// Internal: prefix sums by effective day of the money facts a query without
-// known_at can sum without visiting them one by one.
+// Internal: prefix sums by effective day of the money facts a query can sum
+// without visiting them one by one.
 //
-// Such a query counts every fact version whose known interval is open-ended.
+// A query without known_at counts every fact version whose known interval is
+// open-ended; one with known_at the versions known then (KnownSums below,
+// docs/query_state.md).
 // A policy-kind fact with an amount lands, in a fund's plan, in bucket
 // (kind, zone of its first day, zone of its last day capped at the query's
 // day, whole by then). Zones are cut by plan boundaries, which never fall on
@@ -30,6 +32,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -47,21 +50,57 @@ struct DaySums {
   int64_t Total() const { return sums.back(); }
 };
 
+// Amounts by distinct day as known on any day. `all` sums the versions
+// whose known interval is open-ended (a query without known_at). Each
+// version known [from, until) also gives two signed entries, +amount at
+// known day `from` and -amount at `until` (none when open-ended), so the
+// versions known on K are the entries with known day <= K, summed by
+// distinct effective day in nodes over the distinct known days (1-based):
+// node i is the Fenwick node of known days (i - lowbit(i), i] when i is a
+// multiple of 32, else a leaf, the entries of known day i alone. A lookup
+// costs at most 31 leaf and O(log known days) node binary searches; the
+// nodes hold each entry once as a leaf plus once per Fenwick level above
+// the runs of 32.
+struct KnownSums {
+  DaySums all;
+  std::vector<int32_t> known;  // distinct known days of the entries
+  // The nodes, flat: node i (1-based) holds the entries
+  // [node_end[i - 2] (0 for i == 1), node_end[i - 1]) of node_days
+  // (ascending, distinct within a node) and node_sums (the node's running
+  // sum up to and including that day).
+  std::vector<uint32_t> node_end;
+  std::vector<int32_t> node_days;
+  std::vector<int64_t> node_sums;
+  // Total of the versions on days <= `day` known on `known_at` (without:
+  // the open-ended ones). Exact when the true total fits int64.
+  int64_t UpTo(int64_t day, std::optional<int32_t> known_at) const;
+  int64_t Total(std::optional<int32_t> known_at) const;
+};
+
+// A version of a money fact as an entry of KnownSums: amount on `day`,
+// known [from, until).
+struct KnownEntry {
+  int32_t day = 0;
+  Known known;
+  int64_t amount = 0;
+};
+// Builds `out` from `entries`; false when a sum overflows.
+bool MakeKnownSums(const std::vector<KnownEntry>& entries, KnownSums* out);
+
 struct DayIndex {
   struct Group {
     uint32_t fund = kNoName;
     FactKind kind = FactKind::kAllocation;
-    std::vector<int32_t> days;    // ascending, distinct
-    std::vector<int64_t> prefix;  // prefix[i]: sum of days[0..i)
+    KnownSums sums;  // single-day facts by day
   };
   struct PeriodGroup {
     uint32_t fund = kNoName;
     FactKind kind = FactKind::kAllocation;
-    DaySums by_first;  // by from_day
-    DaySums by_last;   // by to_day; open periods (kDayOpen) last
+    KnownSums by_first;  // by from_day
+    KnownSums by_last;   // by to_day; open periods (kDayOpen) last
     // Gap day -> the facts with from_day <= gap < to_day, by to_day.
-    absl::flat_hash_map<int32_t, DaySums> crossing;
-    // This group's facts in `periods`: [begin, end), by from_day.
+    absl::flat_hash_map<int32_t, KnownSums> crossing;
+    // This group's fact versions in `periods`: [begin, end), by from_day.
     size_t begin = 0;
     size_t end = 0;
   };
@@ -70,27 +109,52 @@ struct DayIndex {
   struct UnstatedGroup {
     uint32_t fund = kNoName;
     FactKind kind = FactKind::kAllocation;
-    DaySums by_first;
-    DaySums by_last;
+    KnownSums by_first;
+    KnownSums by_last;
+  };
+  // Per fund, the money fact versions (money_ indexes, ascending) whose
+  // known interval the earlier ones in the list do not cover: the first of
+  // them known on K is the fund's first fact known on K. `complete` false
+  // when the list was cut short (then a K none of them covers is not
+  // answered).
+  struct FirstCandidates {
+    uint32_t fund = kNoName;
+    std::vector<std::pair<uint32_t, Known>> versions;
+    bool complete = true;
   };
   uint64_t size = 0;                       // Projector::size() it was built at
   std::vector<Group> groups;               // by (fund, kind)
   std::vector<PeriodGroup> period_groups;  // by (fund, kind)
   std::vector<UnstatedGroup> unstated;     // by (fund, kind)
-  // Policy-kind facts with an amount over several days, by (fund, kind,
-  // from_day).
+  // Policy-kind fact versions with an amount over several days, by (fund,
+  // kind, from_day), whatever their known interval.
   std::vector<MoneyFact> periods;
   // False in a light projector's index (query_state.cc): `periods` is empty
   // and a query that would visit period facts one by one cannot be answered.
   bool periods_kept = true;
-  std::vector<uint32_t> residual;  // vouchers: money_ indexes, ascending
+  // False in a light projector's index until its known state is attached
+  // (query_state.cc): the KnownSums hold `all` alone, and a query with
+  // known_at cannot be answered from it.
+  bool known_kept = true;
+  // Vouchers and opening balances (money_ indexes, ascending): the
+  // open-ended versions, and every version (for known_at).
+  std::vector<uint32_t> residual;
+  std::vector<uint32_t> residual_all;
   // Each fund's first open-ended fact (money_ index), ascending: the order
   // in which a full pass would meet the funds.
   std::vector<std::pair<uint32_t, uint32_t>> first_fact;  // (index, fund)
+  std::vector<FirstCandidates> first_candidates;          // by fund
 };
 
-// Builds the index over `money`, with crossing sums at `gaps` (per fund, the
-// days after which a plan boundary may fall); nullptr when a sum overflows.
+// The (money_ index, fund) of each fund's first fact version known on
+// `known_at`, ascending, as a full pass would meet the funds; false when a
+// cut-short candidate list cannot tell.
+bool FirstFactsAt(const DayIndex& index, int32_t known_at,
+                  std::vector<std::pair<uint32_t, uint32_t>>* out);
+
+// Builds the index over `money` (every version, each with its known
+// interval), with crossing sums at `gaps` (per fund, the days after which a
+// plan boundary may fall); nullptr when a sum overflows.
 std::unique_ptr<DayIndex> BuildDayIndex(
     const std::vector<MoneyFact>& money,
     const absl::flat_hash_map<uint32_t, std::vector<int32_t>>& gaps,

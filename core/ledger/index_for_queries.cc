@@ -24,15 +24,14 @@ absl::flat_hash_map<uint32_t, std::vector<int32_t>> Projector::QueryGaps()
     if (day == internal::kDayOpen) return;
     for (int32_t d = day - 2; d <= day + 2; ++d) gaps[fund].push_back(d);
   };
+  // Every version counts (a query known on an earlier day plans with the
+  // versions known then).
   for (const internal::KeptEvent& kept : kept_) {
-    if (!kept.event.has_policy_changed() || !kept.known.At(std::nullopt)) {
-      continue;
-    }
+    if (!kept.event.has_policy_changed()) continue;
     near(kept.fund, kept.from_day);
     near(kept.fund, kept.to_day);
   }
   for (const internal::Transition& t : transitions_) {
-    if (!t.known.At(std::nullopt)) continue;
     near(t.fund, t.from_day);
     near(t.fund, t.to_day);
   }

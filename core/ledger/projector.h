@@ -109,14 +109,28 @@ class Projector {
   // beyond their period facts: names, kept events, transitions, the day
   // index's sums and the open-ended vouchers. "" when the day index cannot
   // be built (a sum overflows). FromQueryState gives a light projector
-  // (light() true) that answers BalancesAt and StatementFor without known_at
-  // exactly as the projector it was taken from; every other query, and Add,
-  // returns kFailedPrecondition on it. kDataLoss for bytes that do not
-  // decode.
+  // (light() true) that answers BalancesAt, StatementFor and TotalsFor
+  // without known_at (with known_at once AttachKnownState has run) exactly
+  // as the projector it was taken from, or returns kFailedPrecondition where
+  // it cannot; PostingsAt and Add always return kFailedPrecondition on it.
+  // kDataLoss for bytes that do not decode.
   std::string SerializeQueryState() const;
   static absl::StatusOr<Projector> FromQueryState(absl::string_view bytes);
   // SHA-256 of SerializeQueryState() (a small value: encoded whole).
   std::string QueryStateSha256() const;
+  // The known state (format in query_state.cc): the day index's versions
+  // by known day (KnownSums' Fenwick trees, day_index.h), which a light
+  // projector needs for queries with known_at; stored apart so that a query
+  // without known_at does not read it. "" as SerializeQueryState. Attach it
+  // to a light projector restored from the query state of the same
+  // projector with AttachKnownState (kDataLoss for bytes that do not decode
+  // or do not fit; kFailedPrecondition on a projector that is not light).
+  // Without it a light projector refuses known_at queries as before.
+  std::string SerializeKnownState() const;
+  std::string KnownStateSha256() const;
+  absl::Status AttachKnownState(absl::string_view bytes);
+  // Both states from one build of the day index.
+  void SerializeQueryStates(std::string* query, std::string* known) const;
   bool light() const { return light_; }
 
  private:

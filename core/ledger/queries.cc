@@ -37,37 +37,37 @@ absl::StatusOr<bool> ApplyBounds(const QueryContext& context, int policy,
   return feasible;
 }
 
-// Adds what `group`'s facts give `plan`'s zones by `end`: the facts whose
-// interior point lies between consecutive boundaries share a bucket.
+// floor(a / 3) for either sign.
+int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
+
+// Adds what `group`'s facts known on `known_at` give `plan`'s zones by
+// `end`: the facts whose interior point lies between consecutive boundaries
+// share a bucket.
 absl::Status AddGroup(const FundPlan& plan, const DayIndex::Group& group,
-                      int64_t end, FundBuckets* buckets) {
-  auto before = [&](int64_t point) {  // facts whose point is < point
-    return static_cast<size_t>(
-        std::lower_bound(
-            group.days.begin(), group.days.end(), point,
-            [](int32_t day, int64_t p) { return InteriorOf(day) < p; }) -
-        group.days.begin());
+                      std::optional<int32_t> known_at, int64_t end,
+                      FundBuckets* buckets) {
+  // The facts whose interior point 3 * day + 1 is < point.
+  auto before = [&](int64_t point) {
+    return group.sums.UpTo(FloorDiv3(point - 2), known_at);
   };
-  const size_t whole = before(end + 1);  // points <= end
-  size_t lo = 0;
-  for (size_t z = 0; z <= plan.boundaries.size() && lo < whole; ++z) {
-    const size_t hi = z < plan.boundaries.size()
-                          ? std::min(before(plan.boundaries[z]), whole)
-                          : whole;
-    if (hi > lo) {
-      if (auto s = buckets->AddZoneSum(group.kind, static_cast<int>(z),
-                                       group.prefix[hi] - group.prefix[lo]);
+  const int64_t whole = before(end + 1);  // points <= end
+  int64_t lo = 0;
+  for (size_t z = 0; z <= plan.boundaries.size(); ++z) {
+    const bool last = z == plan.boundaries.size();
+    const int64_t hi =
+        last || plan.boundaries[z] > end ? whole : before(plan.boundaries[z]);
+    if (hi != lo) {
+      if (auto s =
+              buckets->AddZoneSum(group.kind, static_cast<int>(z), hi - lo);
           !s.ok()) {
         return s;
       }
       lo = hi;
     }
+    if (last || plan.boundaries[z] > end) break;
   }
   return absl::OkStatus();
 }
-
-// floor(a / 3) for either sign.
-int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
 
 // Adds what `group`'s period facts (`periods`, by first day) give `plan`'s
 // zones by `end`. Let the cuts be c[0] = none, c[1..m] the gap days of the
@@ -85,15 +85,15 @@ int64_t FloorDiv3(int64_t a) { return a >= 0 ? a / 3 : -((-a + 2) / 3); }
 absl::Status AddPeriodGroup(const FundPlan& plan,
                             const DayIndex::PeriodGroup& group,
                             const std::vector<MoneyFact>& periods,
-                            bool periods_kept, int64_t end,
-                            FundBuckets* buckets) {
+                            bool periods_kept, std::optional<int32_t> known_at,
+                            int64_t end, FundBuckets* buckets) {
   const int64_t last_day = FloorDiv3(end - 1);
   std::vector<int64_t> cut = {0};
-  std::vector<const DaySums*> crossing = {nullptr};
+  std::vector<const KnownSums*> crossing = {nullptr};
   for (int64_t boundary : plan.boundaries) {
     if (boundary >= 3 * last_day + 1) break;
     const int64_t gap = FloorDiv3(boundary - 2);
-    const DaySums* across = nullptr;
+    const KnownSums* across = nullptr;
     if (gap >= std::numeric_limits<int32_t>::min() &&
         gap <= std::numeric_limits<int32_t>::max()) {
       auto it = group.crossing.find(static_cast<int32_t>(gap));
@@ -106,6 +106,8 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
   cut.push_back(last_day);
   bool unanswerable = false;
   auto within = [&](int64_t after, int64_t upto) {  // wholly in (after, upto]
+    // A period fact spans two days at least: none lies wholly in one day.
+    if (upto - after <= 1) return int64_t{0};
     if (!periods_kept) {
       unanswerable = true;
       return int64_t{0};
@@ -115,7 +117,7 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
         [&](const MoneyFact& fact) { return fact.from_day <= after; });
     int64_t sum = 0;
     for (; it != periods.begin() + group.end && it->from_day <= upto; ++it) {
-      if (it->to_day <= upto) sum += it->amount;
+      if (it->to_day <= upto && it->known.At(known_at)) sum += it->amount;
     }
     return sum;
   };
@@ -124,8 +126,8 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
   // at 1M events spends much of its time in these binary searches).
   std::vector<int64_t> first_at(n, 0), last_at(n, 0);
   for (int i = 1; i < n; ++i) {
-    first_at[i] = group.by_first.UpTo(cut[i]);
-    last_at[i] = group.by_last.UpTo(cut[i]);
+    first_at[i] = group.by_first.UpTo(cut[i], known_at);
+    last_at[i] = group.by_last.UpTo(cut[i], known_at);
   }
   std::vector<int64_t> h(n * n, 0);
   for (int i = 1; i < n; ++i) {
@@ -134,8 +136,8 @@ absl::Status AddPeriodGroup(const FundPlan& plan,
       if (cut[j] <= cut[i]) {
         value = last_at[j];
       } else if (crossing[i] != nullptr) {
-        value =
-            first_at[i] - (crossing[i]->Total() - crossing[i]->UpTo(cut[j]));
+        value = first_at[i] - (crossing[i]->Total(known_at) -
+                               crossing[i]->UpTo(cut[j], known_at));
       } else {
         value = last_at[j] - within(cut[i], cut[j]);
       }
@@ -219,42 +221,54 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
     if (!i.ok()) return i.status();
     return buckets[*i].Add(prepared.plans[*i], fact, request.end);
   };
-  if (const DayIndex* index = context.day_index()) {
+  const std::optional<int32_t> known_at = context.known_at();
+  const DayIndex* day_index = context.day_index();
+  // Each fund's first fact known on known_at, in the order a full pass
+  // would meet them; a cut-short candidate list sends the query to a pass.
+  std::vector<std::pair<uint32_t, uint32_t>> first_known;
+  if (day_index != nullptr && known_at &&
+      !FirstFactsAt(*day_index, *known_at, &first_known)) {
+    if (context.projector().light()) return LightOnly();
+    day_index = nullptr;
+  }
+  if (day_index != nullptr) {
     // Plans in the order a full pass would create them, then the residual
     // facts one by one, then each indexed group zone by zone.
-    for (const auto& [first, id] : index->first_fact) {
+    for (const auto& [first, id] :
+         known_at ? first_known : day_index->first_fact) {
       if (fund != kNoName && id != fund) continue;
       if (auto i = plan_of(id); !i.ok()) return i.status();
     }
-    for (const DayIndex::PeriodGroup& group : index->period_groups) {
+    for (const DayIndex::PeriodGroup& group : day_index->period_groups) {
       if (fund != kNoName && group.fund != fund) continue;
       auto i = plan_of(group.fund);
       if (!i.ok()) return i.status();
-      if (auto s =
-              AddPeriodGroup(prepared.plans[*i], group, index->periods,
-                             index->periods_kept, request.end, &buckets[*i]);
+      if (auto s = AddPeriodGroup(prepared.plans[*i], group, day_index->periods,
+                                  day_index->periods_kept, known_at,
+                                  request.end, &buckets[*i]);
           !s.ok()) {
         return s;
       }
     }
-    for (uint32_t m : index->residual) {
+    for (uint32_t m :
+         known_at ? day_index->residual_all : day_index->residual) {
       const MoneyFact& fact = context.money()[m];
+      if (!fact.known.At(known_at)) continue;
       if (fund != kNoName && fact.fund != fund) continue;
       if (auto s = add(fact); !s.ok()) return s;
     }
-    for (const DayIndex::Group& group : index->groups) {
+    for (const DayIndex::Group& group : day_index->groups) {
       if (fund != kNoName && group.fund != fund) continue;
       auto i = plan_of(group.fund);
       if (!i.ok()) return i.status();
-      if (auto s =
-              AddGroup(prepared.plans[*i], group, request.end, &buckets[*i]);
+      if (auto s = AddGroup(prepared.plans[*i], group, known_at, request.end,
+                            &buckets[*i]);
           !s.ok()) {
         return s;
       }
     }
   } else {
     if (context.projector().light()) return LightOnly();
-    const std::optional<int32_t> known_at = context.known_at();
     for (const MoneyFact& fact : context.money()) {
       if (!fact.known.At(known_at)) continue;
       if (fund != kNoName && fact.fund != fund) continue;

@@ -1,8 +1,8 @@
 // The query state (a light projector read from the `derived` family) gives
-// the answers a full replay gives for balances and statements without
-// known_at, refuses every other query, is not used once the log has grown
-// past it, and a changed byte never gives a figure: the query falls back to
-// the full state and verify names the damage.
+// the answers a full replay gives for balances, statements and totals, with
+// and without known_at, refuses every other query, is not used once the log has
+// grown past it, and a changed byte never gives a figure: the query falls back
+// to the full state and verify names the damage.
 #include <openssl/sha.h>
 #include <stdlib.h>
 
@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/ledger/day_index.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/random.h"
 #include "core/ledger/snapshots.h"
@@ -125,37 +126,69 @@ std::vector<absl::CivilDay> QueryDays(
   return days;
 }
 
+// known_at days where versions change: the recorded_on of every correction,
+// policy change, close-out and repeal and the days next to it, and random
+// days; nullopt (no known_at) for about a quarter of the queries.
+std::optional<absl::CivilDay> KnownAtDay(
+    const std::vector<v1::StoredRecord>& records, Random& random) {
+  if (random.Below(4) == 0) return std::nullopt;
+  if (random.Below(3) == 0) {
+    return absl::CivilDay(1999, 1, 1) + random.Below(25 * 365);
+  }
+  for (int tries = 0; tries < 64; ++tries) {
+    const v1::Event& e = records[random.Below(records.size())].event();
+    if (!e.has_correction() && !e.has_policy_changed() && !e.has_close_out() &&
+        !e.has_guidelines_repealed()) {
+      continue;
+    }
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(e.recorded_on(), &day)) continue;
+    return day + (static_cast<int>(random.Below(3)) - 1);
+  }
+  return absl::CivilDay(2010, 1, 1);
+}
+
 // A light projector refuses what would need its period facts one by one.
 bool Refused(const Projector& projector, const absl::Status& status) {
   return projector.light() && absl::IsFailedPrecondition(status);
 }
 
-// Balances, statements and totals without known_at from `projector` equal a
-// full replay's, or (light projector) are refused.
+// Balances, statements and totals from `projector` (with a known_at when
+// `known_at`) equal a full replay's, or (light projector) are refused.
 void ExpectReplayAnswers(const Projector& projector,
                          const std::vector<v1::StoredRecord>& records,
-                         int funds, uint64_t seed) {
+                         int funds, uint64_t seed, bool known_at = false) {
   Random random(seed);
-  int nonzero = 0, answered = 0;
+  auto known = [&]() -> std::optional<absl::CivilDay> {
+    return known_at ? KnownAtDay(records, random) : std::nullopt;
+  };
+  int nonzero = 0, answered = 0, known_answered = 0;
   for (absl::CivilDay day : QueryDays(records, seed)) {
     BalanceQuery query;
     query.as_of = day;
     query.view = kAllViews[random.Below(3)];
+    query.known_at = known();
     const int fund = random.Below(funds + 1);
     if (fund < funds) query.fund_id = absl::StrCat("synthetic-fund-", fund);
-    SCOPED_TRACE(absl::StrCat("as_of ", absl::FormatCivilTime(day), " view ",
-                              ViewName(query.view), " fund ", query.fund_id));
+    SCOPED_TRACE(absl::StrCat(
+        "as_of ", absl::FormatCivilTime(day), " known_at ",
+        query.known_at ? absl::FormatCivilTime(*query.known_at) : "-", " view ",
+        ViewName(query.view), " fund ", query.fund_id));
     const auto answer = projector.BalancesAt(query);
     if (Refused(projector, answer.status())) continue;
     ASSERT_EQ(Text(answer), Text(Balances(records, query)));
     for (const AccountRange& r : *answer) nonzero += r.min_ore != 0;
     ++answered;
+    known_answered += query.known_at.has_value();
   }
   EXPECT_GT(nonzero, 0);
   EXPECT_GT(answered, 80);
+  if (known_at) {
+    EXPECT_GT(known_answered, 50);
+  }
   int statements = 0;
   for (int year = 2000; year <= 2020; year += 3) {
-    const StatementQuery statement{year, kAllViews[year % 3], std::nullopt, ""};
+    const StatementQuery statement{year, kAllViews[year % 3], known(), ""};
     const auto answer = projector.StatementFor(statement);
     if (Refused(projector, answer.status())) continue;
     EXPECT_EQ(Text(answer), Text(YearStatement(records, statement)));
@@ -167,12 +200,12 @@ void ExpectReplayAnswers(const Projector& projector,
   for (int year = 2000; year <= 2019; year += 2) {
     for (const TotalsQuery& query :
          {TotalsQuery{absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31),
-                      std::nullopt, kAllViews[year % 3], ""},
+                      known(), kAllViews[year % 3], ""},
           TotalsQuery{absl::CivilDay(year, 1, 1),
-                      absl::CivilDay(year + 2, 6, 30), std::nullopt,
+                      absl::CivilDay(year + 2, 6, 30), known(),
                       kAllViews[(year + 1) % 3], "synthetic-fund-0"},
           TotalsQuery{absl::CivilDay(year, 3, 1), absl::CivilDay(year, 9, 30),
-                      std::nullopt, kAllViews[(year + 2) % 3], ""}}) {
+                      known(), kAllViews[(year + 2) % 3], ""}}) {
       const auto answer = projector.TotalsFor(query);
       if (Refused(projector, answer.status())) continue;
       EXPECT_EQ(Text(answer), Text(Totals(records, query)))
@@ -200,17 +233,96 @@ TEST_P(QueryStateProperty, LightProjectorAnswersAsFullReplay) {
   ASSERT_TRUE(loaded->projector.light());
   ExpectReplayAnswers(loaded->projector, synthetic.Stored(), funds, seed);
   // What the light projector cannot answer exactly, it refuses.
-  BalanceQuery known{absl::CivilDay(2010, 6, 30), absl::CivilDay(2012, 1, 1)};
-  EXPECT_TRUE(
-      absl::IsFailedPrecondition(loaded->projector.BalancesAt(known).status()));
   EXPECT_TRUE(absl::IsFailedPrecondition(
       loaded->projector.PostingsAt({absl::CivilDay(2010, 6, 30)}).status()));
+  EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
+}
+
+// known_at queries (days around every correction, policy change, close-out
+// and repeal as recorded, and at random) from the query state equal a full
+// replay's: the versions by known day (KnownSums) count exactly the versions
+// known then.
+TEST_P(QueryStateProperty, LightProjectorAnswersKnownAtAsFullReplay) {
+  const uint64_t seed = GetParam();
+  const int funds = 1 + static_cast<int>(seed % 3);
+  SyntheticLog synthetic(seed + 700, 3000 + static_cast<int>(seed) * 300,
+                         funds);
+  synthetic.Append(synthetic.generated());
+  ASSERT_TRUE(RefreshSnapshots(synthetic.log()).ok());
+  auto loaded = LoadQueryProjector(synthetic.log(), /*known=*/true);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_TRUE(loaded->projector.light());
+  ExpectReplayAnswers(loaded->projector, synthetic.Stored(), funds, seed,
+                      /*known_at=*/true);
+  // Without its known state, a light projector refuses known_at queries
+  // (the caller then answers from the full state).
+  auto plain = LoadQueryProjector(synthetic.log());
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_TRUE(plain->projector.light());
   EXPECT_TRUE(absl::IsFailedPrecondition(
-      loaded->projector
-          .TotalsFor({absl::CivilDay(2001, 1, 1), absl::CivilDay(2002, 1, 1),
-                      absl::CivilDay(2003, 1, 1)})
+      plain->projector
+          .BalancesAt({absl::CivilDay(2010, 6, 30), absl::CivilDay(2012, 1, 1)})
           .status()));
   EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
+  EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
+}
+
+// KnownSums counts exactly the versions known on K: random versions (some
+// never known, some open-ended) against a count one by one, at every known
+// day and effective day near the entries, with and without known_at.
+TEST(KnownSums, LookupsEqualACountOfTheVersionsKnownThen) {
+  Random random(5);
+  std::vector<internal::KnownEntry> entries;
+  for (int i = 0; i < 3000; ++i) {
+    internal::KnownEntry e;
+    e.day = random.Below(400);
+    e.known.from = random.Below(300);
+    const int until = random.Below(4);
+    e.known.until =
+        until == 0 ? internal::kKnownForever : e.known.from + random.Below(200);
+    e.amount = 1 + random.Below(1000);
+    entries.push_back(e);
+  }
+  internal::KnownSums sums;
+  ASSERT_TRUE(internal::MakeKnownSums(entries, &sums));
+  for (int q = 0; q < 2000; ++q) {
+    const int day = random.Below(420) - 10;
+    const std::optional<int32_t> known =
+        q % 10 == 0 ? std::nullopt
+                    : std::optional<int32_t>(random.Below(520) - 10);
+    int64_t expected = 0;
+    for (const internal::KnownEntry& e : entries) {
+      if (e.day <= day && e.known.At(known)) expected += e.amount;
+    }
+    ASSERT_EQ(sums.UpTo(day, known), expected)
+        << "day " << day << " known " << known.value_or(-1);
+  }
+}
+
+// A fund's first fact known on K comes from its candidate list; a list cut
+// short does not answer a K none of its candidates covers.
+TEST(KnownSums, CutShortCandidateListDoesNotGuess) {
+  std::vector<internal::MoneyFact> money;
+  for (int i = 0; i < 40; ++i) {  // each known from an earlier day
+    internal::MoneyFact fact;
+    fact.seq = i;
+    fact.fund = 0;
+    fact.kind = internal::FactKind::kAllocation;
+    fact.from_day = fact.to_day = 100;
+    fact.has_amount = true;
+    fact.amount = 1;
+    fact.known.from = 1000 - i;
+    money.push_back(fact);
+  }
+  auto index = internal::BuildDayIndex(money, {}, money.size());
+  ASSERT_NE(index, nullptr);
+  std::vector<std::pair<uint32_t, uint32_t>> first;
+  ASSERT_TRUE(internal::FirstFactsAt(*index, 1000, &first));
+  EXPECT_EQ(first, (std::vector<std::pair<uint32_t, uint32_t>>{{0, 0}}));
+  ASSERT_TRUE(internal::FirstFactsAt(*index, 975, &first));
+  EXPECT_EQ(first, (std::vector<std::pair<uint32_t, uint32_t>>{{25, 0}}));
+  // Versions 32.. were not kept: known on 965 only version 35 and later.
+  EXPECT_FALSE(internal::FirstFactsAt(*index, 965, &first));
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, QueryStateProperty,

@@ -57,14 +57,16 @@ absl::Status FactTotals(const internal::QueryContext& context, uint32_t fund,
   return absl::OkStatus();
 }
 
-// The same from the day index's sums (facts known without known_at). A fact
+// The same from the day index's sums (the versions known on known_at;
+// without it, the open-ended ones). A fact
 // overlaps the window unless it starts after `to` or ends before `from`; a
 // period fact lies inside unless it starts before `from` (those are the
 // ones with first day <= from - 1: ended by then, or crossing from - 1 and
 // then inside only if they end by `to`) or ends after `to`. Without
 // crossing sums at from - 1 the period facts are visited one by one
 // (LightOnly() when the index does not keep them).
-absl::Status IndexedFactTotals(const internal::DayIndex& index, uint32_t fund,
+absl::Status IndexedFactTotals(const internal::DayIndex& index,
+                               std::optional<int32_t> known_at, uint32_t fund,
                                int32_t from, int32_t to, KindTotals* totals) {
   auto add = [&](FactKind kind, int64_t min, int64_t max) {
     KindTotal& total = (*totals)[static_cast<int>(kind)];
@@ -76,38 +78,38 @@ absl::Status IndexedFactTotals(const internal::DayIndex& index, uint32_t fund,
   const int64_t before = int64_t{from} - 1;
   for (const internal::DayIndex::Group& g : index.groups) {
     if (fund != internal::kNoName && g.fund != fund) continue;
-    auto upto = [&](int64_t day) {
-      const size_t n = static_cast<size_t>(
-          std::upper_bound(g.days.begin(), g.days.end(), day) - g.days.begin());
-      return g.prefix[n];
-    };
-    const int64_t sum = upto(to) - upto(before);
+    const int64_t sum =
+        g.sums.UpTo(to, known_at) - g.sums.UpTo(before, known_at);
     if (auto s = add(g.kind, sum, sum); !s.ok()) return s;
   }
   for (const internal::DayIndex::PeriodGroup& g : index.period_groups) {
     if (fund != internal::kNoName && g.fund != fund) continue;
-    const int64_t overlap = g.by_first.UpTo(to) - g.by_last.UpTo(before);
+    const int64_t overlap =
+        g.by_first.UpTo(to, known_at) - g.by_last.UpTo(before, known_at);
     int64_t inside = 0;
     if (before < std::numeric_limits<int32_t>::min()) {
-      inside = g.by_last.UpTo(to);
+      inside = g.by_last.UpTo(to, known_at);
     } else if (auto it = g.crossing.find(static_cast<int32_t>(before));
                it != g.crossing.end()) {
-      inside = g.by_last.UpTo(to) - g.by_first.UpTo(before) +
-               (it->second.Total() - it->second.UpTo(to));
+      inside = g.by_last.UpTo(to, known_at) -
+               g.by_first.UpTo(before, known_at) +
+               (it->second.Total(known_at) - it->second.UpTo(to, known_at));
     } else if (!index.periods_kept) {
       return internal::LightOnly();
     } else {
       for (size_t i = g.begin; i < g.end; ++i) {
         const internal::MoneyFact& f = index.periods[i];
-        if (f.from_day >= from && f.to_day <= to) inside += f.amount;
+        if (f.from_day >= from && f.to_day <= to && f.known.At(known_at)) {
+          inside += f.amount;
+        }
       }
     }
     if (auto s = add(g.kind, inside, overlap); !s.ok()) return s;
   }
   for (const internal::DayIndex::UnstatedGroup& g : index.unstated) {
     if (fund != internal::kNoName && g.fund != fund) continue;
-    (*totals)[static_cast<int>(g.kind)].unstated +=
-        static_cast<int>(g.by_first.UpTo(to) - g.by_last.UpTo(before));
+    (*totals)[static_cast<int>(g.kind)].unstated += static_cast<int>(
+        g.by_first.UpTo(to, known_at) - g.by_last.UpTo(before, known_at));
   }
   return absl::OkStatus();
 }
@@ -163,7 +165,9 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
   KindTotals totals;
   // Facts: what they state, independent of any view.
   if (const internal::DayIndex* index = context.day_index()) {
-    if (auto s = IndexedFactTotals(*index, *fund, from, to, &totals); !s.ok()) {
+    if (auto s = IndexedFactTotals(*index, context.known_at(), *fund, from, to,
+                                   &totals);
+        !s.ok()) {
       return s;
     }
   } else {

@@ -12,6 +12,11 @@
 //                                 log size of the last writing command,
 //                                 under the same header
 //   "projector/query-header"   -> a copy of its header alone
+//   "projector/known"          -> the known state (query_state.cc: the
+//                                 versions by known day that a light
+//                                 projector needs for known_at queries), at
+//                                 the same log size, under the same header
+//   "projector/known-header"   -> a copy of its header alone
 // Value (fixed header, then the state):
 //   magic "FLSN" (4 bytes)
 //   format version (1 byte, kSnapshotFormatVersion)
@@ -50,6 +55,8 @@ constexpr absl::string_view kSnapshotKey = "projector/newest";
 constexpr absl::string_view kHeaderKey = "projector/newest-header";
 constexpr absl::string_view kQueryKey = "projector/query";
 constexpr absl::string_view kQueryHeaderKey = "projector/query-header";
+constexpr absl::string_view kKnownKey = "projector/known";
+constexpr absl::string_view kKnownHeaderKey = "projector/known-header";
 constexpr absl::string_view kSnapshotMagic = "FLSN";
 constexpr uint8_t kSnapshotFormatVersion = 2;
 constexpr size_t kMagicBytes = 4;
@@ -201,14 +208,23 @@ absl::StatusOr<SnapshotWrite> Put(EventLog& log, const Projector& projector,
     write.bytes = *bytes;
   }
   if (query) {
-    const std::string state = projector.SerializeQueryState();
+    std::string state, known;
+    projector.SerializeQueryStates(&state, &known);
     if (!state.empty()) {
+      // The known state first: a reader that finds the query state at this
+      // size then finds its known state too (one is never newer alone).
+      absl::StatusOr<uint64_t> known_bytes = PutFramed(
+          log, kKnownKey, kKnownHeaderKey, projector.size(), *root, known);
+      if (!known_bytes.ok()) return known_bytes.status();
+      known.clear();
+      known.shrink_to_fit();
       absl::StatusOr<uint64_t> bytes = PutFramed(
           log, kQueryKey, kQueryHeaderKey, projector.size(), *root, state);
       if (!bytes.ok()) return bytes.status();
       write.query_written = true;
       write.query_size = projector.size();
       write.query_bytes = *bytes;
+      write.known_bytes = *known_bytes;
     }
   }
   return write;
@@ -231,6 +247,7 @@ absl::StatusOr<uint64_t> Covered(const EventLog& log, uint64_t log_size,
 
 std::string SnapshotKey() { return std::string(kSnapshotKey); }
 std::string QueryStateKey() { return std::string(kQueryKey); }
+std::string KnownStateKey() { return std::string(kKnownKey); }
 
 absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   const uint64_t log_size = log.Size();
@@ -260,31 +277,69 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log) {
   return loaded;
 }
 
-absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log) {
+namespace {
+
+// Attaches the stored known state to `light` when it covers the same log
+// size and checks out; otherwise leaves `light` without it (its known_at
+// queries are then refused and answered from the full state).
+absl::Status AttachKnown(const EventLog& log, Projector* light) {
+  absl::StatusOr<std::optional<std::string>> stored = log.GetDerived(kKnownKey);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return absl::OkStatus();
+  auto checked = Check(log, log.Size(), **stored);
+  if (!checked.ok() || !checked->first ||
+      checked->first->size != light->size() ||
+      StateHash(checked->first->state) != checked->first->state_sha256) {
+    return absl::OkStatus();
+  }
+  // Bytes that do not fit leave the projector as it was.
+  (void)light->AttachKnownState(checked->first->state);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Projector>> LoadQueryState(const EventLog& log,
+                                                        std::string* ignored,
+                                                        bool known) {
   const uint64_t log_size = log.Size();
   absl::StatusOr<std::optional<std::string>> stored = log.GetDerived(kQueryKey);
   if (!stored.ok()) return stored.status();
-  std::string ignored;
-  if (stored->has_value()) {
-    auto checked = Check(log, log_size, **stored);
-    if (!checked.ok()) return LoadProjector(log);  // as without one
-    ignored = std::move(checked->second);
-    if (const std::optional<Trusted>& trusted = checked->first) {
-      if (trusted->size == log_size) {
-        absl::StatusOr<Projector> restored =
-            Restore(*trusted, Projector::FromQueryState);
-        if (restored.ok()) {
-          LoadedProjector loaded;
-          loaded.projector = *std::move(restored);
-          loaded.snapshot_size = log_size;
-          return loaded;
+  if (!stored->has_value()) return std::nullopt;
+  auto checked = Check(log, log_size, **stored);
+  if (!checked.ok()) return std::nullopt;  // as without one
+  std::string why = std::move(checked->second);
+  if (const std::optional<Trusted>& trusted = checked->first) {
+    if (trusted->size == log_size) {
+      absl::StatusOr<Projector> restored =
+          Restore(*trusted, Projector::FromQueryState);
+      if (restored.ok()) {
+        if (known) {
+          if (absl::Status s = AttachKnown(log, &*restored); !s.ok()) return s;
         }
-        ignored = std::string(restored.status().message());
-      } else {
-        ignored = absl::StrCat("query state covers ", trusted->size,
-                               " records; the log holds ", log_size);
+        return std::optional<Projector>(*std::move(restored));
       }
+      why = std::string(restored.status().message());
+    } else {
+      why = absl::StrCat("query state covers ", trusted->size,
+                         " records; the log holds ", log_size);
     }
+  }
+  if (ignored != nullptr) *ignored = std::move(why);
+  return std::nullopt;
+}
+
+absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log,
+                                                   bool known) {
+  std::string ignored;
+  absl::StatusOr<std::optional<Projector>> light =
+      LoadQueryState(log, &ignored, known);
+  if (!light.ok()) return light.status();
+  if (light->has_value()) {
+    LoadedProjector loaded;
+    loaded.snapshot_size = (*light)->size();
+    loaded.projector = **std::move(light);
+    return loaded;
   }
   absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
   if (loaded.ok() && loaded->ignored.empty()) loaded->ignored = ignored;
@@ -301,7 +356,8 @@ absl::StatusOr<SnapshotAudit> SnapshotAudit::Prepare(const EventLog& log) {
   };
   const Source sources[] = {
       {kSnapshotKey, "ledger snapshot", &Projector::StateSha256},
-      {kQueryKey, "ledger query state", &Projector::QueryStateSha256}};
+      {kQueryKey, "ledger query state", &Projector::QueryStateSha256},
+      {kKnownKey, "ledger known state", &Projector::KnownStateSha256}};
   for (const Source& source : sources) {
     absl::StatusOr<std::optional<std::string>> stored =
         log.GetDerived(source.key);
@@ -401,8 +457,11 @@ absl::StatusOr<SnapshotWrite> RefreshSnapshots(EventLog& log,
   if (!covered.ok()) return covered.status();
   absl::StatusOr<uint64_t> queried = Covered(log, log_size, kQueryHeaderKey);
   if (!queried.ok()) return queried.status();
+  absl::StatusOr<uint64_t> known = Covered(log, log_size, kKnownHeaderKey);
+  if (!known.ok()) return known.status();
   const bool full = log_size - *covered >= every;
-  const bool query = log_size > 0 && *queried != log_size;
+  const bool query =
+      log_size > 0 && (*queried != log_size || *known != log_size);
   if (!full && !query) return SnapshotWrite{false, *covered, 0, 0, ""};
   absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
   if (!loaded.ok()) return loaded.status();

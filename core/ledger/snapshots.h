@@ -21,6 +21,7 @@
 #define FUNDLOG_CORE_LEDGER_SNAPSHOTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,17 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log);
 // exactly as LoadProjector (`ignored` then says why the query state was not
 // used). For queries without known_at: BalancesAt and StatementFor. Never
 // writes; errors as LoadProjector.
-absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log);
+// With `known`, the light projector also gets the stored known state (for
+// queries with known_at) when it covers the same size and checks out.
+absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log,
+                                                   bool known = false);
+
+// The light projector of the query state when one covers the whole log and
+// checks out (as LoadQueryProjector uses it); nullopt otherwise, with why
+// in `ignored` (when not null) if a stored one was not used. Never folds
+// records. Storage errors pass through.
+absl::StatusOr<std::optional<Projector>> LoadQueryState(
+    const EventLog& log, std::string* ignored = nullptr, bool known = false);
 
 // What a snapshot write did.
 struct SnapshotWrite {
@@ -71,6 +82,7 @@ struct SnapshotWrite {
   bool query_written = false;  // the query state (LoadQueryProjector)
   uint64_t query_size = 0;     // records it covers (when written)
   uint64_t query_bytes = 0;
+  uint64_t known_bytes = 0;  // the known state (written with the query state)
 };
 
 // Writes a snapshot at the log's current size when at least
@@ -138,10 +150,11 @@ class SnapshotAudit {
   std::vector<std::string> findings_;
 };
 
-// The derived keys of the snapshot and of the query state (format in
-// snapshots.cc).
+// The derived keys of the snapshot, the query state and the known state
+// (format in snapshots.cc).
 std::string SnapshotKey();
 std::string QueryStateKey();
+std::string KnownStateKey();
 
 }  // namespace fundlog::ledger
 

@@ -93,6 +93,27 @@ struct LiveLog::FundNames {
 LiveLog::LiveLog(std::string path)
     : path_(std::move(path)), funds_(std::make_unique<FundNames>()) {}
 
+absl::Status LiveLog::Restore(std::shared_ptr<const EventLog> log) {
+  absl::StatusOr<ledger::LoadedProjector> loaded =
+      ledger::LoadQueryProjector(*log, /*known=*/true);
+  std::unique_lock lock(projector_mu_);
+  projector_log_ = std::move(log);
+  if (loaded.ok()) {
+    projector_ = std::move(loaded->projector);
+    if (!projector_.light()) projector_.IndexForQueries();
+    light_ = projector_.light();
+    fold_status_ = absl::OkStatus();
+  } else if (absl::IsInvalidArgument(loaded.status()) ||
+             absl::IsFailedPrecondition(loaded.status()) ||
+             absl::IsOutOfRange(loaded.status())) {
+    fold_status_ = loaded.status();  // a record the ledger refuses
+    light_ = false;
+  } else {
+    return loaded.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
     const std::string& path) {
   std::unique_ptr<LiveLog> live(new LiveLog(path));
@@ -101,17 +122,7 @@ absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
       EventLog::Open(OpenOptions{.path = path, .read_only = true});
   if (!opened.ok()) return opened.status();
   std::shared_ptr<const EventLog> log = std::move(*opened);
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(*log);
-  if (loaded.ok()) {
-    live->projector_ = std::move(loaded->projector);
-    live->projector_.IndexForQueries();
-  } else if (absl::IsInvalidArgument(loaded.status()) ||
-             absl::IsFailedPrecondition(loaded.status()) ||
-             absl::IsOutOfRange(loaded.status())) {
-    live->fold_status_ = loaded.status();  // a record the ledger refuses
-  } else {
-    return loaded.status();
-  }
+  if (absl::Status s = live->Restore(log); !s.ok()) return s;
   if (absl::Status s = log->Scan(0, log->Size(),
                                  [&](const v1::StoredRecord& record) {
                                    live->funds_->Observe(record);
@@ -179,15 +190,37 @@ absl::StatusOr<bool> LiveLog::CatchUp() {
       !s.ok()) {
     return s;
   }
-  if (!tail.empty()) {
+  std::string last_recorded_on;
+  for (const v1::StoredRecord& record : tail) {
+    last_recorded_on = std::max(last_recorded_on, record.event().recorded_on());
+  }
+  absl::StatusOr<std::optional<ledger::Projector>> light =
+      ledger::LoadQueryState(*log, nullptr, /*known=*/true);
+  if (!light.ok()) return light.status();
+  if (light->has_value() && (!tail.empty() || !light_)) {
+    // The writer's query state for this view (also once it catches up with
+    // records a full projector answered meanwhile).
+    std::unique_lock lock(projector_mu_);
+    projector_ = **std::move(light);
+    projector_log_ = log;
+    fold_status_ = absl::OkStatus();
+    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
+    light_ = true;
+  } else if (!light->has_value() && !tail.empty() && light_) {
+    // No query state covers the new records yet: the full state, until a
+    // writer's refresh stores one (the next change of its files).
+    if (absl::Status s = Restore(log); !s.ok()) return s;
+    std::unique_lock lock(projector_mu_);
+    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
+  } else if (!tail.empty()) {
     std::unique_lock lock(projector_mu_);
     for (const v1::StoredRecord& record : tail) {
-      last_recorded_on_ =
-          std::max(last_recorded_on_, record.event().recorded_on());
-      if (!fold_status_.ok()) continue;
+      if (!fold_status_.ok()) break;
       fold_status_ = projector_.Add(record);
     }
     if (fold_status_.ok()) projector_.IndexForQueries();
+    projector_log_ = log;
+    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
   }
   for (const v1::StoredRecord& record : tail) funds_->Observe(record);
   auto next = std::make_shared<LogState>();

@@ -2,18 +2,24 @@
 // processes go on appending (docs/serving.md, "Reading the log").
 //
 // It holds a read-only EventLog (a point-in-time view: files.lock makes
-// opening it safe beside a writer) and, warm, the full ledger projector of
-// that log with its query index. A background thread watches the log
-// directory; when the writer's files change it opens a fresh read-only
-// view, reads the records past the projector (outside any lock), folds them
-// in, rebuilds the query index and publishes the new view. Queries on the
-// projector take a shared lock, which the refresh takes exclusively only to
-// fold the tail and rebuild the index (docs/serving.md has the figures).
+// opening it safe beside a writer) and, warm, the light projector of that
+// log's query state (docs/query_state.md), whose size follows the span of
+// days, not the log. A background thread watches the log directory; when
+// the writer's files change it opens a fresh read-only view, reads the
+// records past the projector (outside any lock) and restores the query
+// state the writer stored for them. Until a writer has stored one (it does
+// so after its commit), the full projector of the view, with its query
+// index, answers; the records of a later view are folded into it. A query
+// the light projector cannot answer exactly is answered from the full state
+// of the same view, loaded for that query alone. Queries take a shared
+// lock, which the refresh takes exclusively only to swap the projector (or
+// fold a tail) (docs/serving.md has the figures).
 //
 // Thread safety: every public method may be called from any thread.
 #ifndef FUNDLOG_CORE_SERVE_LIVE_LOG_H_
 #define FUNDLOG_CORE_SERVE_LIVE_LOG_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -28,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "core/ledger/projector.h"
+#include "core/ledger/snapshots.h"
 #include "core/store/event_log.h"
 
 namespace fundlog::serve {
@@ -70,11 +77,38 @@ class LiveLog {
   // Runs ask(warm) under the shared lock, or returns why the records could
   // not be folded (a record Projector::Add rejects fails the CLI's queries
   // the same way).
+  // On the light projector, a kFailedPrecondition answer (not exact from
+  // the query state) is replaced by ask() on the full state of the same
+  // view, loaded for it (one such load at a time).
   template <typename Ask>
   auto Query(Ask ask) const -> decltype(ask(std::declval<const Warm&>())) {
+    std::shared_ptr<const EventLog> log;
+    std::string last_recorded_on;
+    {
+      std::shared_lock lock(projector_mu_);
+      if (!fold_status_.ok()) return fold_status_;
+      auto answer = ask(Warm{projector_, last_recorded_on_});
+      if (!projector_.light() || !absl::IsFailedPrecondition(answer.status())) {
+        return answer;
+      }
+      log = projector_log_;
+      last_recorded_on = last_recorded_on_;
+    }
+    std::lock_guard fallback(fallback_mu_);
+    fallbacks_.fetch_add(1, std::memory_order_relaxed);
+    absl::StatusOr<ledger::LoadedProjector> full = ledger::LoadProjector(*log);
+    if (!full.ok()) return full.status();
+    return ask(Warm{full->projector, last_recorded_on});
+  }
+
+  // Whether queries are answered from the query state (a light projector),
+  // and how many were answered from a full state loaded for them.
+  bool light() const {
     std::shared_lock lock(projector_mu_);
-    if (!fold_status_.ok()) return fold_status_;
-    return ask(Warm{projector_, last_recorded_on_});
+    return projector_.light();
+  }
+  uint64_t fallbacks() const {
+    return fallbacks_.load(std::memory_order_relaxed);
   }
 
   // The last verify run, if one finished.
@@ -87,6 +121,9 @@ class LiveLog {
 
  private:
   explicit LiveLog(std::string path);
+  // Loads the projector of `log` (the query state when it covers the log,
+  // else the full state with its index) and publishes it with the view.
+  absl::Status Restore(std::shared_ptr<const EventLog> log);
   void PollLoop(absl::Duration poll);
   void VerifyLoop();
 
@@ -95,12 +132,18 @@ class LiveLog {
   std::shared_ptr<const LogState> state_;  // guarded by state_mu_
 
   mutable std::shared_mutex projector_mu_;
-  ledger::Projector projector_;   // guarded by projector_mu_
-  absl::Status fold_status_;      // guarded by projector_mu_
-  std::string last_recorded_on_;  // guarded by projector_mu_
+  ledger::Projector projector_;  // guarded by projector_mu_
+  // The view projector_ reflects (for a light projector's fallback).
+  std::shared_ptr<const EventLog> projector_log_;  // guarded by projector_mu_
+  absl::Status fold_status_;                       // guarded by projector_mu_
+  std::string last_recorded_on_;                   // guarded by projector_mu_
+
+  mutable std::mutex fallback_mu_;  // one full-state load at a time
+  mutable std::atomic<uint64_t> fallbacks_{0};
 
   std::mutex catch_up_mu_;       // one CatchUp at a time
   std::string files_signature_;  // guarded by catch_up_mu_
+  bool light_ = false;           // guarded by catch_up_mu_: projector_.light()
   std::string funds_json_;       // guarded by catch_up_mu_
   struct FundNames;
   std::unique_ptr<FundNames> funds_;  // guarded by catch_up_mu_

@@ -315,6 +315,8 @@ int RunRebuild(const Args& args, const Context& context) {
     if (rebuilt->query_written) {
       absl::StrAppendFormat(&out, "wrote query state %s (%d bytes)\n",
                             ledger::QueryStateKey(), rebuilt->query_bytes);
+      absl::StrAppendFormat(&out, "wrote known state %s (%d bytes)\n",
+                            ledger::KnownStateKey(), rebuilt->known_bytes);
     }
   } else {
     absl::StrAppend(&out, "the log is empty; no snapshot written\n");
