@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <optional>
 #include <ostream>
@@ -44,34 +45,46 @@ std::string SnapshotValue(RawLog& raw) {
 
 constexpr size_t kSnapshotHeaderBytes = 77;
 
+// Flips one bit at each of `flips` places spread over the state of the
+// derived value `key` (after its header), writing each damaged copy in
+// turn: `answers()` must stay `before` and verify must name the damage as a
+// derived_mismatch whose detail holds `detail`.
+void ExpectFlippedBitsChangeNoAnswer(
+    const std::string& log_path, const std::string& key, size_t flips,
+    const std::string& before, const std::function<std::string()>& answers,
+    const std::function<Verdict()>& verify, const std::string& detail) {
+  std::string value;
+  {
+    RawLog raw(log_path);
+    value = raw.Get("derived", key);
+  }
+  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64) << key;
+  const size_t state = value.size() - kSnapshotHeaderBytes;
+  for (size_t i = 1; i <= flips; ++i) {
+    const size_t at = kSnapshotHeaderBytes + state * i / (flips + 1);
+    std::string damaged = value;
+    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
+    {
+      RawLog raw(log_path);
+      raw.Put("derived", key, damaged);
+    }
+    EXPECT_EQ(answers(), before) << key << ": bit flipped at byte " << at;
+    Verdict verdict = verify();
+    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
+    EXPECT_THAT(
+        verdict.findings,
+        Contains(FindingAbout(std::nullopt, "derived_mismatch", detail)))
+        << key << ": bit flipped at byte " << at;
+  }
+}
+
 // A flipped bit anywhere in the snapshot's state is caught by its SHA-256:
 // queries replay the records and answer exactly as before; verify names it.
 TEST_F(VerifyDamageTest, FlippedBitInTheSnapshotNeverChangesABalance) {
   ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
-  const std::string balances = Balances();
-  std::string value;
-  {
-    RawLog raw(LogPath());
-    value = SnapshotValue(raw);
-  }
-  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64);
-  const size_t state = value.size() - kSnapshotHeaderBytes;
-  for (size_t i = 1; i <= 8; ++i) {
-    const size_t at = kSnapshotHeaderBytes + state * i / 9;
-    std::string damaged = value;
-    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
-    {
-      RawLog raw(LogPath());
-      raw.Put("derived", "projector/newest", damaged);
-    }
-    EXPECT_EQ(Balances(), balances) << "bit flipped at byte " << at;
-    Verdict verdict = Verify();
-    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
-    EXPECT_THAT(verdict.findings,
-                Contains(FindingAbout(std::nullopt, "derived_mismatch",
-                                      "does not match its SHA-256")))
-        << "bit flipped at byte " << at;
-  }
+  ExpectFlippedBitsChangeNoAnswer(
+      LogPath(), "projector/newest", 8, Balances(), [&] { return Balances(); },
+      [&] { return Verify(); }, "does not match its SHA-256");
 }
 
 // The same for the query state that balance, statement and totals without
@@ -79,30 +92,9 @@ TEST_F(VerifyDamageTest, FlippedBitInTheSnapshotNeverChangesABalance) {
 // back to the full state) and verify names it.
 TEST_F(VerifyDamageTest, FlippedBitInTheQueryStateNeverChangesABalance) {
   ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
-  const std::string balances = Balances();
-  std::string value;
-  {
-    RawLog raw(LogPath());
-    value = raw.Get("derived", "projector/query");
-  }
-  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64);
-  const size_t state = value.size() - kSnapshotHeaderBytes;
-  for (size_t i = 1; i <= 8; ++i) {
-    const size_t at = kSnapshotHeaderBytes + state * i / 9;
-    std::string damaged = value;
-    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
-    {
-      RawLog raw(LogPath());
-      raw.Put("derived", "projector/query", damaged);
-    }
-    EXPECT_EQ(Balances(), balances) << "bit flipped at byte " << at;
-    Verdict verdict = Verify();
-    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
-    EXPECT_THAT(verdict.findings,
-                Contains(FindingAbout(std::nullopt, "derived_mismatch",
-                                      "ledger query state is damaged")))
-        << "bit flipped at byte " << at;
-  }
+  ExpectFlippedBitsChangeNoAnswer(
+      LogPath(), "projector/query", 8, Balances(), [&] { return Balances(); },
+      [&] { return Verify(); }, "ledger query state is damaged");
 }
 
 // The same for the known state that balances with --known-at read: a
@@ -122,30 +114,9 @@ TEST_F(VerifyDamageTest, FlippedBitInTheKnownStateNeverChangesAKnownAtBalance) {
     }
     return out;
   };
-  const std::string balances = known_at_balances();
-  std::string value;
-  {
-    RawLog raw(LogPath());
-    value = raw.Get("derived", "projector/known");
-  }
-  ASSERT_GT(value.size(), kSnapshotHeaderBytes + 64);
-  const size_t state = value.size() - kSnapshotHeaderBytes;
-  for (size_t i = 1; i <= 4; ++i) {
-    const size_t at = kSnapshotHeaderBytes + state * i / 5;
-    std::string damaged = value;
-    damaged[at] = static_cast<char>(damaged[at] ^ (1 << (i % 8)));
-    {
-      RawLog raw(LogPath());
-      raw.Put("derived", "projector/known", damaged);
-    }
-    EXPECT_EQ(known_at_balances(), balances) << "bit flipped at byte " << at;
-    Verdict verdict = Verify();
-    EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
-    EXPECT_THAT(verdict.findings,
-                Contains(FindingAbout(std::nullopt, "derived_mismatch",
-                                      "ledger known state is damaged")))
-        << "bit flipped at byte " << at;
-  }
+  ExpectFlippedBitsChangeNoAnswer(
+      LogPath(), "projector/known", 4, known_at_balances(), known_at_balances,
+      [&] { return Verify(); }, "ledger known state is damaged");
 }
 
 // A snapshot whose hash was recomputed over changed state passes the hash

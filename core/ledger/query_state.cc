@@ -84,10 +84,8 @@ void PutSums(Writer& w, const std::vector<int32_t>& days,
   }
 }
 
-// Reads days (ascending, distinct) and their days.size() + 1 sums.
-bool GetSums(Reader& r, std::vector<int32_t>* days,
-             std::vector<int64_t>* sums) {
-  const uint64_t n = r.Count(2);
+// Ascending days with steps >= 1 (the first as zz).
+bool GetDays(Reader& r, uint64_t n, std::vector<int32_t>* out) {
   int64_t day = 0;
   for (uint64_t i = 0; r.ok() && i < n; ++i) {
     if (i == 0) {
@@ -98,8 +96,16 @@ bool GetSums(Reader& r, std::vector<int32_t>* days,
       day += static_cast<int64_t>(step);
       if (day > INT32_MAX) return false;
     }
-    days->push_back(static_cast<int32_t>(day));
+    out->push_back(static_cast<int32_t>(day));
   }
+  return r.ok();
+}
+
+// Reads days (ascending, distinct) and their days.size() + 1 sums.
+bool GetSums(Reader& r, std::vector<int32_t>* days,
+             std::vector<int64_t>* sums) {
+  const uint64_t n = r.Count(2);
+  if (!GetDays(r, n, days)) return false;
   uint64_t sum = 0;
   for (uint64_t i = 0; r.ok() && i <= n; ++i) {
     sum += static_cast<uint64_t>(r.Zigzag());
@@ -140,23 +146,6 @@ void PutKnownTree(Writer& w, const internal::KnownSums& k) {
           (e == begin ? 0 : static_cast<uint64_t>(k.node_sums[e - 1]))));
     }
   }
-}
-
-// Ascending days with steps >= 1 (the first as zz).
-bool GetDays(Reader& r, uint64_t n, std::vector<int32_t>* out) {
-  int64_t day = 0;
-  for (uint64_t i = 0; r.ok() && i < n; ++i) {
-    if (i == 0) {
-      day = r.Int32();
-    } else {
-      const uint64_t step = r.Varint();
-      if (step == 0 || step > uint64_t{UINT32_MAX}) return false;
-      day += static_cast<int64_t>(step);
-      if (day > INT32_MAX) return false;
-    }
-    out->push_back(static_cast<int32_t>(day));
-  }
-  return r.ok();
 }
 
 bool GetKnownTree(Reader& r, internal::KnownSums* k) {

@@ -1,7 +1,9 @@
 #include "tools/bench/bench_util.h"
 
+#include <openssl/sha.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +13,30 @@
 #include "absl/strings/str_format.h"
 
 namespace fundlog::bench {
+
+std::array<uint8_t, 32> RawSubtreeHashes(
+    const std::vector<std::string>& leaves) {
+  std::vector<std::array<uint8_t, 32>> stack;
+  std::string buffer;
+  for (uint64_t i = 0; i < leaves.size(); ++i) {
+    buffer.assign(1, '\0');
+    buffer += leaves[i];
+    std::array<uint8_t, 32> hash;
+    SHA256(reinterpret_cast<const uint8_t*>(buffer.data()), buffer.size(),
+           hash.data());
+    stack.push_back(hash);
+    for (uint64_t n = i + 1; (n & 1) == 0; n >>= 1) {
+      uint8_t node[65];
+      node[0] = 1;
+      std::copy(stack[stack.size() - 2].begin(), stack[stack.size() - 2].end(),
+                node + 1);
+      std::copy(stack.back().begin(), stack.back().end(), node + 33);
+      stack.pop_back();
+      SHA256(node, sizeof(node), stack.back().data());
+    }
+  }
+  return stack.empty() ? std::array<uint8_t, 32>{} : stack.back();
+}
 
 ScratchDir::ScratchDir() {
   std::string pattern =

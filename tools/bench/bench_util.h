@@ -3,6 +3,7 @@
 #ifndef FUNDLOG_TOOLS_BENCH_BENCH_UTIL_H_
 #define FUNDLOG_TOOLS_BENCH_BENCH_UTIL_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -23,6 +24,14 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// The hashing `fundlog verify` does and nothing else, the floor it is
+// measured against: SHA-256 of 0x00||leaf for every leaf and of
+// 0x01||left||right for every complete-subtree node, over bytes already in
+// memory. Returns the last hash computed (so the work is not optimized
+// away); zeros for no leaves.
+std::array<uint8_t, 32> RawSubtreeHashes(
+    const std::vector<std::string>& leaves);
 
 // The fund_established event synthetic batches build on.
 v1::Event SyntheticFund(const std::string& fund_id);

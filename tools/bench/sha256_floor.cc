@@ -4,8 +4,6 @@
 // parsing), best of three. Run beside `fundlog verify` on the same log, in
 // the same run, for the ratio floor / verify that BENCHMARKS.md reports.
 //   sha256_floor DB
-#include <openssl/sha.h>
-
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "core/store/event_log.h"
+#include "tools/bench/bench_util.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -37,26 +36,7 @@ int main(int argc, char** argv) {
   std::array<uint8_t, 32> root{};
   for (int run = 0; run < 3; ++run) {
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::array<uint8_t, 32>> stack;
-    std::string buffer;
-    for (uint64_t i = 0; i < leaves.size(); ++i) {
-      buffer.assign(1, '\0');
-      buffer += leaves[i];
-      std::array<uint8_t, 32> hash;
-      SHA256(reinterpret_cast<const uint8_t*>(buffer.data()), buffer.size(),
-             hash.data());
-      stack.push_back(hash);
-      for (uint64_t n = i + 1; (n & 1) == 0; n >>= 1) {
-        uint8_t node[65];
-        node[0] = 1;
-        std::copy(stack[stack.size() - 2].begin(),
-                  stack[stack.size() - 2].end(), node + 1);
-        std::copy(stack.back().begin(), stack.back().end(), node + 33);
-        stack.pop_back();
-        SHA256(node, sizeof(node), stack.back().data());
-      }
-    }
-    if (!stack.empty()) root = stack.back();
+    root = fundlog::bench::RawSubtreeHashes(leaves);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
