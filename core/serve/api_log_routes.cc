@@ -183,7 +183,9 @@ void AddLogRoutes(Router& router, const LiveLog& live,
       "/api/v1/verify",
       {"The last `verify` the server ran (at start and whenever the log "
        "grew): {\"ran_at\", \"result\": `fundlog verify --json`}, null "
-       "before the first run ends."},
+       "before the first run ends; a run that gave no document (a storage "
+       "error, a verify process that could not start or was killed) has "
+       "\"result\": null and \"error\": its message."},
       [&live](const httplib::Request& request, httplib::Response& response) {
         if (!Params::Read(request, {}, response)) return;
         std::optional<VerifyRun> run = live.last_verify();
@@ -197,6 +199,7 @@ void AddLogRoutes(Router& router, const LiveLog& live,
         }
         json.Key("result").Raw(
             run ? absl::StripTrailingAsciiWhitespace(run->json) : "null");
+        if (run && !run->error.empty()) json.Key("error").String(run->error);
         json.EndObject();
         SendJson(response, json.str() + "\n");
       });

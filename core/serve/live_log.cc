@@ -10,7 +10,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "core/audit/verify_result.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/snapshots.h"
 
@@ -148,11 +147,13 @@ LiveLog::~LiveLog() {
     stopping_ = true;
   }
   stop_cv_.notify_all();
+  if (verify_child_) verify_child_->Stop();  // a running verify ends now
   if (poller_.joinable()) poller_.join();
   if (verifier_.joinable()) verifier_.join();
 }
 
-void LiveLog::Start(absl::Duration poll) {
+void LiveLog::Start(absl::Duration poll, const std::string& verify_binary) {
+  verify_child_ = std::make_unique<VerifyChild>(verify_binary, path_);
   poller_ = std::thread([this, poll] { PollLoop(poll); });
   verifier_ = std::thread([this] { VerifyLoop(); });
 }
@@ -260,6 +261,11 @@ void LiveLog::PollLoop(absl::Duration poll) {
   }
 }
 
+bool LiveLog::Stopping() {
+  std::lock_guard lock(stop_mu_);
+  return stopping_;
+}
+
 void LiveLog::VerifyLoop() {
   std::unique_lock lock(stop_mu_);
   while (true) {
@@ -267,14 +273,14 @@ void LiveLog::VerifyLoop() {
     if (stopping_) return;
     grew_ = false;
     lock.unlock();
-    const std::shared_ptr<const LogState> current = state();
-    absl::StatusOr<VerifyResult> result =
-        VerifyEverything(*current->log, std::nullopt);
-    VerifyRun run{absl::Now(), result.ok() ? VerifyJson(*result) : "null\n"};
-    if (!result.ok()) {
-      std::cerr << "fundlog serve: verify could not read the log: "
-                << result.status().message() << "\n";
+    // In a child process: the replay's memory is returned when it exits.
+    VerifyOutcome outcome = verify_child_->Run();
+    if (!outcome.error.empty() && !Stopping()) {
+      std::cerr << "fundlog serve: the background verify failed: "
+                << outcome.error << "\n";
     }
+    VerifyRun run{absl::Now(), std::move(outcome.json),
+                  std::move(outcome.error)};
     {
       std::lock_guard verify_lock(verify_mu_);
       verify_ = std::move(run);

@@ -35,6 +35,7 @@
 #include "absl/time/time.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/snapshots.h"
+#include "core/serve/verify_child.h"
 #include "core/store/event_log.h"
 
 namespace fundlog::serve {
@@ -51,7 +52,8 @@ struct LogState {
 // The last background `verify` run.
 struct VerifyRun {
   absl::Time ran_at;
-  std::string json;  // `verify --json`'s document (null on a storage error)
+  std::string json;   // `verify --json`'s document ("null\n" when failed)
+  std::string error;  // why the run gave no document ("" when it did)
 };
 
 class LiveLog {
@@ -62,8 +64,10 @@ class LiveLog {
   ~LiveLog();  // stops the background threads
 
   // Starts the threads: one that looks for new records every `poll`, one
-  // that runs verify at start and whenever the log has grown since.
-  void Start(absl::Duration poll);
+  // that runs verify at start and whenever the log has grown since, each
+  // run in a child process `verify_binary --db PATH verify --json`
+  // (VerifyChild; the destructor kills a running one).
+  void Start(absl::Duration poll, const std::string& verify_binary);
 
   // The published state; cheap (a shared_ptr copy under a lock).
   std::shared_ptr<const LogState> state() const;
@@ -126,6 +130,7 @@ class LiveLog {
   absl::Status Restore(std::shared_ptr<const EventLog> log);
   void PollLoop(absl::Duration poll);
   void VerifyLoop();
+  bool Stopping();
 
   const std::string path_;
   mutable std::mutex state_mu_;
@@ -148,6 +153,7 @@ class LiveLog {
   struct FundNames;
   std::unique_ptr<FundNames> funds_;  // guarded by catch_up_mu_
 
+  std::unique_ptr<VerifyChild> verify_child_;  // set by Start
   mutable std::mutex verify_mu_;
   std::optional<VerifyRun> verify_;  // guarded by verify_mu_
 

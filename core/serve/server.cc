@@ -168,7 +168,9 @@ absl::Status Serve(const ServeOptions& options) {
             << url << " (" << (*live)->state()->size
             << " records); SIGINT or SIGTERM stops it\n";
 
-  (*live)->Start(options.poll);
+  (*live)->Start(options.poll, options.verify_binary.empty()
+                                   ? std::string("/proc/self/exe")
+                                   : options.verify_binary);
   // stop() does nothing before listen_after_bind has begun, so the stopper
   // repeats it until listening has ended.
   std::atomic<bool> listening_ended{false};

@@ -34,6 +34,9 @@ struct ServeOptions {
   std::string witness_dir;         // POST /add-checkpoint as this witness
   std::string tiles_dir;  // GET /checkpoint, /tile/... from this directory
   absl::Duration poll = absl::Milliseconds(200);  // looks for new records
+  // The binary run as `BINARY --db DB verify --json` for the background
+  // verify; "" runs this very binary (/proc/self/exe).
+  std::string verify_binary;
 };
 
 // Opens the log, binds, prints the URL it serves ("http://HOST:PORT/") as

@@ -6,9 +6,10 @@
 // (VmHWM, reset before each workload) and its RSS after loading the log.
 //
 //   build/tools/bench/serve_bench [--events N] [--clients C] [--seconds S]
-//                                 [--db DIR]
+//                                 [--db DIR] [--fundlog BINARY]
 // Without --db it builds a log of N synthetic events (fundlog synth,
-// seed 1, labelled synthetic) in a scratch directory first.
+// seed 1, labelled synthetic) in a scratch directory first. --fundlog runs
+// another fundlog binary as the server (to compare two builds in one run).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +40,7 @@ struct Options {
   int clients = 64;
   int seconds = 10;
   std::string db;
+  std::string fundlog = FUNDLOG_BINARY;  // the server's binary
 };
 
 int Run(const std::vector<std::string>& args) {
@@ -148,6 +150,8 @@ int main(int argc, char** argv) {
       ok = absl::SimpleAtoi(value, &options.seconds);
     else if (flag == "--db")
       options.db = value;
+    else if (flag == "--fundlog")
+      options.fundlog = value;
     else
       ok = false;
     if (!ok) {
@@ -183,15 +187,18 @@ int main(int argc, char** argv) {
   if (server == 0) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
-    execl(FUNDLOG_BINARY, FUNDLOG_BINARY, "--db", options.db.c_str(), "serve",
-          "--listen", "127.0.0.1:0", "--bench-floor",
-          static_cast<char*>(nullptr));
+    execl(options.fundlog.c_str(), options.fundlog.c_str(), "--db",
+          options.db.c_str(), "serve", "--listen", "127.0.0.1:0",
+          "--bench-floor", static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
   std::string url;
   char c = 0;
   while (read(out[0], &c, 1) == 1 && c != '\n') url.push_back(c);
+  // Read as soon as the URL comes, before the background verify has done
+  // much (it starts after the URL is printed).
+  const long loaded_rss_kb = StatusKb(server, "VmRSS");
   const double load_s =
       std::chrono::duration<double>(Clock::now() - started).count();
   int port = 0;
@@ -214,9 +221,9 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "server: %s, up in %.2f s (log opened and folded), RSS %.1f MiB "
-      "after load and verify; %d clients, %d s per workload, "
-      "loopback, 2 shared cores\n",
-      url.c_str(), load_s,
+      "after load, %.1f MiB after load and verify; %d clients, %d s per "
+      "workload, loopback, 2 shared cores\n",
+      url.c_str(), load_s, static_cast<double>(loaded_rss_kb) / 1024.0,
       static_cast<double>(StatusKb(server, "VmRSS")) / 1024.0, options.clients,
       options.seconds);
   const char* views[] = {"reported", "without-change", "restated"};

@@ -84,6 +84,7 @@ int RunServe(const Args& args, const Context& context) {
                  "reverse proxy.\n";
   }
   options.floor_route = args.Has("bench-floor");
+  options.verify_binary = args.Get("verify-binary").value_or("");
   options.witness_dir = args.Get("witness").value_or("");
   options.tiles_dir = args.Get("tiles").value_or("");
   if (absl::Status s = serve::Serve(options); !s.ok()) {
@@ -116,7 +117,10 @@ std::vector<Command> ServeCommands() {
           "DIR, written by `fundlog publish --to DIR`"},
          {"bench-floor", "",
           "for benchmarks: also answer GET /bench/floor with a fixed 1 KiB "
-          "body"}}},
+          "body"},
+         {"verify-binary", "PATH",
+          "for tests: run PATH --db DIR verify --json as the background "
+          "verify (default: this fundlog binary)"}}},
        RunServe},
   };
 }
