@@ -22,7 +22,7 @@ if [ "$which" = both ] || [ "$which" = tsan ]; then
   # The executables of the tests labelled "threads". ctest fails a test whose
   # executable is missing, so a new threaded test not listed here is noticed.
   fundlog_sanitizer_build "$FUNDLOG_TSAN_BUILD" thread store_thread_test \
-    concurrent_read_test serve_threads_test serve_witness_test
+    concurrent_read_test serve_threads_test serve_witness_test serve_verify_test
   (cd "$FUNDLOG_TSAN_BUILD" &&
     ctest --output-on-failure -j "${FUNDLOG_JOBS:-2}" -L threads)
 fi
