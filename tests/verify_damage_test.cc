@@ -45,6 +45,24 @@ std::string SnapshotValue(RawLog& raw) {
 
 constexpr size_t kSnapshotHeaderBytes = 77;
 
+// Changes the stored snapshot's state and writes its SHA-256 again over the
+// changed bytes, so only a comparison with a replay can find the change. The
+// last byte of the state ends the last varint of the last chain; +1 in its
+// low bits keeps it a valid encoding of another number.
+void RehashSnapshotAfterAChange(const std::string& log_path) {
+  RawLog raw(log_path);
+  std::string value = SnapshotValue(raw);
+  value.back() = static_cast<char>(value.back() ^ 0x02);
+  const std::string state = value.substr(kSnapshotHeaderBytes);
+  unsigned char hash[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
+         hash);
+  value.replace(
+      kSnapshotHeaderBytes - SHA256_DIGEST_LENGTH, SHA256_DIGEST_LENGTH,
+      std::string(reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH));
+  raw.Put("derived", "projector/newest", value);
+}
+
 // Flips one bit at each of `flips` places spread over the state of the
 // derived value `key` (after its header), writing each damaged copy in
 // turn: `answers()` must stay `before` and verify must name the damage as a
@@ -123,25 +141,7 @@ TEST_F(VerifyDamageTest, FlippedBitInTheKnownStateNeverChangesAKnownAtBalance) {
 // check, so verify compares it with a replay of the records.
 TEST_F(VerifyDamageTest, SnapshotRehashedAfterAChangeDiffersFromTheReplay) {
   ASSERT_EQ(cli_.Run({"rebuild"}).exit_code, 0);
-  std::string value;
-  {
-    RawLog raw(LogPath());
-    value = SnapshotValue(raw);
-  }
-  // The last byte of the state ends the last varint of the last chain; +1
-  // in its low bits keeps it a valid encoding of another number.
-  value.back() = static_cast<char>(value.back() ^ 0x02);
-  const std::string state = value.substr(kSnapshotHeaderBytes);
-  unsigned char hash[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
-         hash);
-  value.replace(
-      kSnapshotHeaderBytes - SHA256_DIGEST_LENGTH, SHA256_DIGEST_LENGTH,
-      std::string(reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH));
-  {
-    RawLog raw(LogPath());
-    raw.Put("derived", "projector/newest", value);
-  }
+  RehashSnapshotAfterAChange(LogPath());
   Verdict verdict = Verify();
   EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
   EXPECT_THAT(verdict.findings,
@@ -156,23 +156,7 @@ TEST_F(VerifyDamageTest, SnapshotBehindTheLogRehashedAfterAChangeIsFound) {
   RunResult sealed = cli_.Run({"seal", "--as-of", "2020-12-31"});
   ASSERT_EQ(sealed.exit_code, 0) << sealed.err;
   ASSERT_EQ(Verify().findings.size(), 0u);
-  std::string value;
-  {
-    RawLog raw(LogPath());
-    value = SnapshotValue(raw);
-  }
-  value.back() = static_cast<char>(value.back() ^ 0x02);
-  const std::string state = value.substr(kSnapshotHeaderBytes);
-  unsigned char hash[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
-         hash);
-  value.replace(
-      kSnapshotHeaderBytes - SHA256_DIGEST_LENGTH, SHA256_DIGEST_LENGTH,
-      std::string(reinterpret_cast<const char*>(hash), SHA256_DIGEST_LENGTH));
-  {
-    RawLog raw(LogPath());
-    raw.Put("derived", "projector/newest", value);
-  }
+  RehashSnapshotAfterAChange(LogPath());
   Verdict verdict = Verify();
   EXPECT_EQ(verdict.exit_code, 1) << verdict.err;
   EXPECT_THAT(verdict.findings,
