@@ -97,8 +97,8 @@ TEST(SieRealFiles, StatedBalanceTypesImportWithADerivedMovement) {
     EXPECT_THAT(got.out, Not(HasSubstr("without vouchers")));
     if (std::string(name) == "MAMUT_SIE3_EXPORT.SE") {
       // Its per-object months exceed their accounts' in 17 places: findings
-      // of the per-object check (tests/sie_objects_cli_test.cc), nothing
-      // about the accounts' own figures.
+      // of the per-object check (core/formats/sie/sie_objects_cli_test.cc),
+      // nothing about the accounts' own figures.
       EXPECT_THAT(got.out, HasSubstr("12 more per-object figure(s)"));
     } else {
       EXPECT_THAT(got.out, Not(HasSubstr("finding")));
