@@ -52,12 +52,9 @@ std::string EvidenceToJson(const ForkEvidence& evidence) {
 
 absl::StatusOr<ForkEvidence> ParseEvidenceJson(absl::string_view name,
                                                absl::string_view text) {
-  Struct parsed;
-  if (!google::protobuf::util::JsonStringToMessage(std::string(text), &parsed)
-           .ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": not a JSON object"));
-  }
+  absl::StatusOr<Struct> object = ParseJsonObject(name, text);
+  if (!object.ok()) return object.status();
+  const Struct& parsed = *object;
   ForkEvidence evidence;
   std::pair<const char*, std::string*> fields[] = {
       {"kind", &evidence.kind},

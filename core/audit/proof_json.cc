@@ -135,14 +135,22 @@ std::string ProofToJson(const ConsistencyProofDoc& doc) {
   return json.str() + "\n";
 }
 
-absl::StatusOr<ProofDoc> ParseProofJson(absl::string_view name,
-                                        absl::string_view text) {
+absl::StatusOr<Struct> ParseJsonObject(absl::string_view name,
+                                       absl::string_view text) {
   Struct parsed;
   if (!google::protobuf::util::JsonStringToMessage(std::string(text), &parsed)
            .ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(name, ": not a JSON object"));
   }
+  return parsed;
+}
+
+absl::StatusOr<ProofDoc> ParseProofJson(absl::string_view name,
+                                        absl::string_view text) {
+  absl::StatusOr<Struct> object = ParseJsonObject(name, text);
+  if (!object.ok()) return object.status();
+  const Struct& parsed = *object;
   Fields fields(name, parsed);
   absl::Status s;
   if (fields.Has("leaf_index")) {

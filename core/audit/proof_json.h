@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "core/merkle/checkpoint.h"
 #include "core/merkle/merkle.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace fundlog {
 
@@ -42,6 +43,10 @@ using ProofDoc = std::variant<InclusionProofDoc, ConsistencyProofDoc>;
 
 std::string ProofToJson(const InclusionProofDoc& doc);
 std::string ProofToJson(const ConsistencyProofDoc& doc);
+
+// `text` as a JSON object; kInvalidArgument naming `name` otherwise.
+absl::StatusOr<google::protobuf::Struct> ParseJsonObject(
+    absl::string_view name, absl::string_view text);
 
 // Parses either kind (told apart by "leaf_index" / "old_size").
 // kInvalidArgument naming `name` and the field on anything malformed.
