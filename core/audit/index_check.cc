@@ -1,9 +1,9 @@
 #include "core/audit/index_check.h"
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <utility>
@@ -12,10 +12,20 @@
 #include "absl/strings/str_format.h"
 #include "core/store/key_format.h"
 
+// SHA256_Init and friends are deprecated in OpenSSL 3 in favour of EVP,
+// whose digests allocate a context each (3.0): the low-level state can be
+// copied instead, once the salt is in it.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 namespace fundlog {
 namespace {
 
-constexpr size_t kSaltBytes = 32;
+// One SHA-256 block: the state after it is computed once per check.
+constexpr size_t kSaltBytes = 64;
+// An entry up to this size (key and value) is hashed from one buffer on
+// the stack; with its 4-byte length and SHA-256's 9 bytes of padding, up to
+// 51 bytes fit in the block after the salt's.
+constexpr size_t kSmallEntryBytes = 51;
 constexpr size_t kByDaySuffixBytes = keys::kDayBytes + keys::kU64Bytes;
 
 std::string NameOf(char kind) {
@@ -81,11 +91,17 @@ std::optional<uint64_t> ByDaySeq(absl::string_view key) {
 
 IndexCheck::IndexCheck(const LogView& log) : log_(log) {
   std::random_device random;
-  while (salt_.size() < kSaltBytes) {
+  std::string salt;
+  while (salt.size() < kSaltBytes) {
     const uint32_t word = random();
-    salt_.append(reinterpret_cast<const char*>(&word), sizeof(word));
+    salt.append(reinterpret_cast<const char*>(&word), sizeof(word));
   }
+  salted_ = std::make_unique<SHA256_CTX>();
+  SHA256_Init(salted_.get());
+  SHA256_Update(salted_.get(), salt.data(), salt.size());
 }
+
+IndexCheck::~IndexCheck() = default;
 
 void IndexCheck::Digest::Add(const std::array<uint8_t, 32>& hash) {
   uint64_t carry = 0;
@@ -118,69 +134,58 @@ int IndexCheck::Slot(char kind) {
   }
 }
 
-namespace {
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-
-// SHA-256 of `bytes` into `out`. OpenSSL 3's one-shot SHA256() fetches the
-// implementation on every call (a lock, an allocation and a free each time,
-// about a tenth of verify's time at 300k records): fetch once, and reuse
-// one context per thread. Falls back to SHA256() if OpenSSL cannot.
-void Sha256Into(const std::string& bytes, uint8_t* out) {
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local const std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(
-      EVP_MD_CTX_new());
-  unsigned int length = 0;
-  if (md != nullptr && ctx != nullptr &&
-      EVP_DigestInit_ex(ctx.get(), md, nullptr) == 1 &&
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) == 1 &&
-      EVP_DigestFinal_ex(ctx.get(), out, &length) == 1 &&
-      length == SHA256_DIGEST_LENGTH) {
-    return;
-  }
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         out);
-}
-
-}  // namespace
-
 std::array<uint8_t, 32> IndexCheck::EntryHash(absl::string_view key,
-                                              absl::string_view value) {
-  // Length-prefixed, so that no (key, value) pair hashes as another.
-  scratch_.assign(salt_);
-  keys::AppendU32(&scratch_, static_cast<uint32_t>(key.size()));
-  scratch_.append(key.data(), key.size());
-  scratch_.append(value.data(), value.size());
+                                              absl::string_view value) const {
+  // Length-prefixed, so that no (key, value) pair hashes as another; the
+  // salt fills the first block, whose state is kept (salted_), so that an
+  // entry of up to 51 bytes costs one compression of one block.
+  SHA256_CTX ctx = *salted_;
+  uint8_t prefix[4];
+  for (int i = 0; i < 4; ++i) {
+    prefix[i] = static_cast<uint8_t>(key.size() >> (24 - 8 * i));
+  }
   std::array<uint8_t, 32> out;
-  Sha256Into(scratch_, out.data());
+  if (key.size() + value.size() <= kSmallEntryBytes) {
+    uint8_t bytes[sizeof(prefix) + kSmallEntryBytes];
+    std::memcpy(bytes, prefix, sizeof(prefix));
+    std::memcpy(bytes + sizeof(prefix), key.data(), key.size());
+    std::memcpy(bytes + sizeof(prefix) + key.size(), value.data(),
+                value.size());
+    SHA256_Update(&ctx, bytes, sizeof(prefix) + key.size() + value.size());
+  } else {
+    SHA256_Update(&ctx, prefix, sizeof(prefix));
+    SHA256_Update(&ctx, key.data(), key.size());
+    SHA256_Update(&ctx, value.data(), value.size());
+  }
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 
 void IndexCheck::Add(const v1::StoredRecord& record) {
-  entries_.clear();
-  AddIndexEntries(record.event(), record.seq(), &entries_);
-  for (const auto& [key, value] : entries_) {
-    if (const int slot = Slot(key[0]); slot >= 0) {
-      expected_[slot].Add(EntryHash(key, value));
-      continue;
-    }
-    auto [it, inserted] = named_.try_emplace(key, record.seq());
-    if (inserted || key[0] == keys::kIndexFund) {
-      it->second = record.seq();  // a fund may be established again
-      continue;
-    }
-    duplicates_.push_back({record.seq(), kDuplicateDefinition,
-                           absl::StrCat(NameOf(key[0]), " \"", key.substr(1),
-                                        "\" is defined by records ", it->second,
-                                        " and ", record.seq())});
-    it->second = record.seq();
-  }
+  const uint64_t seq = record.seq();
+  VisitIndexEntries(record.event(), seq, &key_buffer_,
+                    [&](absl::string_view key, absl::string_view value) {
+                      if (const int slot = Slot(key[0]); slot >= 0) {
+                        expected_[slot].Add(EntryHash(key, value));
+                        return;
+                      }
+                      auto it = named_.find(key);
+                      if (it == named_.end()) {
+                        named_.emplace(std::string(key), seq);
+                        return;
+                      }
+                      if (key[0] != keys::kIndexFund) {
+                        duplicates_.push_back(
+                            {seq, kDuplicateDefinition,
+                             absl::StrCat(NameOf(key[0]), " \"", key.substr(1),
+                                          "\" is defined by records ",
+                                          it->second, " and ", seq)});
+                      }
+                      it->second = seq;  // a fund may be established again
+                    });
   const std::string& file = record.provenance().file_sha256();
   if (!file.empty()) {
-    named_.try_emplace(keys::NamedKey(keys::kIndexImportedFile, file),
-                       record.seq());
+    named_.try_emplace(keys::NamedKey(keys::kIndexImportedFile, file), seq);
   }
 }
 

@@ -92,7 +92,7 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
     size = Size();
   }
   Entries entries;
-  std::vector<std::pair<std::string, std::string>> derived;  // one record's
+  std::string key_buffer;  // VisitIndexEntries's: no allocation per entry
   absl::flat_hash_set<std::string> files;
   v1::StoredRecord record;
   absl::Status scanned =
@@ -102,14 +102,15 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
           return absl::DataLossError(absl::StrCat(
               "record ", seq, " does not parse as a StoredRecord"));
         }
-        derived.clear();
-        AddIndexEntries(record.event(), seq, &derived);
+        VisitIndexEntries(record.event(), seq, &key_buffer,
+                          [&](absl::string_view key, absl::string_view value) {
+                            entries.Add(key, value);
+                          });
         const std::string& sha = record.provenance().file_sha256();
         if (!sha.empty() && files.insert(sha).second) {
-          derived.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
-                               keys::EncodeU64(seq));
+          entries.Add(keys::NamedKey(keys::kIndexImportedFile, sha),
+                      keys::EncodeU64(seq));
         }
-        for (const auto& [key, value] : derived) entries.Add(key, value);
         return also ? also(record) : absl::OkStatus();
       });
   if (!scanned.ok()) return scanned;

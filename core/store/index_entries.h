@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {
@@ -24,6 +26,16 @@ using IndexEntry = std::pair<std::string, std::string>;  // (key, value)
 // ('H') belongs to the first record of a file and is not among them.
 void AddIndexEntries(const v1::Event& event, uint64_t seq,
                      std::vector<IndexEntry>* out);
+
+// The entries AddIndexEntries appends, in the same order, handed to `visit`
+// one at a time instead: each key is built in `buffer`, which the caller
+// keeps across calls, so that a pass over many records (verify, rebuild)
+// allocates nothing per entry once the buffer has grown. The views are
+// valid until `visit` returns.
+void VisitIndexEntries(
+    const v1::Event& event, uint64_t seq, std::string* buffer,
+    absl::FunctionRef<void(absl::string_view key, absl::string_view value)>
+        visit);
 
 // A period's length class: 0 when open-ended, else 1 + the bit width of
 // (last day - first day) in days, so that a period of class c >= 1 lasts at
