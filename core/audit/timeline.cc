@@ -11,35 +11,36 @@
 namespace fundlog {
 namespace {
 
-// Wraps `text` at `width` columns (counting UTF-8 code points), indenting
-// continuation lines by `indent` spaces.
-std::string Wrap(absl::string_view text, size_t width, size_t indent) {
-  std::string out, line;
-  size_t line_chars = 0;
+// Appends `text` wrapped at `width` columns (counting UTF-8 code points),
+// continuation lines indented by `indent` spaces. Words are split at each
+// single space, so runs of spaces stay as they were.
+void AppendWrapped(absl::string_view text, size_t width, size_t indent,
+                   std::string* out) {
   auto chars = [](absl::string_view word) {
     size_t n = 0;
     for (unsigned char c : word) n += (c & 0xC0) != 0x80;
     return n;
   };
+  size_t line_chars = 0;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(' ', start);
     if (end == absl::string_view::npos) end = text.size();
-    absl::string_view word = text.substr(start, end - start);
-    if (line_chars > 0 && line_chars + 1 + chars(word) > width) {
-      absl::StrAppend(&out, line, "\n", std::string(indent, ' '));
-      line.clear();
+    const absl::string_view word = text.substr(start, end - start);
+    const size_t word_chars = chars(word);
+    if (line_chars > 0 && line_chars + 1 + word_chars > width) {
+      out->push_back('\n');
+      out->append(indent, ' ');
       line_chars = 0;
     }
     if (line_chars > 0) {
-      line.push_back(' ');
+      out->push_back(' ');
       ++line_chars;
     }
-    absl::StrAppend(&line, word);
-    line_chars += chars(word);
+    out->append(word.data(), word.size());
+    line_chars += word_chars;
     start = end + 1;
   }
-  return out + line;
 }
 
 }  // namespace
@@ -106,12 +107,20 @@ void AppendTimelineTextEvent(const v1::StoredRecord& record, Lang lang,
   constexpr size_t kWidth = 100;
   constexpr size_t kIndent = 7;
   const Words& w = WordsFor(lang);
-  const std::string indent(kIndent, ' ');
+  // Written into `out` as it goes: the timeline formats every event of an
+  // answer, so each string built here is paid per event.
+  std::string labelled;
   auto block = [&](absl::string_view label, absl::string_view text) {
     if (text.empty()) return;
-    absl::StrAppend(out, indent,
-                    Wrap(absl::StrCat(label, text), kWidth - kIndent, kIndent),
-                    "\n");
+    out->append(kIndent, ' ');
+    if (label.empty()) {
+      AppendWrapped(text, kWidth - kIndent, kIndent, out);
+    } else {
+      labelled.assign(label.data(), label.size());
+      labelled.append(text.data(), text.size());
+      AppendWrapped(labelled, kWidth - kIndent, kIndent, out);
+    }
+    out->push_back('\n');
   };
   const v1::Event& event = record.event();
   absl::StrAppend(out, PadLeft(absl::StrCat(record.seq()), 5), "  ",
@@ -119,7 +128,13 @@ void AppendTimelineTextEvent(const v1::StoredRecord& record, Lang lang,
                   PadRight(event.recorded_on(), 11), "  ",
                   KindLabel(lang, PayloadKind(event)), "\n");
   block("", Summarize(event, lang));
-  block(w.source, SourceText(event.source()));
+  // SourceText: the title, then the reference and date when present.
+  const v1::Source& source = event.source();
+  std::string source_text = source.title();
+  for (const std::string* part : {&source.reference(), &source.date()}) {
+    if (!part->empty()) absl::StrAppend(&source_text, ", ", *part);
+  }
+  block(w.source, source_text);
   block(w.passage, event.source().passage());
   block(w.note, event.note());
 }

@@ -18,12 +18,19 @@ class Pieces {
 
   // Hands what is gathered to the sink once it passes a piece's size, or
   // whatever there is when `all`.
+  // The JSON and CSV writers keep their text until then: taking it after
+  // every event left them to grow a new buffer for the next one.
   absl::Status Drain(bool all) {
-    if (output_.format == TimelineFormat::kJson) pending_ += json_.Take();
-    if (output_.format == TimelineFormat::kCsv) pending_ += csv_.Take();
-    if (pending_.empty() || (!all && pending_.size() < kOutputPieceBytes)) {
+    const size_t held =
+        output_.format == TimelineFormat::kJson  ? json_.str().size()
+        : output_.format == TimelineFormat::kCsv ? csv_.text().size()
+                                                 : 0;
+    if (!all && pending_.size() + held < kOutputPieceBytes) {
       return absl::OkStatus();
     }
+    if (output_.format == TimelineFormat::kJson) pending_ += json_.Take();
+    if (output_.format == TimelineFormat::kCsv) pending_ += csv_.Take();
+    if (pending_.empty()) return absl::OkStatus();
     absl::Status s = sink_(pending_);
     pending_.clear();
     return s;

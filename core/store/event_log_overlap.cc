@@ -17,6 +17,7 @@
 #include "core/store/index_entries.h"
 #include "core/store/key_format.h"
 #include "core/store/rocks_status.h"
+#include "google/protobuf/arena.h"
 #include "rocksdb/db.h"
 
 namespace fundlog {
@@ -34,47 +35,112 @@ struct Reaching {
 // Records read per MultiGet: a bound on what a scan holds at once.
 constexpr size_t kChunk = 1024;
 
+// Reads records by seq, a chunk at a time, through one MultiGet in seq order.
+// The keys, values and statuses are kept from chunk to chunk, and each record
+// is parsed into an arena reset before the next: nothing is allocated per
+// event but what RocksDB allocates to read a block.
+class ChunkReader {
+ public:
+  ChunkReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
+              const rocksdb::ReadOptions& options, uint64_t size)
+      : db_(db),
+        events_(events),
+        options_(options),
+        size_(size),
+        arena_block_(new char[kArenaBlockBytes]),
+        arena_([this] {
+          google::protobuf::ArenaOptions arena;
+          arena.initial_block = arena_block_.get();
+          arena.initial_block_size = kArenaBlockBytes;
+          return arena;
+        }()) {}
+
+  // Visits the records `seqs` names, in that order. kDataLoss (naming the
+  // index) for a record that is missing, beyond the size or unparsable.
+  absl::Status Visit(const std::vector<uint64_t>& seqs,
+                     const EventLog::RecordVisitor& visit) {
+    if (seqs.empty()) return absl::OkStatus();
+    sorted_.assign(seqs.begin(), seqs.end());
+    std::sort(sorted_.begin(), sorted_.end());
+    const size_t n = sorted_.size();
+    key_bytes_.clear();
+    for (uint64_t seq : sorted_) keys::AppendU64(&key_bytes_, seq);
+    keys_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      keys_.emplace_back(key_bytes_.data() + i * keys::kU64Bytes,
+                         keys::kU64Bytes);
+    }
+    if (values_.size() < n) values_.resize(n);
+    statuses_.assign(n, rocksdb::Status());
+    db_->MultiGet(options_, events_, n, keys_.data(), values_.data(),
+                  statuses_.data(), /*sorted_input=*/true);
+    absl::Status result = VisitSorted(seqs, visit);
+    // Unpins the blocks the values point into.
+    for (size_t i = 0; i < n; ++i) values_[i].Reset();
+    return result;
+  }
+
+ private:
+  absl::Status VisitSorted(const std::vector<uint64_t>& seqs,
+                           const EventLog::RecordVisitor& visit) {
+    for (uint64_t seq : seqs) {
+      // The record before this one, with every string and message it held.
+      arena_.Reset();
+      v1::StoredRecord* record = nullptr;
+      const size_t at = std::lower_bound(sorted_.begin(), sorted_.end(), seq) -
+                        sorted_.begin();
+      absl::Status read;
+      if (seq >= size_) {
+        read = absl::NotFoundError(absl::StrCat(
+            "record ", seq, " does not exist (log size ", size_, ")"));
+      } else if (statuses_[at].IsNotFound()) {
+        read = absl::DataLossError(
+            absl::StrCat("record ", seq, " is missing from the log"));
+      } else if (!statuses_[at].ok()) {
+        return FromRocks(statuses_[at], "read");
+      } else if (record =
+                     google::protobuf::Arena::CreateMessage<v1::StoredRecord>(
+                         &arena_);
+                 !record->ParseFromArray(
+                     values_[at].data(),
+                     static_cast<int>(values_[at].size()))) {
+        read = absl::DataLossError(
+            absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
+      }
+      if (!read.ok()) {
+        return absl::DataLossError(
+            absl::StrCat("index names record ", seq, ": ", read.message()));
+      }
+      if (absl::Status s = visit(*record); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  rocksdb::DB* const db_;
+  rocksdb::ColumnFamilyHandle* const events_;
+  const rocksdb::ReadOptions& options_;
+  const uint64_t size_;
+  std::vector<uint64_t> sorted_;
+  std::string key_bytes_;  // kU64Bytes per sorted seq
+  std::vector<rocksdb::Slice> keys_;
+  std::vector<rocksdb::PinnableSlice> values_;
+  std::vector<rocksdb::Status> statuses_;
+  // Each record is parsed into this arena, reset before the next: a
+  // StoredRecord parsed again on the heap frees and allocates each of its
+  // messages (proto3 Clear deletes them), about ten allocations per event.
+  static constexpr size_t kArenaBlockBytes = size_t{64} << 10;
+  std::unique_ptr<char[]> arena_block_;
+  google::protobuf::Arena arena_;
+};
+
 }  // namespace
 
 absl::Status EventLog::VisitIndexedAt(const rocksdb::ReadOptions& options,
                                       uint64_t size,
                                       const std::vector<uint64_t>& seqs,
                                       const RecordVisitor& visit) const {
-  std::vector<uint64_t> sorted(seqs);
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<std::string> key_bytes;
-  key_bytes.reserve(sorted.size());
-  for (uint64_t seq : sorted) key_bytes.push_back(keys::EventKey(seq));
-  std::vector<rocksdb::Slice> slices(key_bytes.begin(), key_bytes.end());
-  std::vector<rocksdb::PinnableSlice> values(sorted.size());
-  std::vector<rocksdb::Status> statuses(sorted.size());
-  db_->MultiGet(options, families_->events(), sorted.size(), slices.data(),
-                values.data(), statuses.data(), /*sorted_input=*/true);
-  v1::StoredRecord record;
-  for (uint64_t seq : seqs) {
-    const size_t at =
-        std::lower_bound(sorted.begin(), sorted.end(), seq) - sorted.begin();
-    absl::Status read;
-    if (seq >= size) {
-      read = absl::NotFoundError(absl::StrCat(
-          "record ", seq, " does not exist (log size ", size, ")"));
-    } else if (statuses[at].IsNotFound()) {
-      read = absl::DataLossError(
-          absl::StrCat("record ", seq, " is missing from the log"));
-    } else if (!statuses[at].ok()) {
-      return FromRocks(statuses[at], "read");
-    } else if (!record.ParseFromArray(values[at].data(),
-                                      static_cast<int>(values[at].size()))) {
-      read = absl::DataLossError(
-          absl::StrCat("record ", seq, " does not parse as a StoredRecord"));
-    }
-    if (!read.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("index names record ", seq, ": ", read.message()));
-    }
-    if (absl::Status s = visit(record); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  ChunkReader reader(db_.get(), families_->events(), options, size);
+  return reader.Visit(seqs, visit);
 }
 
 absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
@@ -97,6 +163,7 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
   const std::string from_day = FormatDay(by_class ? *from : first);
   const std::string to_day = FormatDay(to);
   std::vector<Reaching> reaching;
+  ChunkReader reader(db_.get(), families_->events(), options, size);
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(options, families_->index()));
   for (uint8_t length_class = 0; by_class && length_class <= kPeriodClassMax;
@@ -135,7 +202,7 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
     for (size_t i = at; i < std::min(reaching.size(), at + kChunk); ++i) {
       seqs.push_back(reaching[i].seq);
     }
-    if (absl::Status s = VisitIndexedAt(options, size, seqs, visit); !s.ok()) {
+    if (absl::Status s = reader.Visit(seqs, visit); !s.ok()) {
       return s;
     }
   }
@@ -157,8 +224,7 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
     if (!seq) return absl::DataLossError("unreadable index key");
     seqs.push_back(*seq);
     if (seqs.size() == kChunk) {
-      if (absl::Status s = VisitIndexedAt(options, size, seqs, visit);
-          !s.ok()) {
+      if (absl::Status s = reader.Visit(seqs, visit); !s.ok()) {
         return s;
       }
       seqs.clear();
@@ -167,7 +233,7 @@ absl::Status EventLog::ScanOverlappingAt(const rocksdb::ReadOptions& options,
   if (absl::Status s = FromRocks(it->status(), "scan index"); !s.ok()) {
     return s;
   }
-  return VisitIndexedAt(options, size, seqs, visit);
+  return reader.Visit(seqs, visit);
 }
 
 absl::Status EventLog::ScanOverlapping(absl::string_view fund_id,
