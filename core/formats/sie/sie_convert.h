@@ -208,7 +208,7 @@ class Converter {
   // Its events are reused after a Flush (ReuseBatch) rather than dropped:
   // a reused event's strings keep their buffers, so a steady stream of
   // vouchers allocates nothing per field.
-  static constexpr size_t kArenaBytesMax = 4u << 20;
+  static constexpr size_t kArenaBytesMax = 64u << 20;
   std::unique_ptr<google::protobuf::Arena> arena_;
   std::vector<v1::Event*> spare_events_;  // on arena_, emptied by the next use
   v1::EventBatch* batch_ = nullptr;       // on arena_
