@@ -48,6 +48,10 @@ inline constexpr char kDerivedResultName[] =
     "Härlett: tidigare års resultat ej bokat mot eget kapital (fundlog, ej i "
     "SIE-filen)";
 
+// Empties a voucher's event for the next voucher, keeping the storage of its
+// strings and rows (Event::Clear on an arena drops them).
+void ResetVoucherEvent(v1::Event* event);
+
 class Converter {
  public:
   Converter(const ImportOptions& options, const BatchSink& sink,
@@ -84,8 +88,14 @@ class Converter {
   absl::Status AddRow(const std::string& number, int64_t amount,
                       const Line& line);
   absl::Status Flush(bool force);
-  // A fresh arena with an empty batch and voucher (after each Flush).
+  // A fresh arena with an empty batch and voucher.
   void NewArena();
+  // After a Flush: the batch's events become spares for the next vouchers
+  // (their strings keep their buffers), or a fresh arena starts when this
+  // one has grown past kArenaBytesMax.
+  void ReuseBatch();
+  // An event on arena_ for the next voucher: a spare, else a new one.
+  v1::Event* SpareEvent();
   absl::Status CheckClosing();
   absl::Status DerivedMovement();
   absl::Status PeriodBalance(const Line& line);
@@ -195,8 +205,13 @@ class Converter {
 
   // The events of one batch, and the open voucher, live on one arena,
   // dropped whole at each Flush: no allocation per protobuf field.
+  // Its events are reused after a Flush (ReuseBatch) rather than dropped:
+  // a reused event's strings keep their buffers, so a steady stream of
+  // vouchers allocates nothing per field.
+  static constexpr size_t kArenaBytesMax = 64u << 20;
   std::unique_ptr<google::protobuf::Arena> arena_;
-  v1::EventBatch* batch_ = nullptr;  // on arena_
+  std::vector<v1::Event*> spare_events_;  // on arena_, emptied by the next use
+  v1::EventBatch* batch_ = nullptr;       // on arena_
   int batch_vouchers_ = 0;
   size_t batch_bytes_ = 0;
 };

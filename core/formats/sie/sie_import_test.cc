@@ -10,6 +10,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/formats/sie/sie_convert.h"
+#include "core/formats/sie/sie_synth.h"
 #include "core/formats/sie/sie_test_util.h"
 #include "core/io/batch_file.h"
 #include "core/ledger/ledger.h"
@@ -114,6 +116,88 @@ TEST(SieJsisie, FourIFileImportsWhereTheLogHasTheAccounts) {
   EXPECT_EQ(both->summary.vouchers, 1u);
   EXPECT_TRUE(ValidateForTest(both->records).ok())
       << ValidateForTest(both->records);
+}
+
+// The converter reuses the events of a flushed batch for the next vouchers
+// (their strings keep their buffers): how often it flushes must not change
+// a single byte of any event.
+TEST(SieImportSpeed, BatchSizeDoesNotChangeAnyEvent) {
+  std::string file;
+  GenerateSyntheticSie({.seed = 7, .vouchers = 400, .year = 2021},
+                       [&](absl::string_view piece) {
+                         file.append(piece.data(), piece.size());
+                       });
+  auto events_with = [&](int vouchers_per_batch) {
+    ImportOptions options;
+    options.display_name = "synthetic.se";
+    options.file_sha256 = std::string(64, 'b');
+    options.vouchers_per_batch = vouchers_per_batch;
+    std::vector<std::string> events;
+    absl::StatusOr<ImportSummary> summary =
+        ReadSieBytes(file, options, [&](v1::EventBatch&& batch) {
+          for (const v1::Event& event : batch.events()) {
+            events.push_back(event.SerializeAsString());
+          }
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(summary.ok()) << summary.status();
+    return events;
+  };
+  const std::vector<std::string> whole = events_with(100000);
+  ASSERT_GT(whole.size(), 400u);
+  EXPECT_EQ(events_with(1), whole);
+  EXPECT_EQ(events_with(7), whole);
+}
+
+// A reused event, whatever it held, serializes as a fresh one once it is
+// filled as a voucher.
+TEST(SieImportSpeed, ResetEventIsAsFresh) {
+  auto fill = [](v1::Event* event) {
+    event->set_event_id("sie-0123456789abcdef-L12");
+    event->set_fund_id("sie-5560001111");
+    event->mutable_effective()->set_day("2021-03-04");
+    event->set_recorded_on("2021-03-05");
+    event->mutable_source()->set_title("SIE file x.se");
+    v1::Voucher* voucher = event->mutable_voucher();
+    voucher->set_series("A");
+    voucher->set_number("12");
+    v1::VoucherRow* row = voucher->add_rows();
+    row->set_account("sie-5560001111:1930");
+    row->set_amount_ore(100);
+    row = voucher->add_rows();
+    row->set_account("sie-5560001111:3010");
+    row->set_amount_ore(-100);
+  };
+  google::protobuf::Arena arena;
+  v1::Event* fresh = google::protobuf::Arena::CreateMessage<v1::Event>(&arena);
+  fill(fresh);
+  // A header event: note, a period, another payload.
+  v1::Event* header = google::protobuf::Arena::CreateMessage<v1::Event>(&arena);
+  header->set_note("the company an SIE file describes, as a fund");
+  header->set_recorded_by("someone");
+  header->mutable_effective()->mutable_period()->set_from("2021-01-01");
+  header->mutable_source()->set_passage("line 3");
+  header->mutable_fund_established()->set_name("Övningsbolaget");
+  internal::ResetVoucherEvent(header);
+  fill(header);
+  EXPECT_EQ(header->SerializeAsString(), fresh->SerializeAsString());
+  // A voucher with more rows, objects, texts and dates than the next.
+  v1::Event* voucher =
+      google::protobuf::Arena::CreateMessage<v1::Event>(&arena);
+  fill(voucher);
+  voucher->mutable_voucher()->set_text("hyra");
+  voucher->mutable_voucher()->set_signature("AB");
+  voucher->mutable_source()->set_reference("#VER A 12 (line 9)");
+  for (int i = 0; i < 3; ++i) {
+    v1::VoucherRow* row = voucher->mutable_voucher()->add_rows();
+    row->set_account("sie-5560001111:5010");
+    (*row->mutable_objects())["1"] = "100";
+    row->set_text("text");
+    row->set_transaction_date("2021-03-01");
+  }
+  internal::ResetVoucherEvent(voucher);
+  fill(voucher);
+  EXPECT_EQ(voucher->SerializeAsString(), fresh->SerializeAsString());
 }
 
 }  // namespace

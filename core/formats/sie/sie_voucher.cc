@@ -70,7 +70,11 @@ void Converter::FillEnvelope(absl::string_view id_suffix, v1::Event* event) {
                               "-");
     title_ = absl::StrCat("SIE file ", options_.display_name);
   }
-  event->set_event_id(absl::StrCat(id_prefix_, id_suffix));
+  // Assigned in place: a reused event keeps its strings' storage (a
+  // StrCat temporary would be a malloc and the old buffer a free).
+  std::string* event_id = event->mutable_event_id();
+  event_id->assign(id_prefix_);
+  event_id->append(id_suffix.data(), id_suffix.size());
   event->set_fund_id(fund_id_);
   v1::Source* source = event->mutable_source();
   source->set_title(title_);
@@ -201,7 +205,7 @@ absl::Status Converter::StartVoucher(uint64_t line_no, const Line& line) {
   voucher_day_ = *day;
   voucher_sum_ = 0;
   pending_.reset();
-  voucher_->Clear();
+  ResetVoucherEvent(voucher_);
   voucher_->mutable_effective()->set_day(DayText(*day));
   voucher_->set_recorded_on(DayText(registered.value_or(*day)));
   v1::Voucher* voucher = voucher_->mutable_voucher();
@@ -315,10 +319,12 @@ absl::Status Converter::EndVoucher() {
     return absl::OkStatus();
   }
   EmitHeader(voucher_day_);
-  // The voucher becomes the batch's event in place (no copy of its rows);
-  // its sums were added row by row (AddRow).
-  v1::Event* event = batch_->add_events();
-  event->Swap(voucher_);  // one arena: no copy
+  // The voucher becomes the batch's event in place (no copy of its rows),
+  // and an emptied event of an earlier batch becomes the next voucher; its
+  // sums were added row by row (AddRow).
+  v1::Event* event = voucher_;
+  batch_->mutable_events()->UnsafeArenaAddAllocated(event);
+  voucher_ = SpareEvent();
   char line_text[24];
   const absl::string_view line_digits(
       line_text,
@@ -347,10 +353,64 @@ absl::Status Converter::EndVoucher() {
   return Flush(false);
 }
 
+void ResetVoucherEvent(v1::Event* event) {
+  // Event::Clear on an arena drops its submessages (source, effective, the
+  // payload) and with them every string's buffer: the next voucher would
+  // allocate them all again. Emptied field by field instead, the message
+  // serializes exactly as a fresh one (proto3: empty strings and an empty
+  // voucher's fields are not written; a voucher event always sets its
+  // source and effective day again).
+  event->mutable_event_id()->clear();
+  event->mutable_fund_id()->clear();
+  event->mutable_recorded_on()->clear();
+  event->mutable_recorded_by()->clear();
+  event->mutable_note()->clear();
+  if (event->has_source()) event->mutable_source()->Clear();  // strings only
+  if (event->has_effective()) {
+    if (event->effective().has_day()) {
+      event->mutable_effective()->mutable_day()->clear();
+    } else {
+      event->mutable_effective()->Clear();
+    }
+  }
+  if (event->has_voucher()) {
+    event->mutable_voucher()->Clear();  // keeps its rows for reuse
+  } else {
+    event->clear_payload();
+  }
+}
+
+v1::Event* Converter::SpareEvent() {
+  if (spare_events_.empty()) {
+    return google::protobuf::Arena::CreateMessage<v1::Event>(arena_.get());
+  }
+  v1::Event* event = spare_events_.back();
+  spare_events_.pop_back();
+  return event;
+}
+
 void Converter::NewArena() {
+  spare_events_.clear();
   arena_ = std::make_unique<google::protobuf::Arena>();
   batch_ = google::protobuf::Arena::CreateMessage<v1::EventBatch>(arena_.get());
   voucher_ = google::protobuf::Arena::CreateMessage<v1::Event>(arena_.get());
+}
+
+void Converter::ReuseBatch() {
+  // What the arena holds beyond the reused events (oneof strings, object
+  // maps, header events) is not reclaimed until the arena goes: past this
+  // bound a fresh one starts, so memory stays bounded by a batch.
+  if (arena_->SpaceAllocated() > kArenaBytesMax) {
+    NewArena();
+    return;
+  }
+  google::protobuf::RepeatedPtrField<v1::Event>* events =
+      batch_->mutable_events();
+  const int n = events->size();
+  const size_t first = spare_events_.size();
+  spare_events_.resize(first + n);
+  events->UnsafeArenaExtractSubrange(0, n, spare_events_.data() + first);
+  batch_->Clear();
 }
 
 absl::Status Converter::Flush(bool force) {
@@ -365,7 +425,7 @@ absl::Status Converter::Flush(bool force) {
   // The sink reads the batch (or moves its events out) before the arena
   // that holds it is reset: no event outlives its batch here.
   absl::Status status = sink_ ? sink_(std::move(*batch_)) : absl::OkStatus();
-  NewArena();
+  ReuseBatch();
   return status;
 }
 
