@@ -286,6 +286,12 @@ void LedgerChecker::Visit(const v1::StoredRecord& record) {
 
 absl::StatusOr<LedgerCheck> LedgerChecker::Finish(const RecordScan& scan) {
   State& st = *state_;
+  // The assertions and the year ends are queries without known_at: the
+  // prefix sums by day answer each in O(log n) instead of a pass over every
+  // fact (the answers are the same either way, projector.h). Built before
+  // the observer runs, which then digests the query and known states from
+  // this index instead of building its own.
+  st.projector.IndexForQueries();
   if (st.observe) st.observe(st.projector);
   // Seals the replay passed before it met them; those covering more than it
   // reached are not checked (a stopped replay).
@@ -327,10 +333,6 @@ absl::StatusOr<LedgerCheck> LedgerChecker::Finish(const RecordScan& scan) {
   check.findings = std::move(st.early);
   for (Placed& p : st.placed) check.findings.push_back(std::move(p.finding));
   st.references.Finish(&check.findings);
-  // The assertions and the year ends are queries without known_at: the
-  // prefix sums by day answer each in O(log n) instead of a pass over every
-  // fact (the answers are the same either way, projector.h).
-  st.projector.IndexForQueries();
   CheckAssertions(st.projector, &check);
   CheckInvariants(st.projector, st.last_seq, &check);
   return std::move(check);

@@ -213,8 +213,15 @@ void QueryStateCodec::Encode(const Projector& p, std::string* query,
   if (query != nullptr) query->clear();
   if (known != nullptr) known->clear();
   if (p.light_) return;  // its index no longer sees the indexed facts
-  std::unique_ptr<DayIndex> index =
-      internal::BuildDayIndex(p.money_, p.QueryGaps(), p.next_seq_);
+  // The index IndexForQueries built, while it is current, is what a build
+  // here would give (the same function of the same facts): verify's digests
+  // and the checks after them share one build.
+  const DayIndex* index = p.day_index_.get();
+  std::unique_ptr<DayIndex> built;
+  if (index == nullptr || index->size != p.size()) {
+    built = internal::BuildDayIndex(p.money_, p.QueryGaps(), p.next_seq_);
+    index = built.get();
+  }
   if (index == nullptr) return;
   if (query != nullptr) *query = EncodeQuery(p, *index);
   if (known != nullptr) *known = EncodeKnown(*index);

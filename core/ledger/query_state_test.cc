@@ -267,6 +267,44 @@ TEST_P(QueryStateProperty, LightProjectorAnswersKnownAtAsFullReplay) {
   EXPECT_EQ(AuditSnapshot(synthetic.log()).value_or("error"), "");
 }
 
+// The query and known states taken from a projector whose day index
+// IndexForQueries built (verify digests them from that index instead of a
+// build of their own) are the bytes a projector without an index gives, and
+// an index the records added since have made stale is not used for them.
+TEST_P(QueryStateProperty, StatesFromTheQueryIndexAreAFreshBuildsBytes) {
+  const uint64_t seed = GetParam();
+  const std::vector<v1::StoredRecord> records =
+      GenerateSynthetic(seed + 900, 2000 + static_cast<int>(seed) * 200,
+                        1 + static_cast<int>(seed % 3));
+  Projector indexed;
+  Projector plain;
+  size_t added = 0;
+  for (const size_t stop : {records.size() / 3, records.size() / 2,
+                            records.size() * 2 / 3, records.size()}) {
+    for (; added < stop; ++added) {
+      ASSERT_TRUE(indexed.Add(records[added]).ok());
+      ASSERT_TRUE(plain.Add(records[added]).ok());
+    }
+    indexed.IndexForQueries();
+    // A few more records make the index stale before the states are taken,
+    // except at the end of the log.
+    for (size_t more = 0;
+         more < 50 && added < records.size() && stop != records.size() / 2;
+         ++more, ++added) {
+      ASSERT_TRUE(indexed.Add(records[added]).ok());
+      ASSERT_TRUE(plain.Add(records[added]).ok());
+    }
+    std::string query, known, plain_query, plain_known;
+    indexed.SerializeQueryStates(&query, &known);
+    plain.SerializeQueryStates(&plain_query, &plain_known);
+    ASSERT_FALSE(plain_query.empty());
+    EXPECT_EQ(query, plain_query) << "after " << added << " records";
+    EXPECT_EQ(known, plain_known) << "after " << added << " records";
+    EXPECT_EQ(indexed.QueryStateSha256(), plain.QueryStateSha256());
+    EXPECT_EQ(indexed.KnownStateSha256(), plain.KnownStateSha256());
+  }
+}
+
 // KnownSums counts exactly the versions known on K: random versions (some
 // never known, some open-ended) against a count one by one, at every known
 // day and effective day near the entries, with and without known_at.
