@@ -291,6 +291,18 @@ class EventLog {
   absl::StatusOr<std::optional<uint64_t>> FindImportedFile(
       absl::string_view file_sha256) const;
 
+  // Calls `visit(name, seq)` for every name of `kind` the index holds, in
+  // name order: the funds established ('U', keys::kIndexFund), the policies
+  // ('P') or the accounts defined ('A'), each with the record that last
+  // defined it; a seek and the entries of that kind, not a scan of the
+  // records. Stops early with the status `visit` returns if not OK.
+  // kInvalidArgument for another kind; kDataLoss for an entry whose value is
+  // not a seq.
+  absl::Status ScanNamed(
+      char kind,
+      const std::function<absl::Status(absl::string_view, uint64_t)>& visit)
+      const;
+
   // Throws the `index` family away and derives it again from the records
   // (the index is derived data: every entry follows from a record). Returns
   // the number of entries written. kFailedPrecondition when read-only or

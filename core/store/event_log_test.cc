@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/store/key_format.h"
@@ -202,6 +204,53 @@ TEST(EventLogTest, ScanByFundAndDateReturnsExactlyTheRightEvents) {
                                    })
                   .ok());
   EXPECT_THAT(seen, ::testing::ElementsAre("g1", "f1"));
+}
+
+// The names of one kind come from the index in name order, each with the
+// record that defined it, and nothing of another kind comes with them.
+TEST(EventLogTest, ScanNamedListsTheNamesOfOneKind) {
+  TempDir dir;
+  auto log = CreateLog(dir);
+  v1::Event accounts = MakeEvent("accounts", "g", "2000-01-02");
+  for (const char* id : {"9", "10", "1930"}) {
+    v1::Account* account = accounts.mutable_accounts_defined()->add_accounts();
+    account->set_id(id);
+    account->set_name(absl::StrCat("account ", id));
+  }
+  ASSERT_TRUE(
+      log->Append(Batch({Established("g"), Established("f"),
+                         Allocation("a1", "f", "2001-05-01", 1), accounts}),
+                  0)
+          .ok());
+  using Named = std::pair<std::string, uint64_t>;
+  auto scan = [&](char kind) {
+    std::vector<Named> seen;
+    absl::Status s =
+        log->ScanNamed(kind, [&](absl::string_view name, uint64_t seq) {
+          seen.emplace_back(std::string(name), seq);
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(s.ok()) << s;
+    return seen;
+  };
+  EXPECT_THAT(scan(keys::kIndexFund),
+              ::testing::ElementsAre(Named{"f", 1}, Named{"g", 0}));
+  EXPECT_THAT(
+      scan(keys::kIndexAccount),
+      ::testing::ElementsAre(Named{"10", 3}, Named{"1930", 3}, Named{"9", 3}));
+  EXPECT_THAT(scan(keys::kIndexPolicy), ::testing::IsEmpty());
+  // A visitor's error stops the scan and is returned.
+  int visited = 0;
+  EXPECT_TRUE(absl::IsCancelled(
+      log->ScanNamed(keys::kIndexFund, [&](absl::string_view, uint64_t) {
+        ++visited;
+        return absl::CancelledError("enough");
+      })));
+  EXPECT_EQ(visited, 1);
+  // Kinds that are not names are refused.
+  EXPECT_TRUE(absl::IsInvalidArgument(log->ScanNamed(
+      keys::kIndexEventId,
+      [](absl::string_view, uint64_t) { return absl::OkStatus(); })));
 }
 
 TEST(EventLogTest, NewerSchemaFailsClearly) {
