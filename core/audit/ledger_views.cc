@@ -11,6 +11,7 @@
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/dates.h"
+#include "core/store/key_format.h"
 
 namespace fundlog {
 namespace {
@@ -53,48 +54,23 @@ absl::StatusOr<std::vector<v1::StoredRecord>> LoadRecords(const EventLog& log) {
   return records;
 }
 
-namespace {
-
-// `ask` on the query state when it covers the log (with its known state
-// when the query has a known_at), else (or when the light projector cannot
-// answer it exactly) on the full state.
-template <typename Ask>
-auto FromLightOrFull(const EventLog& log, bool known_at, Ask ask)
-    -> decltype(ask(std::declval<const ledger::Projector&>())) {
-  {
-    absl::StatusOr<ledger::LoadedProjector> light =
-        ledger::LoadQueryProjector(log, known_at);
-    if (!light.ok()) return light.status();
-    auto answer = ask(light->projector);
-    if (!light->projector.light() ||
-        !absl::IsFailedPrecondition(answer.status())) {
-      return answer;
-    }
-  }
-  absl::StatusOr<ledger::LoadedProjector> loaded = ledger::LoadProjector(log);
-  if (!loaded.ok()) return loaded.status();
-  return ask(loaded->projector);
-}
-
-}  // namespace
-
 absl::StatusOr<std::vector<ledger::AccountRange>> QueryBalances(
     const EventLog& log, const ledger::BalanceQuery& query) {
-  return FromLightOrFull(
+  return ledger::AskLightOrFull(
       log, query.known_at.has_value(),
       [&](const ledger::Projector& p) { return p.BalancesAt(query); });
 }
 
 absl::StatusOr<ledger::Statement> QueryStatement(
     const EventLog& log, const ledger::StatementQuery& query) {
-  return FromLightOrFull(
+  return ledger::AskLightOrFull(
       log, query.known_at.has_value(),
       [&](const ledger::Projector& p) { return p.StatementFor(query); });
 }
 
 absl::StatusOr<std::vector<ledger::KindTotal>> QueryTotals(
     const EventLog& log, const ledger::TotalsQuery& query) {
-  return FromLightOrFull(
+  return ledger::AskLightOrFull(
       log, query.known_at.has_value(),
       [&](const ledger::Projector& p) { return p.TotalsFor(query); });
 }
@@ -219,12 +195,11 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
   // log's only fund is named and every account is sealed.
   std::string fund = fund_id;
   if (fund.empty()) {
+    // The index's fund names, not a scan of the records.
     absl::btree_set<std::string> funds;
-    absl::Status scanned =
-        log.Scan(0, size, [&](const v1::StoredRecord& record) {
-          if (record.event().has_fund_established()) {
-            funds.insert(record.event().fund_id());
-          }
+    absl::Status scanned = log.ScanNamed(
+        keys::kIndexFund, [&](absl::string_view name, uint64_t) {
+          funds.insert(std::string(name));
           return absl::OkStatus();
         });
     if (!scanned.ok()) return scanned;
@@ -235,7 +210,7 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
     fund = *funds.begin();
   }
   absl::StatusOr<v1::StatementSealed> seal =
-      FromLightOrFull(log, false, [&](const ledger::Projector& p) {
+      ledger::AskLightOrFull(log, false, [&](const ledger::Projector& p) {
         return ledger::SealFrom(p, as_of, fund_id);
       });
   if (!seal.ok()) return seal.status();

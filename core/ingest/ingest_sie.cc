@@ -8,28 +8,32 @@
 // docs/ingest.md.
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "core/ingest/internal.h"
 #include "core/store/append_session.h"
+#include "core/store/key_format.h"
 
 namespace fundlog::ingest::internal {
 namespace {
 
 // The funds and accounts the log already defines: what the import must not
-// define again.
+// define again. Read from the index's names, not from the records: the cost
+// is the log's names, whatever its length.
 absl::Status KnownNames(const EventLog& log, sie::ImportOptions* options) {
-  return log.Scan(0, log.Size(), [&](const v1::StoredRecord& record) {
-    const v1::Event& event = record.event();
-    if (event.has_fund_established()) {
-      options->known_funds.insert(event.fund_id());
-    }
-    for (const v1::Account& account : event.accounts_defined().accounts()) {
-      options->known_accounts.insert(account.id());
-    }
-    return absl::OkStatus();
-  });
+  absl::Status funds =
+      log.ScanNamed(keys::kIndexFund, [&](absl::string_view fund, uint64_t) {
+        options->known_funds.insert(std::string(fund));
+        return absl::OkStatus();
+      });
+  if (!funds.ok()) return funds;
+  return log.ScanNamed(keys::kIndexAccount,
+                       [&](absl::string_view account, uint64_t) {
+                         options->known_accounts.insert(std::string(account));
+                         return absl::OkStatus();
+                       });
 }
 
 }  // namespace

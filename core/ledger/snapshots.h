@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/ledger/projector.h"
 #include "core/store/event_log.h"
@@ -64,6 +66,28 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log);
 // queries with known_at) when it covers the same size and checks out.
 absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log,
                                                    bool known = false);
+
+// `ask(projector)` on the light projector of LoadQueryProjector (with the
+// known state when `known_at`), or, when that projector is light and
+// cannot answer exactly (kFailedPrecondition), on LoadProjector's: a
+// replay's answer, at the cost of the query state where it serves. Errors
+// as LoadProjector's, and `ask`'s.
+template <typename Ask>
+auto AskLightOrFull(const EventLog& log, bool known_at, Ask ask)
+    -> decltype(ask(std::declval<const Projector&>())) {
+  {
+    absl::StatusOr<LoadedProjector> light = LoadQueryProjector(log, known_at);
+    if (!light.ok()) return light.status();
+    auto answer = ask(light->projector);
+    if (!light->projector.light() ||
+        !absl::IsFailedPrecondition(answer.status())) {
+      return answer;
+    }
+  }
+  absl::StatusOr<LoadedProjector> loaded = LoadProjector(log);
+  if (!loaded.ok()) return loaded.status();
+  return ask(loaded->projector);
+}
 
 // The light projector of the query state when one covers the whole log and
 // checks out (as LoadQueryProjector uses it); nullopt otherwise, with why
