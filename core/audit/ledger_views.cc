@@ -197,8 +197,8 @@ absl::StatusOr<AppendResult> AppendSeal(EventLog& log, absl::CivilDay as_of,
   if (fund.empty()) {
     // The index's fund names, not a scan of the records.
     absl::btree_set<std::string> funds;
-    absl::Status scanned = log.ScanNamed(
-        keys::kIndexFund, [&](absl::string_view name, uint64_t) {
+    absl::Status scanned =
+        log.ScanNamed(keys::kIndexFund, [&](absl::string_view name, uint64_t) {
           funds.insert(std::string(name));
           return absl::OkStatus();
         });
