@@ -1,8 +1,6 @@
 #include "core/audit/verify_log.h"
 
 #include <algorithm>
-#include <cstddef>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,7 +8,7 @@
 #include "core/audit/index_check.h"
 #include "core/ledger/snapshots.h"
 #include "core/store/dates.h"
-#include "google/protobuf/arena.h"
+#include "core/store/record_arena.h"
 
 namespace fundlog {
 namespace {
@@ -69,20 +67,9 @@ absl::StatusOr<IntegrityReport> VerifyLog(
   if (!view.ok()) return view.status();
   IndexCheck index(*view);
   std::vector<Finding> found;  // by the record checks, in seq order
-  // Each record is parsed into this arena, reset before the next: a record
-  // parsed into a reused heap message allocated its messages and strings
-  // again every time (proto3's Clear deletes them), about 20 allocations and
-  // frees per record. What the checks keep of a record they copy.
-  constexpr size_t kArenaBlockBytes = size_t{64} << 10;
-  std::unique_ptr<char[]> arena_block(new char[kArenaBlockBytes]);
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = arena_block.get();
-  arena_options.initial_block_size = kArenaBlockBytes;
-  google::protobuf::Arena arena(arena_options);
+  RecordArena records;         // each record parsed, freed before the next
   auto observe = [&](uint64_t seq, absl::string_view bytes) -> absl::Status {
-    arena.Reset();
-    v1::StoredRecord& record =
-        *google::protobuf::Arena::CreateMessage<v1::StoredRecord>(&arena);
+    v1::StoredRecord& record = *records.NewRecord();
     if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       found.push_back(
           {seq, "data_loss",

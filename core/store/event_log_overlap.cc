@@ -16,8 +16,8 @@
 #include "core/store/families.h"
 #include "core/store/index_entries.h"
 #include "core/store/key_format.h"
+#include "core/store/record_arena.h"
 #include "core/store/rocks_status.h"
-#include "google/protobuf/arena.h"
 #include "rocksdb/db.h"
 
 namespace fundlog {
@@ -43,17 +43,7 @@ class ChunkReader {
  public:
   ChunkReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
               const rocksdb::ReadOptions& options, uint64_t size)
-      : db_(db),
-        events_(events),
-        options_(options),
-        size_(size),
-        arena_block_(new char[kArenaBlockBytes]),
-        arena_([this] {
-          google::protobuf::ArenaOptions arena;
-          arena.initial_block = arena_block_.get();
-          arena.initial_block_size = kArenaBlockBytes;
-          return arena;
-        }()) {}
+      : db_(db), events_(events), options_(options), size_(size) {}
 
   // Visits the records `seqs` names, in that order. kDataLoss (naming the
   // index) for a record that is missing, beyond the size or unparsable.
@@ -84,8 +74,6 @@ class ChunkReader {
   absl::Status VisitSorted(const std::vector<uint64_t>& seqs,
                            const EventLog::RecordVisitor& visit) {
     for (uint64_t seq : seqs) {
-      // The record before this one, with every string and message it held.
-      arena_.Reset();
       v1::StoredRecord* record = nullptr;
       const size_t at = std::lower_bound(sorted_.begin(), sorted_.end(), seq) -
                         sorted_.begin();
@@ -98,10 +86,7 @@ class ChunkReader {
             absl::StrCat("record ", seq, " is missing from the log"));
       } else if (!statuses_[at].ok()) {
         return FromRocks(statuses_[at], "read");
-      } else if (record =
-                     google::protobuf::Arena::CreateMessage<v1::StoredRecord>(
-                         &arena_);
-                 !record->ParseFromArray(
+      } else if (record = records_.NewRecord(); !record->ParseFromArray(
                      values_[at].data(),
                      static_cast<int>(values_[at].size()))) {
         read = absl::DataLossError(
@@ -125,12 +110,7 @@ class ChunkReader {
   std::vector<rocksdb::Slice> keys_;
   std::vector<rocksdb::PinnableSlice> values_;
   std::vector<rocksdb::Status> statuses_;
-  // Each record is parsed into this arena, reset before the next: a
-  // StoredRecord parsed again on the heap frees and allocates each of its
-  // messages (proto3 Clear deletes them), about ten allocations per event.
-  static constexpr size_t kArenaBlockBytes = size_t{64} << 10;
-  std::unique_ptr<char[]> arena_block_;
-  google::protobuf::Arena arena_;
+  RecordArena records_;  // each record parsed, freed before the next
 };
 
 }  // namespace
