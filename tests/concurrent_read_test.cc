@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/audit/integrity.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -53,7 +54,8 @@ std::string TestDir(const char* name) {
 TEST(ConcurrentReadTest, VerifyAndViewsBesideAppendsSeeWholeAppends) {
   const std::string dir = TestDir("concurrent-read");
   std::filesystem::remove_all(dir);
-  auto log = EventLog::Create(CreateOptions{.path = dir, .origin = "c/r"});
+  auto log = EventLog::Create(CreateOptions{
+      .path = dir, .origin = "c/r", .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   ASSERT_TRUE((*log)->Append(Batch(0, 1), 0).ok());
   std::atomic<bool> done{false};
@@ -161,10 +163,14 @@ TEST(ConcurrentReadTest, ReadsDoNotWaitForAnAppend) {
   const std::string dir = TestDir("slow-sync");
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(
-      EventLog::Create(CreateOptions{.path = dir, .origin = "s/s"}).ok());
+      EventLog::Create(CreateOptions{.path = dir,
+                                     .origin = "s/s",
+                                     .rules = &fundlog::ledger::Rules()})
+          .ok());
   auto fs = std::make_shared<SlowSyncFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  auto log = EventLog::Open(OpenOptions{.path = dir, .env = env.get()});
+  auto log = EventLog::Open(OpenOptions{
+      .path = dir, .env = env.get(), .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   ASSERT_TRUE((*log)->Append(Batch(0, 1), 0).ok());
   fs->slow.store(true);

@@ -18,7 +18,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 
 namespace fundlog {
@@ -52,10 +53,11 @@ v1::Event SyntheticEvent(uint64_t seq) {
 
 absl::StatusOr<std::unique_ptr<EventLog>> OpenOrCreate(
     const std::string& path) {
-  absl::StatusOr<std::unique_ptr<EventLog>> log =
-      EventLog::Open(OpenOptions{path});
+  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(
+      OpenOptions{.path = path, .rules = &fundlog::ledger::Rules()});
   if (log.status().code() != absl::StatusCode::kNotFound) return log;
-  return EventLog::Create(CreateOptions{.path = path, .origin = kOrigin});
+  return EventLog::Create(CreateOptions{
+      .path = path, .origin = kOrigin, .rules = &fundlog::ledger::Rules()});
 }
 
 int Run(const std::string& path, uint64_t seed) {

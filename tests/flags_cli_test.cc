@@ -12,6 +12,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -215,8 +216,8 @@ TEST(OpenMessagesTest, SecondWriterIsToldAnotherProcessHoldsTheLog) {
   CliHarness cli;
   ASSERT_EQ(cli.Run({"demo"}).exit_code, 0);
   const std::string db = absl::StrCat(cli.dir(), "/fundlog-data");
-  absl::StatusOr<std::unique_ptr<EventLog>> held =
-      EventLog::Open(OpenOptions{db});
+  absl::StatusOr<std::unique_ptr<EventLog>> held = EventLog::Open(
+      OpenOptions{.path = db, .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(held.ok()) << held.status();
   RunResult result = cli.Run({"seal", "--as-of", "2020-12-31"});
   EXPECT_EQ(result.exit_code, 3);

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/formats/sie/sie_synth.h"
+#include "core/ledger/record_rules.h"
 #include "core/merkle/merkle.h"
 #include "core/store/append_session.h"
 #include "core/store/failing_file_system_for_test.h"
@@ -61,7 +62,8 @@ class IngestTest : public ::testing::Test {
 };
 
 TEST_F(IngestTest, FileChangedBetweenCheckAndAppendWritesNothing) {
-  auto log = EventLog::Create(CreateOptions{.path = LogDir(), .origin = "t"});
+  auto log = EventLog::Create(CreateOptions{
+      .path = LogDir(), .origin = "t", .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   const std::string path = WriteSie("a.se", 1, 2500);
   ingest::ImportHooks hooks;
@@ -86,8 +88,11 @@ TEST_F(IngestTest,
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(file_system);
   const std::string path = WriteSie("b.se", 3, 4500);  // three batches
   {
-    auto log = EventLog::Create(
-        CreateOptions{.path = LogDir(), .origin = "t", .env = env.get()});
+    auto log =
+        EventLog::Create(CreateOptions{.path = LogDir(),
+                                       .origin = "t",
+                                       .env = env.get(),
+                                       .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(log.ok()) << log.status();
     ingest::ImportHooks hooks;
     int parts = 0;
@@ -100,7 +105,8 @@ TEST_F(IngestTest,
     EXPECT_EQ((*log)->Size(), 0u);
     failing = false;
   }
-  auto reopened = EventLog::Open(OpenOptions{LogDir()});
+  auto reopened = EventLog::Open(
+      OpenOptions{.path = LogDir(), .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ((*reopened)->Size(), 0u) << "no batch of the import survives";
   auto again = ingest::ImportFiles(**reopened, {{path}});
@@ -127,7 +133,8 @@ v1::EventBatch Allocations(const std::string& prefix, int count) {
 }
 
 TEST_F(IngestTest, SessionTreeEqualsTheTreeOfItsRecords) {
-  auto log = EventLog::Create(CreateOptions{.path = LogDir(), .origin = "t"});
+  auto log = EventLog::Create(CreateOptions{
+      .path = LogDir(), .origin = "t", .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   ASSERT_TRUE((*log)->Append(Allocations("est", 1), 0).ok());
   ASSERT_TRUE((*log)->Append(Allocations("pre", 2), 1).ok());

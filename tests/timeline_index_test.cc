@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "core/store/index_entries.h"
+#include "core/ledger/index_entries.h"
 #include "core/store/key_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

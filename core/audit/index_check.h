@@ -24,8 +24,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "core/audit/integrity.h"
+#include "core/ledger/index_entries.h"
 #include "core/store/event_log.h"
-#include "core/store/index_entries.h"
 #include "fundlog/v1/events.pb.h"
 
 struct SHA256state_st;  // OpenSSL's SHA256_CTX

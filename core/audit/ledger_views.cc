@@ -5,12 +5,12 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/io/json_writer.h"
 #include "core/io/text.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "core/store/key_format.h"
 
 namespace fundlog {

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
-#include "core/store/dates.h"
 
 namespace fundlog {
 namespace {

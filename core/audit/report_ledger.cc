@@ -6,11 +6,10 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/audit/describe.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/io/text.h"
 #include "core/ledger/ledger.h"
-#include "core/store/dates.h"
-#include "core/store/validate.h"
 
 namespace fundlog {
 namespace {

@@ -3,10 +3,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
+#include "core/base/dates.h"
+#include "core/base/payload_kind.h"
 #include "core/io/json_writer.h"
 #include "core/io/text.h"
-#include "core/store/dates.h"
-#include "core/store/validate.h"
 
 namespace fundlog {
 namespace {

@@ -15,6 +15,7 @@
 #include "core/audit/ledger_views.h"
 #include "core/audit/timeline.h"
 #include "core/formats/csv/csv_views.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/synth.h"
 #include "core/store/event_log.h"
 #include "gtest/gtest.h"
@@ -29,8 +30,10 @@ class StreamedOutputTest : public ::testing::Test {
         (std::filesystem::temp_directory_path() / "fundlog-stream-XXXXXX")
             .string();
     dir_ = mkdtemp(pattern.data());
-    auto created = EventLog::Create(
-        CreateOptions{.path = dir_ + "/log", .origin = "stream"});
+    auto created =
+        EventLog::Create(CreateOptions{.path = dir_ + "/log",
+                                       .origin = "stream",
+                                       .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(created.ok()) << created.status();
     log_ = std::move(*created);
     const std::vector<v1::StoredRecord> generated =

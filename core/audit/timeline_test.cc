@@ -16,8 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/describe.h"
+#include "core/base/dates.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "core/store/event_log.h"
 #include "gtest/gtest.h"
 
@@ -72,7 +73,9 @@ absl::CivilDay RandomDay(std::mt19937_64& random) {
 TEST(TimelineTest, RangesThroughTheIndexEqualAFullScan) {
   TempDir dir;
   auto created =
-      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "timeline"});
+      EventLog::Create(CreateOptions{.path = dir.Log(),
+                                     .origin = "timeline",
+                                     .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(created.ok()) << created.status();
   EventLog& log = **created;
   const std::vector<v1::StoredRecord> generated =

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/index_check.h"
+#include "core/base/dates.h"
 #include "core/ledger/snapshots.h"
-#include "core/store/dates.h"
 #include "core/store/record_arena.h"
 
 namespace fundlog {

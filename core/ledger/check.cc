@@ -5,12 +5,12 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/queries.h"
 #include "core/ledger/references.h"
-#include "core/store/dates.h"
 
 namespace fundlog::ledger {
 namespace {

@@ -6,9 +6,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/base/dates.h"
 #include "core/ledger/facts.h"
 #include "core/ledger/projector.h"
-#include "core/store/dates.h"
 
 namespace fundlog::ledger {
 

@@ -9,9 +9,9 @@
 #include <tuple>
 #include <vector>
 
+#include "core/base/dates.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/test_events.h"
-#include "core/store/dates.h"
 #include "gtest/gtest.h"
 
 namespace fundlog::ledger {

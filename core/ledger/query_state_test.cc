@@ -17,6 +17,7 @@
 #include "core/ledger/day_index.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/random.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "gtest/gtest.h"
@@ -32,8 +33,10 @@ class SyntheticLog {
         (std::filesystem::temp_directory_path() / "fundlog-query-XXXXXX")
             .string();
     dir_ = mkdtemp(pattern.data());
-    auto created = EventLog::Create(
-        CreateOptions{.path = dir_ + "/log", .origin = "query-state-test"});
+    auto created =
+        EventLog::Create(CreateOptions{.path = dir_ + "/log",
+                                       .origin = "query-state-test",
+                                       .rules = &fundlog::ledger::Rules()});
     EXPECT_TRUE(created.ok()) << created.status();
     if (created.ok()) log_ = std::move(*created);
   }

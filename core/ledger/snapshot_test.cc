@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/random.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/ledger/test_events.h"
@@ -48,8 +49,10 @@ struct SyntheticLog {
 
   SyntheticLog(uint64_t seed, int events, int funds)
       : generated(GenerateSynthetic(seed, events, funds)) {
-    auto created = EventLog::Create(
-        CreateOptions{.path = dir.Log(), .origin = "snapshot-test"});
+    auto created =
+        EventLog::Create(CreateOptions{.path = dir.Log(),
+                                       .origin = "snapshot-test",
+                                       .rules = &fundlog::ledger::Rules()});
     EXPECT_TRUE(created.ok()) << created.status();
     if (created.ok()) log = std::move(*created);
   }

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/base/dates.h"
 #include "core/ledger/random.h"
-#include "core/store/dates.h"
 
 namespace fundlog::ledger {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 #include "gtest/gtest.h"
 
 namespace fundlog::ledger::testing {

@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "core/audit/ledger_views.h"
 #include "core/audit/timeline.h"
+#include "core/base/dates.h"
 #include "core/serve/api_routes.h"
 #include "core/serve/api_util.h"
 #include "core/serve/params.h"
-#include "core/store/dates.h"
 
 namespace fundlog::serve {
 namespace {

@@ -16,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/random.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "gtest/gtest.h"
@@ -42,8 +43,10 @@ class LiveLogTest : public ::testing::Test {
     dir_ = mkdtemp(pattern.data());
     path_ = dir_ + "/log";
     generated_ = ledger::GenerateSynthetic(41, 4000, 2);
-    auto created = EventLog::Create(
-        CreateOptions{.path = path_, .origin = "live-log-test"});
+    auto created =
+        EventLog::Create(CreateOptions{.path = path_,
+                                       .origin = "live-log-test",
+                                       .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(created.ok()) << created.status();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -51,7 +54,8 @@ class LiveLogTest : public ::testing::Test {
   // Appends generated events [from, to) in a writer that then closes;
   // with `refresh`, the writer stores the query state afterwards.
   void Write(size_t from, size_t to, bool refresh) {
-    auto log = EventLog::Open(OpenOptions{.path = path_});
+    auto log = EventLog::Open(
+        OpenOptions{.path = path_, .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(log.ok()) << log.status();
     v1::EventBatch batch;
     for (size_t i = from; i < to; ++i) {
@@ -116,7 +120,8 @@ TEST_F(LiveLogTest, RecordsBeforeTheirQueryStateAreServedThenTheLightOne) {
   ExpectReplayAnswers(**live, 3500, 8);
   // Its refresh: back to the light projector, same answers.
   {
-    auto log = EventLog::Open(OpenOptions{.path = path_});
+    auto log = EventLog::Open(
+        OpenOptions{.path = path_, .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(log.ok()) << log.status();
     ASSERT_TRUE(ledger::RefreshSnapshots(**log).ok());
   }

@@ -5,9 +5,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/dates.h"
 #include "core/base/utf8.h"
 #include "core/serve/router.h"
-#include "core/store/dates.h"
 
 namespace fundlog::serve {
 

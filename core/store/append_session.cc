@@ -8,12 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/store/families.h"
-#include "core/store/index_entries.h"
 #include "core/store/key_format.h"
 #include "core/store/record_entries.h"
+#include "core/store/record_rules.h"
 #include "core/store/rocks_status.h"
 #include "core/store/tree_writer.h"
-#include "core/store/validate.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -149,7 +148,7 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   const uint64_t first = first_seq_ + staged_;
   uint32_t& index_in_file =
       next_index_[absl::StrCat(origin.file_name, "\n", origin.file_sha256)];
-  if (absl::Status s = ValidateBatch(
+  if (absl::Status s = log_.rules_->ValidateBatch(
           part,
           SessionContext(log_, staged_names_, staged_recorded_on_, first));
       !s.ok()) {
@@ -158,6 +157,7 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   const EventLog::Families& families = *log_.families_;
   absl::Status s;
   std::vector<std::pair<std::string, std::string>> index_entries;
+  std::string key_buffer;
   std::vector<merkle::Hash> leaves;
   leaves.reserve(part.events_size());
   v1::Provenance provenance;
@@ -173,7 +173,8 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
     leaves.push_back(merkle::LeafHash(stored));
     s.Update(FromRocks(
         write_->Put(families.events(), keys::EventKey(seq), stored), "stage"));
-    AddIndexEntries(part.events(i), seq, &index_entries);
+    AppendIndexEntries(*log_.rules_, part.events(i), seq, &key_buffer,
+                       &index_entries);
     staged_recorded_on_.push_back(part.events(i).recorded_on());
   }
   // Key order per part, as in Append (each memtable insert continues from
@@ -275,6 +276,7 @@ absl::StatusOr<std::unique_ptr<AppendSession>> EventLog::BeginAppend(
   if (read_only_) {
     return absl::FailedPreconditionError("the log is open read-only");
   }
+  if (absl::Status s = RulesGiven(); !s.ok()) return s;
   if (!poisoned_.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "an earlier write failed; reopen the log before appending (",

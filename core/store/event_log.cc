@@ -384,7 +384,16 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
   if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) {
     return s;
   }
-  return Open(OpenOptions{.path = options.path, .env = options.env});
+  return Open(OpenOptions{
+      .path = options.path, .env = options.env, .rules = options.rules});
+}
+
+absl::Status EventLog::RulesGiven() const {
+  if (rules_ != nullptr) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the log at ", path_,
+      " was opened without the ledger's record rules; it can be read but "
+      "not appended to or re-indexed"));
 }
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
@@ -442,6 +451,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::OpenLocked(
       new EventLog(options.path, std::unique_ptr<rocksdb::DB>(raw_db),
                    std::move(families), options.read_only));
   log->sync_writes_ = options.sync_writes;
+  log->rules_ = options.rules;
   log->files_changed_ = std::move(files_changed);
   if (absl::Status s = log->LoadMeta(); !s.ok()) return s;
   if (!options.read_only) {

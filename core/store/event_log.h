@@ -41,6 +41,7 @@ struct ReadOptions;
 namespace fundlog {
 
 class AppendSession;
+class RecordRules;
 
 // The log's private signing key, in the log directory (mode 0600).
 inline constexpr char kSigningKeyFile[] = "signing.key";
@@ -60,6 +61,8 @@ struct CreateOptions {
   // When set, written to PATH/signing.key (mode 0600) before the log
   // becomes visible, so a log never exists without its key.
   std::string signing_key_text;
+  // The rules the opened log appends by (record_rules.h); see OpenOptions.
+  const RecordRules* rules = nullptr;
 };
 
 struct OpenOptions {
@@ -70,6 +73,11 @@ struct OpenOptions {
   // the power-loss test can show it would notice lost appends. Never false
   // in fundlog itself.
   bool sync_writes = true;
+  // What the events mean to the layer above (record_rules.h): validation
+  // before an append and the index entries of each record. Required to
+  // append or to rebuild the index (kFailedPrecondition without); a reader
+  // needs none. Not owned; must outlive the log.
+  const RecordRules* rules = nullptr;
 };
 
 // Where a batch came from; stored in each record's Provenance.
@@ -364,6 +372,8 @@ class EventLog {
   EventLog(std::string path, std::unique_ptr<rocksdb::DB> db,
            std::unique_ptr<Families> families, bool read_only);
 
+  // OK when the log was opened with RecordRules; else kFailedPrecondition.
+  absl::Status RulesGiven() const;
   static absl::StatusOr<std::unique_ptr<EventLog>> OpenLocked(
       const OpenOptions& options);
   absl::Status LoadMeta();
@@ -423,6 +433,7 @@ class EventLog {
   std::unique_ptr<Families> families_;
   const bool read_only_;
   bool sync_writes_ = true;
+  const RecordRules* rules_ = nullptr;  // OpenOptions::rules
   // A writer's hold on PATH/files.lock (see OpenLocked); null for readers.
   std::unique_ptr<FilesLock> files_lock_;
   // Set by RocksDB's background threads when a flush or compaction leaves

@@ -7,15 +7,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
-#include "core/store/index_entries.h"
 #include "core/store/key_format.h"
 #include "core/store/record_entries.h"
+#include "core/store/record_rules.h"
 #include "core/store/rocks_status.h"
 #include "core/store/tree_writer.h"
-#include "core/store/validate.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -90,6 +89,7 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
   if (read_only_) {
     return absl::FailedPreconditionError("the log is open read-only");
   }
+  if (absl::Status s = RulesGiven(); !s.ok()) return s;
   if (!poisoned_.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "an earlier write failed; reopen the log before appending (",
@@ -112,7 +112,7 @@ absl::StatusOr<AppendResult> EventLog::AppendParts(
     return std::move(**value);
   };
   if (absl::Status s =
-          ValidateBatch(batch, IndexContext(*this, size, read_raw));
+          rules_->ValidateBatch(batch, IndexContext(*this, size, read_raw));
       !s.ok()) {
     return s;
   }
@@ -150,6 +150,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
   }
   // (key, value) pairs of the `index` family, put in key order below.
   std::vector<std::pair<std::string, std::string>> index_entries;
+  std::string key_buffer;
   v1::StoredRecord record;
   size_t part = 0;
   int index_in_part = 0;
@@ -171,7 +172,7 @@ absl::Status EventLog::CommitBatch(const v1::EventBatch& batch,
     s.Update(FromRocks(
         write.Put(families_->events(), keys::EventKey(seq), stored.back()),
         "batch"));
-    AddIndexEntries(event, seq, &index_entries);
+    AppendIndexEntries(*rules_, event, seq, &key_buffer, &index_entries);
   }
   uint64_t part_start = first_seq;
   for (const BatchPart& batch_part : parts) {

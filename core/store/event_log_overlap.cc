@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
-#include "core/store/index_entries.h"
 #include "core/store/key_format.h"
 #include "core/store/record_arena.h"
 #include "core/store/rocks_status.h"

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
 #include "core/store/key_format.h"

@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
-#include "core/store/index_entries.h"
 #include "core/store/key_format.h"
+#include "core/store/record_rules.h"
 #include "core/store/rocks_status.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
@@ -85,6 +85,7 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
     if (read_only_) {
       return absl::FailedPreconditionError("the log is open read-only");
     }
+    if (absl::Status s = RulesGiven(); !s.ok()) return s;
     if (!poisoned_.ok()) {
       return absl::FailedPreconditionError(
           "an earlier write failed; reopen the log first");
@@ -102,10 +103,11 @@ absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
           return absl::DataLossError(absl::StrCat(
               "record ", seq, " does not parse as a StoredRecord"));
         }
-        VisitIndexEntries(record.event(), seq, &key_buffer,
-                          [&](absl::string_view key, absl::string_view value) {
-                            entries.Add(key, value);
-                          });
+        rules_->VisitIndexEntries(
+            record.event(), seq, &key_buffer,
+            [&](absl::string_view key, absl::string_view value) {
+              entries.Add(key, value);
+            });
         const std::string& sha = record.provenance().file_sha256();
         if (!sha.empty() && files.insert(sha).second) {
           entries.Add(keys::NamedKey(keys::kIndexImportedFile, sha),

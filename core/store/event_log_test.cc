@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/ledger/record_rules.h"
+#include "core/store/append_session.h"
 #include "core/store/key_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -56,7 +58,9 @@ v1::Event Allocation(std::string id, std::string fund, std::string day,
 
 std::unique_ptr<EventLog> CreateLog(const TempDir& dir) {
   auto log =
-      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
+      EventLog::Create(CreateOptions{.path = dir.Log(),
+                                     .origin = "origin",
+                                     .rules = &fundlog::ledger::Rules()});
   EXPECT_TRUE(log.ok()) << log.status();
   return log.ok() ? std::move(*log) : nullptr;
 }
@@ -65,6 +69,43 @@ v1::EventBatch Batch(std::vector<v1::Event> events) {
   v1::EventBatch batch;
   for (auto& event : events) *batch.add_events() = std::move(event);
   return batch;
+}
+
+// The store does not know what events mean: a writer that opens the log
+// without the ledger's rules can read it, and every write is refused with
+// a message naming the log, leaving it as it was.
+TEST(EventLogTest, WithoutRecordRulesTheLogReadsButRefusesEveryWrite) {
+  TempDir dir;
+  {
+    auto log = CreateLog(dir);
+    ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+  }
+  {
+    auto bare = EventLog::Open(OpenOptions{.path = dir.Log()});
+    ASSERT_TRUE(bare.ok()) << bare.status();
+    EventLog& log = **bare;
+    auto read = log.Read(0);
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->event().event_id(), "est-f");
+    auto appended =
+        log.Append(Batch({Allocation("a1", "f", "2001-01-01", 100)}), 1);
+    EXPECT_EQ(appended.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(appended.status().message(), HasSubstr("record rules"));
+    EXPECT_THAT(appended.status().message(), HasSubstr(dir.Log()));
+    auto session = log.BeginAppend(1);
+    EXPECT_EQ(session.status().code(), absl::StatusCode::kFailedPrecondition);
+    auto rebuilt = log.RebuildIndex();
+    EXPECT_EQ(rebuilt.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(log.Size(), 1u);
+  }
+  auto reopened =
+      EventLog::Open(OpenOptions{.path = dir.Log(), .rules = &ledger::Rules()});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->Size(), 1u);
+  auto appended =
+      (*reopened)->Append(Batch({Allocation("a1", "f", "2001-01-01", 100)}), 1);
+  ASSERT_TRUE(appended.ok()) << appended.status();
+  EXPECT_EQ((*reopened)->Size(), 2u);
 }
 
 TEST(EventLogTest, AppendAndReopenKeepsEveryRecordByteForByte) {
@@ -89,7 +130,8 @@ TEST(EventLogTest, AppendAndReopenKeepsEveryRecordByteForByte) {
       written.push_back(*raw);
     }
   }
-  auto reopened = EventLog::Open(OpenOptions{dir.Log()});
+  auto reopened = EventLog::Open(
+      OpenOptions{.path = dir.Log(), .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   ASSERT_EQ((*reopened)->Size(), 51u);
   int64_t previous_micros = 0;
@@ -164,7 +206,8 @@ TEST(EventLogTest, ExistingSequenceNumberIsNeverOverwritten) {
     delete db;
   }
   // Opening for writing already sees that the records run past the size.
-  auto refused = EventLog::Open(OpenOptions{dir.Log()});
+  auto refused = EventLog::Open(
+      OpenOptions{.path = dir.Log(), .rules = &fundlog::ledger::Rules()});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(refused.status().message(),
               HasSubstr("holds 1 records, but the last stored record is "
@@ -275,7 +318,8 @@ TEST(EventLogTest, NewerSchemaFailsClearly) {
     }
     delete db;
   }
-  auto log = EventLog::Open(OpenOptions{dir.Log()});
+  auto log = EventLog::Open(
+      OpenOptions{.path = dir.Log(), .rules = &fundlog::ledger::Rules()});
   EXPECT_EQ(log.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(log.status().message(), HasSubstr("newer")) << log.status();
 }
@@ -283,8 +327,8 @@ TEST(EventLogTest, NewerSchemaFailsClearly) {
 TEST(EventLogTest, CreateRefusesAnExistingLog) {
   TempDir dir;
   { CreateLog(dir); }
-  auto again =
-      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "o"});
+  auto again = EventLog::Create(CreateOptions{
+      .path = dir.Log(), .origin = "o", .rules = &fundlog::ledger::Rules()});
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 

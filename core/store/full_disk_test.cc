@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "core/store/no_space_file_system_for_test.h"
 #include "gmock/gmock.h"
@@ -57,8 +58,11 @@ TEST(FullDiskTest, AppendThatRunsOutOfSpaceIsRefusedAsDiskFull) {
     auto fs = std::make_shared<NoSpaceFileSystem>(&writes_left);
     std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
     {
-      auto log = EventLog::Create(
-          CreateOptions{.path = dir, .origin = "full/disk", .env = env.get()});
+      auto log =
+          EventLog::Create(CreateOptions{.path = dir,
+                                         .origin = "full/disk",
+                                         .env = env.get(),
+                                         .rules = &fundlog::ledger::Rules()});
       ASSERT_TRUE(log.ok()) << log.status();
       ASSERT_TRUE((*log)->Append(Event("est", true), 0).ok());
       writes_left = at;
@@ -74,7 +78,8 @@ TEST(FullDiskTest, AppendThatRunsOutOfSpaceIsRefusedAsDiskFull) {
       EXPECT_EQ((*log)->Size(), 1u);
     }                  // closing on a full disk must not abort either
     writes_left = -1;  // space returns
-    auto reopened = EventLog::Open(OpenOptions{.path = dir, .env = env.get()});
+    auto reopened = EventLog::Open(OpenOptions{
+        .path = dir, .env = env.get(), .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(reopened.ok()) << reopened.status();
     const uint64_t size = (*reopened)->Size();
     EXPECT_TRUE(size == 1 || size == 2) << size;  // the WAL decides
@@ -99,9 +104,11 @@ TEST(FullDiskTest, CreateOnAFullDiskIsRefusedAndLeavesNoStaging) {
   std::atomic<int64_t> writes_left{0};
   auto fs = std::make_shared<NoSpaceFileSystem>(&writes_left);
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
-  auto log = EventLog::Create(CreateOptions{.path = (parent / "log").string(),
-                                            .origin = "full/disk",
-                                            .env = env.get()});
+  auto log =
+      EventLog::Create(CreateOptions{.path = (parent / "log").string(),
+                                     .origin = "full/disk",
+                                     .env = env.get(),
+                                     .rules = &fundlog::ledger::Rules()});
   ASSERT_FALSE(log.ok());
   EXPECT_EQ(log.status().code(), absl::StatusCode::kResourceExhausted)
       << log.status();

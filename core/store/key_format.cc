@@ -1,6 +1,9 @@
 #include "core/store/key_format.h"
 
+#include <bit>
+
 #include "absl/strings/str_cat.h"
+#include "core/base/dates.h"
 
 namespace fundlog::keys {
 
@@ -94,3 +97,17 @@ std::string NamedKey(char kind, absl::string_view name) {
 }
 
 }  // namespace fundlog::keys
+
+namespace fundlog {
+
+uint8_t PeriodClass(const v1::Period& period) {
+  if (period.to().empty()) return 0;
+  absl::StatusOr<absl::CivilDay> from = ParseDay(period.from());
+  absl::StatusOr<absl::CivilDay> to = ParseDay(period.to());
+  // Append refuses both; an older or damaged record still gets an entry.
+  if (!from.ok() || !to.ok() || *to < *from) return 1;
+  const uint64_t days = static_cast<uint64_t>(*to - *from);
+  return static_cast<uint8_t>(1 + std::bit_width(days));
+}
+
+}  // namespace fundlog

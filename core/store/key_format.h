@@ -40,6 +40,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "fundlog/v1/events.pb.h"
 
 namespace fundlog::keys {
 
@@ -89,5 +90,16 @@ std::string PeriodKey(absl::string_view fund_id, uint8_t length_class,
 std::string NamedKey(char kind, absl::string_view name);
 
 }  // namespace fundlog::keys
+
+namespace fundlog {
+
+// A period's length class: 0 when open-ended, else 1 + the bit width of
+// (last day - first day) in days, so that a period of class c >= 1 lasts at
+// most 2^(c-1) - 1 days after its first day.
+uint8_t PeriodClass(const v1::Period& period);
+// Days between two four-digit years are fewer than 2^22.
+inline constexpr uint8_t kPeriodClassMax = 1 + 22;
+
+}  // namespace fundlog
 
 #endif  // FUNDLOG_CORE_STORE_KEY_FORMAT_H_

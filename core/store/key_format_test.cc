@@ -2,7 +2,7 @@
 
 #include <random>
 
-#include "core/store/index_entries.h"
+#include "core/ledger/index_entries.h"
 #include "gtest/gtest.h"
 
 namespace fundlog::keys {

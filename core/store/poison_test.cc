@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "core/store/failing_file_system_for_test.h"
 #include "gmock/gmock.h"
@@ -43,8 +44,11 @@ TEST(PoisonTest, FailedSyncPoisonsTheWriterUntilReopen) {
   auto file_system = std::make_shared<FailingFileSystem>(&failing);
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(file_system);
   {
-    auto log = EventLog::Create(
-        CreateOptions{.path = dir, .origin = "origin", .env = env.get()});
+    auto log =
+        EventLog::Create(CreateOptions{.path = dir,
+                                       .origin = "origin",
+                                       .env = env.get(),
+                                       .rules = &fundlog::ledger::Rules()});
     ASSERT_TRUE(log.ok()) << log.status();
     ASSERT_TRUE((*log)->Append(OneEvent("est", true), 0).ok());
     failing = true;
@@ -58,7 +62,8 @@ TEST(PoisonTest, FailedSyncPoisonsTheWriterUntilReopen) {
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
     EXPECT_THAT(refused.status().message(), HasSubstr("reopen"));
   }
-  auto reopened = EventLog::Open(OpenOptions{dir});
+  auto reopened = EventLog::Open(
+      OpenOptions{.path = dir, .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   const uint64_t size = (*reopened)->Size();
   EXPECT_TRUE(size == 1 || size == 2) << size;  // WAL replay settles it

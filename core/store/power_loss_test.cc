@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -233,14 +234,18 @@ LossOutcome AppendThenLosePower(const std::string& dir, bool sync_writes) {
   // The log is made on the plain file system: creation renames a staging
   // directory, which this file system does not follow.
   EXPECT_TRUE(
-      EventLog::Create(CreateOptions{.path = dir, .origin = "power/loss"})
+      EventLog::Create(CreateOptions{.path = dir,
+                                     .origin = "power/loss",
+                                     .rules = &fundlog::ledger::Rules()})
           .ok());
   auto fs = std::make_shared<PowerLossFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   std::vector<std::string> acknowledged;
   {
-    auto log = EventLog::Open(
-        OpenOptions{.path = dir, .env = env.get(), .sync_writes = sync_writes});
+    auto log = EventLog::Open(OpenOptions{.path = dir,
+                                          .env = env.get(),
+                                          .sync_writes = sync_writes,
+                                          .rules = &fundlog::ledger::Rules()});
     EXPECT_TRUE(log.ok()) << log.status();
     if (!log.ok()) return outcome;
     for (int batch = 0; batch < 20; ++batch) {
@@ -284,7 +289,8 @@ TEST(PowerLossTest, AcknowledgedAppendsSurviveLosingUnsyncedWrites) {
   EXPECT_EQ(outcome.differing, 0);
   // The reopened log is whole: a writer may open it (its records agree
   // with its size) and append.
-  auto log = EventLog::Open(OpenOptions{.path = dir});
+  auto log = EventLog::Open(
+      OpenOptions{.path = dir, .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   const int size = static_cast<int>((*log)->Size());
   EXPECT_TRUE((*log)->Append(Batch(size, 2), size).ok());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "gtest/gtest.h"
 
@@ -96,7 +97,9 @@ void ReadUntilDone(const EventLog& log, const std::atomic<bool>& done,
 TEST(StoreThreadsTest, ReadsBesideAppendsSeeWholeRecords) {
   TempDir dir;
   auto created =
-      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
+      EventLog::Create(CreateOptions{.path = dir.Log(),
+                                     .origin = "origin",
+                                     .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(created.ok()) << created.status();
   EventLog& log = **created;
   v1::EventBatch established;
@@ -125,7 +128,9 @@ TEST(StoreThreadsTest, ReadsBesideAppendsSeeWholeRecords) {
 TEST(StoreThreadsTest, AppendsFromSeveralThreadsAreSerialised) {
   TempDir dir;
   auto created =
-      EventLog::Create(CreateOptions{.path = dir.Log(), .origin = "origin"});
+      EventLog::Create(CreateOptions{.path = dir.Log(),
+                                     .origin = "origin",
+                                     .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(created.ok()) << created.status();
   EventLog& log = **created;
   v1::EventBatch established;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "core/store/families.h"
 #include "rocksdb/db.h"
@@ -71,8 +72,10 @@ void BM_RawRocksDbSyncedWrite(benchmark::State& state) {
 void BM_EventLogAppend(benchmark::State& state) {
   const int batch_size = static_cast<int>(state.range(0));
   ScratchDir dir;
-  auto log = EventLog::Create(CreateOptions{
-      .path = absl::StrCat(dir.path(), "/log"), .origin = "bench"});
+  auto log =
+      EventLog::Create(CreateOptions{.path = absl::StrCat(dir.path(), "/log"),
+                                     .origin = "bench",
+                                     .rules = &fundlog::ledger::Rules()});
   if (!log.ok()) {
     state.SkipWithError("cannot create log");
     return;
@@ -129,7 +132,8 @@ int Census(int batch, int batches) {
   ScratchDir dir;
   const std::string path = absl::StrCat(dir.path(), "/log");
   {
-    auto log = EventLog::Create(CreateOptions{.path = path, .origin = "b"});
+    auto log = EventLog::Create(CreateOptions{
+        .path = path, .origin = "b", .rules = &fundlog::ledger::Rules()});
     if (!log.ok()) return 1;
     v1::EventBatch first;
     *first.add_events() = SyntheticFund("f");

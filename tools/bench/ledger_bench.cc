@@ -40,6 +40,7 @@
 #include "benchmark/benchmark.h"
 #include "core/ledger/projector.h"
 #include "core/ledger/rebuild.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
 #include "core/store/event_log.h"
@@ -78,7 +79,8 @@ std::unique_ptr<EventLog> OpenOrBuild(uint64_t events) {
   const std::string path = LogDir(events);
   // Regenerate only a log that is absent or incomplete; any other failure
   // (another process holds it) stops the run rather than deleting it.
-  auto opened = EventLog::Open(OpenOptions{.path = path});
+  auto opened = EventLog::Open(
+      OpenOptions{.path = path, .rules = &fundlog::ledger::Rules()});
   if (opened.ok() && (*opened)->Size() == events) return std::move(*opened);
   if (!opened.ok() && opened.status().code() != absl::StatusCode::kNotFound) {
     std::fprintf(stderr, "cannot open %s: %s\n", path.c_str(),
@@ -89,8 +91,8 @@ std::unique_ptr<EventLog> OpenOrBuild(uint64_t events) {
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(
       std::filesystem::path(path).parent_path());
-  auto created =
-      EventLog::Create(CreateOptions{.path = path, .origin = "bench"});
+  auto created = EventLog::Create(CreateOptions{
+      .path = path, .origin = "bench", .rules = &fundlog::ledger::Rules()});
   if (!created.ok()) std::abort();
   std::fprintf(stderr, "generating %llu synthetic events into %s\n",
                static_cast<unsigned long long>(events), path.c_str());

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "core/audit/integrity.h"
+#include "core/ledger/record_rules.h"
 #include "core/merkle/merkle.h"
 #include "core/store/event_log.h"
 #include "core/store/tree_writer.h"
@@ -39,8 +40,10 @@ SharedLog& Log() {
   static SharedLog* shared = [] {
     auto* s = new SharedLog;
     const uint64_t events = EnvOr("FUNDLOG_BENCH_EVENTS", 1'000'000);
-    auto created = EventLog::Create(CreateOptions{
-        .path = absl::StrCat(s->dir.path(), "/log"), .origin = "bench"});
+    auto created = EventLog::Create(
+        CreateOptions{.path = absl::StrCat(s->dir.path(), "/log"),
+                      .origin = "bench",
+                      .rules = &fundlog::ledger::Rules()});
     if (!created.ok()) std::abort();
     s->log = std::move(*created);
     v1::EventBatch first;

@@ -31,6 +31,7 @@
 #include "core/formats/sie/sie_import.h"
 #include "core/formats/sie/sie_synth.h"
 #include "core/ingest/ingest.h"
+#include "core/ledger/record_rules.h"
 #include "core/store/event_log.h"
 #include "tools/bench/bench_util.h"
 
@@ -82,7 +83,9 @@ absl::StatusOr<uint64_t> Parse(const std::string& path) {
 absl::StatusOr<uint64_t> Import(const std::string& path,
                                 const std::string& log_dir) {
   absl::StatusOr<std::unique_ptr<EventLog>> log =
-      EventLog::Create(CreateOptions{.path = log_dir, .origin = "bench"});
+      EventLog::Create(CreateOptions{.path = log_dir,
+                                     .origin = "bench",
+                                     .rules = &fundlog::ledger::Rules()});
   if (!log.ok()) return log.status();
   absl::StatusOr<ingest::ImportResult> done =
       ingest::ImportFiles(**log, {{path}});

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 
 namespace fundlog::bench {
 namespace {

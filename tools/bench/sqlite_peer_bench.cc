@@ -29,10 +29,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/base/dates.h"
 #include "core/ledger/projector.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "core/store/event_log.h"
 #include "tools/bench/bench_util.h"
 #include "tools/bench/sqlite_peer.h"
@@ -104,8 +105,10 @@ void AppendPart() {
       ledger::GenerateSynthetic(kSeed, kSetupRecords + 100'000, kFunds);
   for (auto [batch, iterations] : workloads) {
     ScratchDir dir;
-    auto log = EventLog::Create(CreateOptions{
-        .path = absl::StrCat(dir.path(), "/log"), .origin = "bench"});
+    auto log =
+        EventLog::Create(CreateOptions{.path = absl::StrCat(dir.path(), "/log"),
+                                       .origin = "bench",
+                                       .rules = &fundlog::ledger::Rules()});
     if (!log.ok()) Die("create", log.status());
     auto peer = SqlitePeer::Open(absl::StrCat(dir.path(), "/peer.sqlite"));
     if (!peer.ok()) Die("sqlite open", peer.status());
@@ -243,7 +246,9 @@ void QueryPart(const char* self, uint64_t events) {
   std::printf("\n## %llu events\n", static_cast<unsigned long long>(events));
   {
     auto log =
-        EventLog::Create(CreateOptions{.path = log_path, .origin = "bench"});
+        EventLog::Create(CreateOptions{.path = log_path,
+                                       .origin = "bench",
+                                       .rules = &fundlog::ledger::Rules()});
     if (!log.ok()) Die("create", log.status());
     auto peer = SqlitePeer::Open(db_path);
     if (!peer.ok()) Die("sqlite open", peer.status());

@@ -10,10 +10,11 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/dates.h"
 #include "core/ledger/projector.h"
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "core/store/event_log.h"
 #include "tools/bench/bench_util.h"
 
@@ -24,8 +25,10 @@ TEST(SqlitePeerTest, PeerBalancesEqualFundlogWhereThePeerIsExact) {
   ScratchDir dir;
   const std::vector<v1::StoredRecord> records =
       ledger::GenerateSynthetic(7, 4000, 3);
-  auto log = EventLog::Create(
-      CreateOptions{.path = absl::StrCat(dir.path(), "/log"), .origin = "t"});
+  auto log =
+      EventLog::Create(CreateOptions{.path = absl::StrCat(dir.path(), "/log"),
+                                     .origin = "t",
+                                     .rules = &fundlog::ledger::Rules()});
   ASSERT_TRUE(log.ok()) << log.status();
   auto peer = SqlitePeer::Open(absl::StrCat(dir.path(), "/peer.sqlite"));
   ASSERT_TRUE(peer.ok()) << peer.status();

@@ -4,7 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 
 namespace fundlog::cli {
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 
 namespace fundlog::cli {
@@ -29,7 +30,8 @@ int Fail(absl::string_view command, const absl::Status& status) {
 
 absl::StatusOr<std::unique_ptr<EventLog>> OpenLog(const Context& context,
                                                   bool read_only) {
-  return EventLog::Open(OpenOptions{context.db, read_only});
+  return EventLog::Open(OpenOptions{
+      .path = context.db, .read_only = read_only, .rules = &ledger::Rules()});
 }
 
 void RefreshSnapshotsAfterAppend(EventLog& log, absl::string_view command) {

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "core/audit/ledger_views.h"
 #include "core/audit/object_view.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/formats/csv/csv_views.h"
 #include "core/io/batch_file.h"
@@ -17,7 +18,6 @@
 #include "core/ledger/rebuild.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "tools/fundlog/cli.h"
 #include "tools/fundlog/csv_flags.h"
 

@@ -12,12 +12,13 @@
 #include "core/audit/signing_key.h"
 #include "core/audit/timeline.h"
 #include "core/audit/timeline_output.h"
+#include "core/base/dates.h"
 #include "core/formats/csv/csv_views.h"
 #include "core/ingest/ingest.h"
 #include "core/io/batch_file.h"
 #include "core/io/durable_file.h"
+#include "core/ledger/record_rules.h"
 #include "core/merkle/checkpoint.h"
-#include "core/store/dates.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/fundlog/cli.h"
@@ -50,6 +51,7 @@ absl::Status CreateLog(const std::string& dir, const std::string& origin,
   options.org_number = number;
   options.verifier_key = merkle::EncodeVerifierKey(merkle::VerifierKeyOf(*key));
   options.signing_key_text = absl::StrCat(merkle::EncodeSignerKey(*key), "\n");
+  options.rules = &ledger::Rules();
   absl::Status created = EventLog::Create(options).status();
   // A directory that is not empty is the user's choice of place, not a
   // storage failure (EventLog::Create says kFailedPrecondition for it).

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/audit/describe.h"
-#include "core/store/validate.h"
+#include "core/base/payload_kind.h"
 
 namespace fundlog {
 namespace {

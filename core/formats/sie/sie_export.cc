@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/audit/describe.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/formats/sie/sie_text.h"
-#include "core/store/dates.h"
 
 namespace fundlog {
 namespace {

@@ -15,7 +15,7 @@
 #include "core/formats/sie/sie_test_util.h"
 #include "core/io/batch_file.h"
 #include "core/ledger/ledger.h"
-#include "core/store/validate.h"
+#include "core/ledger/validate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

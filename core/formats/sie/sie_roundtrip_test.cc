@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/formats/hledger/hledger_export.h"
 #include "core/formats/sie/sie_export.h"
@@ -22,7 +23,6 @@
 #include "core/io/batch_file.h"
 #include "core/ledger/ledger.h"
 #include "core/ledger/synth.h"
-#include "core/store/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

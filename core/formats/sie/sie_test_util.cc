@@ -4,10 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "core/base/dates.h"
 #include "core/io/sha256_stream.h"
 #include "core/ledger/ledger.h"
-#include "core/store/dates.h"
-#include "core/store/validate.h"
+#include "core/ledger/validate.h"
 
 namespace fundlog::sie {
 namespace {

@@ -5,8 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/limits.h"
 #include "core/formats/sie/sie_convert.h"
-#include "core/store/validate.h"
 
 namespace fundlog::sie::internal {
 namespace {

@@ -1,8 +1,8 @@
 // Civil days as the log writes them: "YYYY-MM-DD", no time zone attached.
 //
 // Thread-safe: free functions without state.
-#ifndef FUNDLOG_CORE_STORE_DATES_H_
-#define FUNDLOG_CORE_STORE_DATES_H_
+#ifndef FUNDLOG_CORE_BASE_DATES_H_
+#define FUNDLOG_CORE_BASE_DATES_H_
 
 #include <string>
 
@@ -21,4 +21,4 @@ std::string FormatDay(absl::CivilDay day);
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_STORE_DATES_H_
+#endif  // FUNDLOG_CORE_BASE_DATES_H_

@@ -1,8 +1,5 @@
-#include "core/store/index_entries.h"
+#include "core/ledger/index_entries.h"
 
-#include <bit>
-
-#include "core/store/dates.h"
 #include "core/store/key_format.h"
 
 namespace fundlog {
@@ -10,16 +7,6 @@ namespace fundlog {
 const std::string& IndexDay(const v1::Event& event) {
   return event.effective().has_period() ? event.effective().period().from()
                                         : event.effective().day();
-}
-
-uint8_t PeriodClass(const v1::Period& period) {
-  if (period.to().empty()) return 0;
-  absl::StatusOr<absl::CivilDay> from = ParseDay(period.from());
-  absl::StatusOr<absl::CivilDay> to = ParseDay(period.to());
-  // Append refuses both; an older or damaged record still gets an entry.
-  if (!from.ok() || !to.ok() || *to < *from) return 1;
-  const uint64_t days = static_cast<uint64_t>(*to - *from);
-  return static_cast<uint8_t>(1 + std::bit_width(days));
 }
 
 void VisitIndexEntries(

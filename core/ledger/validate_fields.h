@@ -4,8 +4,8 @@
 // (ValidateBatch runs them before its per-payload checks).
 //
 // Thread-safe: free functions.
-#ifndef FUNDLOG_CORE_STORE_VALIDATE_FIELDS_H_
-#define FUNDLOG_CORE_STORE_VALIDATE_FIELDS_H_
+#ifndef FUNDLOG_CORE_LEDGER_VALIDATE_FIELDS_H_
+#define FUNDLOG_CORE_LEDGER_VALIDATE_FIELDS_H_
 
 #include <optional>
 #include <string>
@@ -54,4 +54,4 @@ bool VoucherCheckCoversSchema();
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_STORE_VALIDATE_FIELDS_H_
+#endif  // FUNDLOG_CORE_LEDGER_VALIDATE_FIELDS_H_

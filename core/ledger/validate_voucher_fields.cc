@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "core/base/money.h"
 #include "core/base/utf8.h"
-#include "core/store/validate_fields.h"
+#include "core/ledger/validate_fields.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {

@@ -1,4 +1,4 @@
-#include "core/store/dates.h"
+#include "core/base/dates.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"

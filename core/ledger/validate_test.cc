@@ -1,4 +1,4 @@
-#include "core/store/validate.h"
+#include "core/ledger/validate.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "gmock/gmock.h"

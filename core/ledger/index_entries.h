@@ -2,8 +2,8 @@
 // key_format.h). The records are the truth; the index is derived from them
 // by this one function, whether it is written at append, derived again by
 // rebuild, or recomputed by verify to check the stored one.
-#ifndef FUNDLOG_CORE_STORE_INDEX_ENTRIES_H_
-#define FUNDLOG_CORE_STORE_INDEX_ENTRIES_H_
+#ifndef FUNDLOG_CORE_LEDGER_INDEX_ENTRIES_H_
+#define FUNDLOG_CORE_LEDGER_INDEX_ENTRIES_H_
 
 #include <cstdint>
 #include <string>
@@ -12,6 +12,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "core/store/key_format.h"
 #include "fundlog/v1/events.pb.h"
 
 namespace fundlog {
@@ -37,16 +38,9 @@ void VisitIndexEntries(
     absl::FunctionRef<void(absl::string_view key, absl::string_view value)>
         visit);
 
-// A period's length class: 0 when open-ended, else 1 + the bit width of
-// (last day - first day) in days, so that a period of class c >= 1 lasts at
-// most 2^(c-1) - 1 days after its first day.
-uint8_t PeriodClass(const v1::Period& period);
-// Days between two four-digit years are fewer than 2^22.
-inline constexpr uint8_t kPeriodClassMax = 1 + 22;
-
 // The effective start day, the day of the by-day entries ("YYYY-MM-DD").
 const std::string& IndexDay(const v1::Event& event);
 
 }  // namespace fundlog
 
-#endif  // FUNDLOG_CORE_STORE_INDEX_ENTRIES_H_
+#endif  // FUNDLOG_CORE_LEDGER_INDEX_ENTRIES_H_

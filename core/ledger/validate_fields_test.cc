@@ -1,4 +1,4 @@
-#include "core/store/validate_fields.h"
+#include "core/ledger/validate_fields.h"
 
 #include <functional>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "core/store/validate.h"
+#include "core/ledger/validate.h"
 
 #include <optional>
 #include <string>
@@ -9,10 +9,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/dates.h"
 #include "core/base/money.h"
 #include "core/base/utf8.h"
-#include "core/store/dates.h"
-#include "core/store/validate_fields.h"
+#include "core/ledger/validate_fields.h"
 
 namespace fundlog {
 namespace {
@@ -513,14 +513,6 @@ void Remember(const Event& event, BatchState* state) {
 }
 
 }  // namespace
-
-absl::string_view PayloadKind(const v1::Event& event) {
-  const google::protobuf::OneofDescriptor* oneof =
-      v1::Event::descriptor()->FindOneofByName("payload");
-  const google::protobuf::FieldDescriptor* field =
-      event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
-  return field == nullptr ? absl::string_view("none") : field->name();
-}
 
 absl::Status ValidateBatch(const v1::EventBatch& batch,
                            const ValidationContext& context) {
