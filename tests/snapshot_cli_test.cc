@@ -50,6 +50,8 @@ TEST(SnapshotCliTest, RebuildKeepsEveryAnswerIdentical) {
   RunResult rebuilt = cli.Run({"rebuild"});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   EXPECT_THAT(rebuilt.out, HasSubstr("cleared derived data"));
+  EXPECT_THAT(rebuilt.out,
+              HasSubstr("rewrote the table files in the current layout"));
   EXPECT_THAT(rebuilt.out, HasSubstr("folded 20000 records"));
   EXPECT_THAT(rebuilt.out, HasSubstr("wrote snapshot"));
   EXPECT_EQ(Answers(cli), replayed);  // from the snapshot

@@ -322,6 +322,17 @@ class EventLog {
   // in one step (an ingested SST file, docs/indexes.md).
   absl::StatusOr<uint64_t> RebuildIndex(const RecordVisitor& also = nullptr);
 
+  // Rewrites every table file of every family in the layout this build
+  // writes (a full compaction; docs/format.md, "Reader memory"): the bytes
+  // of every key stay as they are. Returns the number of table files before
+  // and after. kFailedPrecondition when read-only or poisoned; kInternal
+  // (or the storage error) when RocksDB fails, with the log as it was.
+  struct TablesRewritten {
+    uint64_t before = 0;
+    uint64_t after = 0;
+  };
+  absl::StatusOr<TablesRewritten> RewriteTables();
+
   // Derived data (snapshots, projections): rebuildable, never trusted over
   // the log. Written without touching `events`.
   absl::StatusOr<std::optional<std::string>> GetDerived(

@@ -78,6 +78,44 @@ class Entries {
 
 }  // namespace
 
+namespace {
+
+uint64_t TableFiles(rocksdb::DB& db) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db.GetLiveFilesMetaData(&files);
+  return files.size();
+}
+
+}  // namespace
+
+absl::StatusOr<EventLog::TablesRewritten> EventLog::RewriteTables() {
+  absl::MutexLock lock(&write_mu_);
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  if (!poisoned_.ok()) {
+    return absl::FailedPreconditionError(
+        "an earlier write failed; reopen the log first");
+  }
+  TablesRewritten out;
+  out.before = TableFiles(*db_);
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  options.exclusive_manual_compaction = true;
+  for (rocksdb::ColumnFamilyHandle* family : families_->handles) {
+    if (absl::Status s = FromRocks(
+            db_->CompactRange(options, family, nullptr, nullptr),
+            absl::StrCat("rewrite the tables of ", family->GetName()));
+        !s.ok()) {
+      return s;
+    }
+  }
+  out.after = TableFiles(*db_);
+  PurgeObsoleteFilesIfFree();
+  return out;
+}
+
 absl::StatusOr<uint64_t> EventLog::RebuildIndex(const RecordVisitor& also) {
   uint64_t size = 0;
   {

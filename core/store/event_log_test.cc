@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "core/ledger/record_rules.h"
 #include "core/store/append_session.h"
+#include "core/store/families.h"
 #include "core/store/key_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "rocksdb/table_properties.h"
 
 namespace fundlog {
 namespace {
@@ -145,6 +147,94 @@ TEST(EventLogTest, AppendAndReopenKeepsEveryRecordByteForByte) {
     EXPECT_GT(record->appended_at_micros(), previous_micros)
         << "appended_at must increase strictly";
     previous_micros = record->appended_at_micros();
+  }
+}
+
+// Per table file of the log at `path`, opened with RocksDB's defaults:
+// (family, the number of its index partitions; 0 for a one-level index).
+std::vector<std::pair<std::string, uint64_t>> IndexPartitionsOfTables(
+    const std::string& path, bool rewrite_with_defaults) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (absl::string_view name : kFamilyNames) {
+    descriptors.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  // Read-only when only looking: a writable open would replay the WAL into
+  // a table of its own, in RocksDB's default layout.
+  EXPECT_TRUE((rewrite_with_defaults
+                   ? rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors,
+                                       &handles, &raw)
+                   : rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path,
+                                                  descriptors, &handles, &raw))
+                  .ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (rocksdb::ColumnFamilyHandle* family : handles) {
+    if (rewrite_with_defaults) {
+      rocksdb::CompactRangeOptions options;
+      options.bottommost_level_compaction =
+          rocksdb::BottommostLevelCompaction::kForce;
+      EXPECT_TRUE(db->CompactRange(options, family, nullptr, nullptr).ok());
+    }
+    rocksdb::TablePropertiesCollection tables;
+    EXPECT_TRUE(db->GetPropertiesOfAllTables(family, &tables).ok());
+    for (const auto& [file, properties] : tables) {
+      out.emplace_back(family->GetName(), properties->index_partitions);
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* family : handles) {
+    EXPECT_TRUE(db->DestroyColumnFamilyHandle(family).ok());
+  }
+  return out;
+}
+
+// Tables written by an older build (RocksDB's default one-level index)
+// are rewritten with partitioned indexes, every record byte for byte as
+// it was; new tables are written partitioned from the start.
+TEST(EventLogTest, RewriteTablesGivesEveryTableAPartitionedIndex) {
+  TempDir dir;
+  std::vector<std::string> records;
+  {
+    auto log = CreateLog(dir);
+    ASSERT_TRUE(log->Append(Batch({Established("f")}), 0).ok());
+    v1::EventBatch batch;
+    for (int i = 0; i < 200; ++i) {
+      *batch.add_events() =
+          Allocation(absl::StrCat("a", i), "f",
+                     absl::StrCat("2001-02-", 10 + i % 18), 100 + i);
+    }
+    ASSERT_TRUE(log->Append(batch, 1).ok());
+    for (uint64_t seq = 0; seq < log->Size(); ++seq) {
+      records.push_back(*log->ReadRaw(seq));
+    }
+  }
+  auto old_layout = IndexPartitionsOfTables(dir.Log(), true);
+  ASSERT_FALSE(old_layout.empty());
+  for (const auto& [family, partitions] : old_layout) {
+    EXPECT_EQ(partitions, 0u) << family;
+  }
+  {
+    auto log = EventLog::Open(
+        OpenOptions{.path = dir.Log(), .rules = &ledger::Rules()});
+    ASSERT_TRUE(log.ok()) << log.status();
+    auto rewritten = (*log)->RewriteTables();
+    ASSERT_TRUE(rewritten.ok()) << rewritten.status();
+    EXPECT_EQ(rewritten->before, old_layout.size());
+    EXPECT_GE(rewritten->after, 1u);
+    ASSERT_EQ((*log)->Size(), records.size());
+    for (uint64_t seq = 0; seq < records.size(); ++seq) {
+      EXPECT_EQ(*(*log)->ReadRaw(seq), records[seq]);
+    }
+    ASSERT_TRUE((*log)
+                    ->Append(Batch({Allocation("late", "f", "2002-01-01", 5)}),
+                             records.size())
+                    .ok());
+  }
+  auto new_layout = IndexPartitionsOfTables(dir.Log(), false);
+  ASSERT_FALSE(new_layout.empty());
+  for (const auto& [family, partitions] : new_layout) {
+    EXPECT_GE(partitions, 1u) << family;
   }
 }
 
