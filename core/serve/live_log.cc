@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -12,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "core/io/json_writer.h"
 #include "core/ledger/snapshots.h"
+#include "core/store/key_format.h"
 
 namespace fundlog::serve {
 namespace {
@@ -122,17 +124,29 @@ absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
   if (!opened.ok()) return opened.status();
   std::shared_ptr<const EventLog> log = std::move(*opened);
   if (absl::Status s = live->Restore(log); !s.ok()) return s;
-  if (absl::Status s = log->Scan(0, log->Size(),
-                                 [&](const v1::StoredRecord& record) {
-                                   live->funds_->Observe(record);
-                                   live->last_recorded_on_ =
-                                       std::max(live->last_recorded_on_,
-                                                record.event().recorded_on());
-                                   return absl::OkStatus();
-                                 });
-      !s.ok()) {
-    return s;
+  // The funds and accounts from the records that define them, found by the
+  // index ('U': a fund's establishment, 'A': the one definition of each
+  // account), read in log order as a scan of every record would meet them.
+  std::set<uint64_t> defining;
+  for (char kind : {keys::kIndexFund, keys::kIndexAccount}) {
+    if (absl::Status s = log->ScanNamed(kind,
+                                        [&](absl::string_view, uint64_t seq) {
+                                          defining.insert(seq);
+                                          return absl::OkStatus();
+                                        });
+        !s.ok()) {
+      return s;
+    }
   }
+  for (uint64_t seq : defining) {
+    absl::StatusOr<v1::StoredRecord> record = log->Read(seq);
+    if (!record.ok()) return record.status();
+    live->funds_->Observe(*record);
+  }
+  // The latest recorded_on comes from a scan of every record, which Start
+  // runs beside the serving; until then no known_at is dropped.
+  live->recorded_on_scanned_ = log->Size() == 0;
+  live->last_recorded_on_ = log->Size() == 0 ? "" : kRecordedOnUnknown;
   auto state = std::make_shared<LogState>();
   state->size = log->Size();
   state->log = std::move(log);
@@ -150,12 +164,49 @@ LiveLog::~LiveLog() {
   if (verify_child_) verify_child_->Stop();  // a running verify ends now
   if (poller_.joinable()) poller_.join();
   if (verifier_.joinable()) verifier_.join();
+  if (recorded_on_scanner_.joinable()) recorded_on_scanner_.join();
 }
 
 void LiveLog::Start(absl::Duration poll, const std::string& verify_binary) {
   verify_child_ = std::make_unique<VerifyChild>(verify_binary, path_);
   poller_ = std::thread([this, poll] { PollLoop(poll); });
   verifier_ = std::thread([this] { VerifyLoop(); });
+  const std::shared_ptr<const LogState> at_open = state();
+  recorded_on_scanner_ = std::thread(
+      [this, at_open] { RecordedOnScan(at_open->log, at_open->size); });
+}
+
+void LiveLog::NoteRecordedOn(const std::string& day) {
+  tail_recorded_on_ = std::max(tail_recorded_on_, day);
+  if (recorded_on_scanned_) {
+    last_recorded_on_ = std::max(last_recorded_on_, day);
+  }
+}
+
+void LiveLog::RecordedOnScan(std::shared_ptr<const EventLog> log,
+                             uint64_t size) {
+  {
+    std::shared_lock lock(projector_mu_);
+    if (recorded_on_scanned_) return;
+  }
+  std::string latest;
+  absl::Status scanned =
+      log->Scan(0, size, [&](const v1::StoredRecord& record) {
+        if (Stopping()) return absl::CancelledError("the server stops");
+        latest = std::max(latest, record.event().recorded_on());
+        return absl::OkStatus();
+      });
+  if (!scanned.ok()) {
+    // Queries go on asking every known_at as given: exact, only slower.
+    if (!absl::IsCancelled(scanned)) {
+      std::cerr << "fundlog serve: cannot read the records' recorded_on: "
+                << scanned.message() << "\n";
+    }
+    return;
+  }
+  std::unique_lock lock(projector_mu_);
+  last_recorded_on_ = std::max(latest, tail_recorded_on_);
+  recorded_on_scanned_ = true;
 }
 
 std::shared_ptr<const LogState> LiveLog::state() const {
@@ -205,14 +256,14 @@ absl::StatusOr<bool> LiveLog::CatchUp() {
     projector_ = **std::move(light);
     projector_log_ = log;
     fold_status_ = absl::OkStatus();
-    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
+    NoteRecordedOn(last_recorded_on);
     light_ = true;
   } else if (!light->has_value() && !tail.empty() && light_) {
     // No query state covers the new records yet: the full state, until a
     // writer's refresh stores one (the next change of its files).
     if (absl::Status s = Restore(log); !s.ok()) return s;
     std::unique_lock lock(projector_mu_);
-    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
+    NoteRecordedOn(last_recorded_on);
   } else if (!tail.empty()) {
     std::unique_lock lock(projector_mu_);
     for (const v1::StoredRecord& record : tail) {
@@ -221,7 +272,7 @@ absl::StatusOr<bool> LiveLog::CatchUp() {
     }
     if (fold_status_.ok()) projector_.IndexForQueries();
     projector_log_ = log;
-    last_recorded_on_ = std::max(last_recorded_on_, last_recorded_on);
+    NoteRecordedOn(last_recorded_on);
   }
   for (const v1::StoredRecord& record : tail) funds_->Observe(record);
   auto next = std::make_shared<LogState>();

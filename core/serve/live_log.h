@@ -66,7 +66,9 @@ class LiveLog {
   // Starts the threads: one that looks for new records every `poll`, one
   // that runs verify at start and whenever the log has grown since, each
   // run in a child process `verify_binary --db PATH verify --json`
-  // (VerifyChild; the destructor kills a running one).
+  // (VerifyChild; the destructor kills a running one), and one that reads
+  // the records there were at Open for their latest recorded_on (until it
+  // has, every known_at query is answered as asked; see Warm).
   void Start(absl::Duration poll, const std::string& verify_binary);
 
   // The published state; cheap (a shared_ptr copy under a lock).
@@ -76,7 +78,10 @@ class LiveLog {
   // published so far, and the latest recorded_on among those records.
   struct Warm {
     const ledger::Projector& projector;
-    const std::string& last_recorded_on;  // "YYYY-MM-DD"; "" when empty
+    // "YYYY-MM-DD"; "" when empty; kRecordedOnUnknown until the records
+    // there were at Open have been read (a query with known_at on or after
+    // it may be asked without, the answer being the same).
+    const std::string& last_recorded_on;
   };
   // Runs ask(warm) under the shared lock, or returns why the records could
   // not be folded (a record Projector::Add rejects fails the CLI's queries
@@ -129,6 +134,11 @@ class LiveLog {
   // else the full state with its index) and publishes it with the view.
   absl::Status Restore(std::shared_ptr<const EventLog> log);
   void PollLoop(absl::Duration poll);
+  // Reads the records [0, size) of `log` for their latest recorded_on.
+  void RecordedOnScan(std::shared_ptr<const EventLog> log, uint64_t size);
+  // Takes `day` (the latest recorded_on of new records) into
+  // last_recorded_on_; called with projector_mu_ held exclusively.
+  void NoteRecordedOn(const std::string& day);
   void VerifyLoop();
   bool Stopping();
 
@@ -142,6 +152,10 @@ class LiveLog {
   std::shared_ptr<const EventLog> projector_log_;  // guarded by projector_mu_
   absl::Status fold_status_;                       // guarded by projector_mu_
   std::string last_recorded_on_;                   // guarded by projector_mu_
+  // Whether last_recorded_on_ covers the records there were at Open, and
+  // the latest recorded_on of the records caught up with since.
+  bool recorded_on_scanned_ = false;  // guarded by projector_mu_
+  std::string tail_recorded_on_;      // guarded by projector_mu_
 
   mutable std::mutex fallback_mu_;  // one full-state load at a time
   mutable std::atomic<uint64_t> fallbacks_{0};
@@ -163,7 +177,12 @@ class LiveLog {
   bool grew_ = true;       // guarded by stop_mu_: verify has work
   std::thread poller_;
   std::thread verifier_;
+  std::thread recorded_on_scanner_;
 };
+
+// LiveLog::Warm::last_recorded_on until the records have been read: no
+// known_at day a query can give is on or after it.
+inline constexpr char kRecordedOnUnknown[] = "9999-12-31";
 
 }  // namespace fundlog::serve
 

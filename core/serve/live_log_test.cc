@@ -6,10 +6,13 @@
 
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +22,7 @@
 #include "core/ledger/record_rules.h"
 #include "core/ledger/snapshots.h"
 #include "core/ledger/synth.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace fundlog::serve {
@@ -128,6 +132,55 @@ TEST_F(LiveLogTest, RecordsBeforeTheirQueryStateAreServedThenTheLightOne) {
   ASSERT_TRUE((*live)->CatchUp().ok());
   EXPECT_TRUE((*live)->light());
   ExpectReplayAnswers(**live, 3500, 9);
+}
+
+// The funds and accounts at Open come from the records the index names as
+// defining them, as a scan of every record would name them; the latest
+// recorded_on comes from a scan beside the serving, and until it has run no
+// known_at is dropped.
+TEST_F(LiveLogTest, FundsFromTheirDefinitionsAndRecordedOnFromAScan) {
+  Write(0, 3000, /*refresh=*/true);
+  std::map<std::string, std::string> fund_names;
+  std::map<std::string, std::string> account_names;
+  std::string latest;
+  for (const v1::StoredRecord& record : Records(3000)) {
+    const v1::Event& event = record.event();
+    latest = std::max(latest, event.recorded_on());
+    if (event.has_fund_established()) {
+      fund_names[event.fund_id()] = event.fund_established().name();
+    }
+    for (const v1::Account& account : event.accounts_defined().accounts()) {
+      account_names[account.id()] = account.name();
+    }
+  }
+  ASSERT_GE(fund_names.size(), 2u);
+  ASSERT_GE(account_names.size(), 2u);
+  auto live = LiveLog::Open(path_);
+  ASSERT_TRUE(live.ok()) << live.status();
+  const std::string funds = (*live)->state()->funds_json;
+  for (const auto& [id, name] : fund_names) {
+    EXPECT_THAT(funds, ::testing::HasSubstr(absl::StrCat(
+                           R"("fund":")", id, R"(","name":")", name, "\"")));
+  }
+  for (const auto& [id, name] : account_names) {
+    EXPECT_THAT(funds, ::testing::HasSubstr(absl::StrCat(
+                           R"("account":")", id, R"(","name":")", name, "\"")));
+  }
+  auto recorded_on = [&] {
+    return (*live)
+        ->Query([](const LiveLog::Warm& warm) {
+          return absl::StatusOr<std::string>(warm.last_recorded_on);
+        })
+        .value();
+  };
+  EXPECT_EQ(recorded_on(), kRecordedOnUnknown);
+  ExpectReplayAnswers(**live, 3000, 10);
+  (*live)->Start(absl::Milliseconds(50), "/bin/true");
+  for (int i = 0; i < 400 && recorded_on() != latest; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(recorded_on(), latest);
+  ExpectReplayAnswers(**live, 3000, 11);
 }
 
 }  // namespace
