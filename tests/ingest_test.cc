@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/formats/sie/sie_synth.h"
@@ -112,6 +116,87 @@ TEST_F(IngestTest,
   auto again = ingest::ImportFiles(**reopened, {{path}});
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->sie->vouchers, 4500u);
+}
+
+// A large SIE import spills its staged keys to files and commits them by
+// ingestion (core/store/session_spill.h): the log it leaves holds the same
+// records, index and tree as the one WriteBatch that a small import writes.
+TEST_F(IngestTest, ASpilledSieImportStoresWhatOneWriteBatchStores) {
+  const std::string path = WriteSie("big.se", 11, 6500);  // four batches
+  auto import = [&](const std::string& dir, size_t spill_bytes,
+                    int* parts_with_staged_files) {
+    auto log =
+        EventLog::Create(CreateOptions{.path = dir,
+                                       .origin = "t",
+                                       .rules = &fundlog::ledger::Rules(),
+                                       .session_spill_bytes = spill_bytes});
+    EXPECT_TRUE(log.ok()) << log.status();
+    ingest::ImportHooks hooks;
+    hooks.after_part = [&](uint64_t) {
+      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() == ".staged") {
+          ++*parts_with_staged_files;
+          break;
+        }
+      }
+    };
+    auto result = ingest::ImportFiles(**log, {{path}}, hooks);
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (result.ok()) {
+      EXPECT_EQ(result->sie->vouchers, 6500u);
+    }
+    return std::move(*log);
+  };
+  int batch_parts = 0;
+  int spilled_parts = 0;
+  auto batch = import(dir_ + "/batch", SIZE_MAX, &batch_parts);
+  auto spilled = import(dir_ + "/spilled", size_t{256} << 10, &spilled_parts);
+  EXPECT_EQ(batch_parts, 0);
+  EXPECT_GE(spilled_parts, 3) << "the parts went to files";
+  ASSERT_EQ(spilled->Size(), batch->Size());
+  ASSERT_GT(spilled->Size(), 6500u);
+  for (uint64_t seq = 0; seq < batch->Size(); ++seq) {
+    auto want = batch->Read(seq);
+    auto got = spilled->Read(seq);
+    ASSERT_TRUE(want.ok() && got.ok()) << seq;
+    ASSERT_EQ(got->event().SerializeAsString(),
+              want->event().SerializeAsString())
+        << seq;
+  }
+  auto index = [](const EventLog& log) {
+    std::vector<std::pair<std::string, std::string>> entries;
+    EXPECT_TRUE(
+        log.ScanIndex([&](absl::string_view key, absl::string_view value) {
+             entries.emplace_back(key, value);
+             return absl::OkStatus();
+           })
+            .ok());
+    return entries;
+  };
+  EXPECT_EQ(index(*spilled), index(*batch));
+  // The stored tree is the tree of the stored records.
+  std::vector<merkle::Hash> leaves;
+  ASSERT_TRUE(
+      spilled
+          ->ScanRaw(0, spilled->Size(),
+                    [&](uint64_t, absl::string_view bytes) {
+                      leaves.push_back(merkle::LeafHash(
+                          std::string_view(bytes.data(), bytes.size())));
+                      return absl::OkStatus();
+                    })
+          .ok());
+  merkle::MemoryNodeStore expected;
+  auto nodes = merkle::NodesForAppend(0, leaves, expected);
+  ASSERT_TRUE(nodes.ok());
+  ASSERT_TRUE(expected.Apply(*nodes).ok());
+  auto want = merkle::RootAt(spilled->Size(), expected);
+  auto got = merkle::RootAt(spilled->Size(), LogNodeReader(*spilled));
+  ASSERT_TRUE(want.ok() && got.ok()) << got.status();
+  EXPECT_EQ(*want, *got);
+  // Imported once: the same file again is refused, from the ingested mark.
+  auto again = ingest::ImportFiles(*spilled, {{path}});
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists)
+      << again.status();
 }
 
 v1::EventBatch Allocations(const std::string& prefix, int count) {

@@ -2,7 +2,10 @@
 // and commit one.
 #include "core/store/append_session.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -12,6 +15,7 @@
 #include "core/store/record_entries.h"
 #include "core/store/record_rules.h"
 #include "core/store/rocks_status.h"
+#include "core/store/session_spill.h"
 #include "core/store/tree_writer.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -22,10 +26,8 @@ namespace {
 // Answers validation's questions from the staged parts, then the log.
 class SessionContext : public ValidationContext {
  public:
-  SessionContext(const EventLog& log,
-                 const absl::flat_hash_set<std::string>& staged,
-                 const std::vector<std::string>& staged_recorded_on,
-                 uint64_t size)
+  SessionContext(const EventLog& log, const StagedNames& staged,
+                 const StagedDays& staged_recorded_on, uint64_t size)
       : log_(log),
         staged_(staged),
         staged_recorded_on_(staged_recorded_on),
@@ -44,8 +46,8 @@ class SessionContext : public ValidationContext {
     return Has(keys::kIndexAccount, account);
   }
   absl::StatusOr<std::string> RecordedOn(uint64_t seq) const override {
-    const uint64_t log_size = size_ - staged_recorded_on_.size();
-    if (seq >= log_size) return staged_recorded_on_[seq - log_size];
+    const uint64_t log_size = size_ - staged_recorded_on_.count();
+    if (seq >= log_size) return staged_recorded_on_.At(seq - log_size);
     absl::StatusOr<std::string> raw = log_.ReadRaw(seq);
     if (!raw.ok()) return raw.status();
     v1::StoredRecord record;
@@ -59,15 +61,15 @@ class SessionContext : public ValidationContext {
  private:
   absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
     const std::string key = keys::NamedKey(kind, name);
-    if (staged_.contains(key)) return true;
+    if (staged_.Contains(key)) return true;
     absl::StatusOr<std::optional<std::string>> value = log_.GetIndexEntry(key);
     if (!value.ok()) return value.status();
     return value->has_value();
   }
   const EventLog& log_;
-  const absl::flat_hash_set<std::string>& staged_;
+  const StagedNames& staged_;
   // recorded_on of each staged record, from the session's first seq on.
-  const std::vector<std::string>& staged_recorded_on_;
+  const StagedDays& staged_recorded_on_;
   const uint64_t size_;
 };
 
@@ -120,6 +122,18 @@ AppendSession::~AppendSession() = default;
 
 size_t AppendSession::staged_bytes() const { return write_->GetDataSize(); }
 
+int AppendSession::spills() const {
+  return spill_ == nullptr ? 0 : spill_->spills();
+}
+
+// The staged files of one session: PATH/session-PID-N-K.staged (the writer's
+// open removes any a crash left, event_log.cc).
+static std::string SpillPrefix(const std::string& log_path) {
+  static std::atomic<uint64_t> next{0};
+  return absl::StrCat(log_path, "/session-", getpid(), "-",
+                      next.fetch_add(1, std::memory_order_relaxed));
+}
+
 absl::Status AppendSession::Add(const v1::EventBatch& part,
                                 const BatchOrigin& origin) {
   if (committed_) {
@@ -131,6 +145,13 @@ absl::Status AppendSession::Add(const v1::EventBatch& part,
                      spoiled_.message(), ")"));
   }
   absl::Status s = Stage(part, origin);
+  if (s.ok() && write_->GetDataSize() > log_.session_spill_bytes_) {
+    if (spill_ == nullptr) {
+      spill_ = std::make_unique<SessionSpill>(SpillPrefix(log_.path_),
+                                              *log_.db_, *log_.families_);
+    }
+    s = spill_->Spill(*write_);
+  }
   if (s.ok() && write_->GetDataSize() > kAppendSessionBytesMax) {
     s = absl::InvalidArgumentError(
         absl::StrCat("the import encodes to more than ", kAppendSessionBytesMax,
@@ -139,6 +160,7 @@ absl::Status AppendSession::Add(const v1::EventBatch& part,
   if (!s.ok()) {
     spoiled_ = s;
     write_->Clear();  // nothing of it will be written: free it now
+    spill_.reset();   // and its files removed
   }
   return s;
 }
@@ -175,7 +197,7 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
         write_->Put(families.events(), keys::EventKey(seq), stored), "stage"));
     AppendIndexEntries(*log_.rules_, part.events(i), seq, &key_buffer,
                        &index_entries);
-    staged_recorded_on_.push_back(part.events(i).recorded_on());
+    staged_recorded_on_.Add(part.events(i).recorded_on());
   }
   // Key order per part, as in Append (each memtable insert continues from
   // the previous one). The entries are put in order through a list of their
@@ -209,7 +231,7 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   }
   for (const uint32_t k : order) {
     const auto& [key, value] = index_entries[k];
-    if (!value.empty()) staged_names_.insert(key);  // a named entry
+    if (!value.empty()) staged_names_.Insert(key);  // a named entry
     s.Update(FromRocks(write_->Put(families.index(), key, value), "stage"));
   }
   if (!s.ok()) return s;
@@ -266,6 +288,7 @@ absl::StatusOr<AppendResult> AppendSession::Commit() {
   absl::StatusOr<AppendResult> result = log_.CommitSession(*this);
   committed_ = result.ok();
   write_->Clear();
+  spill_.reset();
   if (!result.ok()) spoiled_ = result.status();
   return result;
 }
@@ -320,8 +343,7 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
       return s;
     }
   }
-  rocksdb::WriteBatch& write = *session.write_;
-  absl::Status s;
+  std::vector<std::pair<std::string, std::string>> marks;
   for (const auto& [sha, first] : session.files_) {
     absl::StatusOr<std::optional<uint64_t>> seen = FindImportedFile(sha);
     if (!seen.ok()) return seen.status();
@@ -330,10 +352,16 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
           "a file with SHA-256 ", sha, " is already imported (from record ",
           **seen, "); nothing written"));
     }
-    s.Update(FromRocks(write.Put(families_->index(),
-                                 keys::NamedKey(keys::kIndexImportedFile, sha),
-                                 keys::EncodeU64(first)),
-                       "commit"));
+    marks.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
+                       keys::EncodeU64(first));
+  }
+  if (session.spill_ != nullptr) {
+    return CommitSpilled(session, std::move(marks));
+  }
+  rocksdb::WriteBatch& write = *session.write_;
+  absl::Status s;
+  for (const auto& [key, value] : marks) {
+    s.Update(FromRocks(write.Put(families_->index(), key, value), "commit"));
   }
   if (!s.ok()) return s;
   const uint64_t new_size = first_seq + session.staged_;
@@ -344,6 +372,39 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
       !committed.ok()) {
     return committed;
   }
+  PurgeObsoleteFilesIfFree();
+  return AppendResult{first_seq, new_size};
+}
+
+absl::StatusOr<AppendResult> EventLog::CommitSpilled(
+    AppendSession& session,
+    std::vector<std::pair<std::string, std::string>> marks) {
+  const uint64_t first_seq = session.first_seq_;
+  const uint64_t new_size = first_seq + session.staged_;
+  const int64_t last_appended =
+      session.first_appended_at_ + static_cast<int64_t>(session.staged_) - 1;
+  std::vector<std::pair<std::string, std::string>> meta;
+  meta.emplace_back(std::string(keys::kMetaSize), keys::EncodeU64(new_size));
+  meta.emplace_back(std::string(keys::kMetaLastAppended),
+                    keys::EncodeU64(static_cast<uint64_t>(last_appended)));
+  absl::StatusOr<SpillCommit> files = session.spill_->Finish(
+      *session.write_, std::move(marks), std::move(meta));
+  // Nothing of the log has changed yet: a failure to write the staged files
+  // leaves it as it was, and the writer usable.
+  if (!files.ok()) return files.status();
+  if (absl::Status ingested =
+          FromRocks(db_->IngestExternalFiles(files->args), "commit import");
+      !ingested.ok()) {
+    // RocksDB records an ingestion in the MANIFEST in one atomic group, but
+    // whether that record reached the disk is unknown after a failure, as
+    // with a failed WriteBatch: refuse further writes until reopened.
+    poisoned_ = ingested;
+    return IsStorageCondition(ingested)
+               ? ingested
+               : absl::InternalError(ingested.message());
+  }
+  size_.store(new_size, std::memory_order_release);
+  last_appended_micros_ = last_appended;
   PurgeObsoleteFilesIfFree();
   return AppendResult{first_seq, new_size};
 }

@@ -411,8 +411,10 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Create(
   if (absl::Status s = SyncDirectory(target.parent_path().string()); !s.ok()) {
     return s;
   }
-  return Open(OpenOptions{
-      .path = options.path, .env = options.env, .rules = options.rules});
+  return Open(OpenOptions{.path = options.path,
+                          .env = options.env,
+                          .rules = options.rules,
+                          .session_spill_bytes = options.session_spill_bytes});
 }
 
 absl::Status EventLog::RulesGiven() const {
@@ -441,14 +443,18 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   return log;
 }
 
-// Removes OPTIONS-*.dbtmp files that a writer killed while RocksDB wrote its
-// options left behind. Called once this process holds RocksDB's LOCK, when
-// no other writer can be writing one.
-static void RemoveStaleOptionsFiles(const std::string& dir) {
+// Removes what a writer killed mid-way left behind: OPTIONS-*.dbtmp files
+// of RocksDB's, and session-*.staged files of an append session that never
+// committed (session_spill.h). Called once this process holds RocksDB's
+// LOCK, when no other writer can be writing one.
+static void RemoveCrashLeftovers(const std::string& dir) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
     const std::string name = entry.path().filename().string();
-    if (absl::StartsWith(name, "OPTIONS-") && absl::EndsWith(name, ".dbtmp")) {
+    if ((absl::StartsWith(name, "OPTIONS-") &&
+         absl::EndsWith(name, ".dbtmp")) ||
+        (absl::StartsWith(name, "session-") &&
+         absl::EndsWith(name, ".staged"))) {
       std::filesystem::remove(entry.path(), error);
     }
   }
@@ -480,11 +486,12 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::OpenLocked(
                    std::move(families), options.read_only));
   log->sync_writes_ = options.sync_writes;
   log->rules_ = options.rules;
+  log->session_spill_bytes_ = options.session_spill_bytes;
   log->files_changed_ = std::move(files_changed);
   if (absl::Status s = log->LoadMeta(); !s.ok()) return s;
   if (!options.read_only) {
     if (absl::Status s = log->CheckRecordsMatchSize(); !s.ok()) return s;
-    RemoveStaleOptionsFiles(options.path);
+    RemoveCrashLeftovers(options.path);
     // From here on the set of files changes only under files.lock
     // (files_lock.h): on close, or in PurgeObsoleteFilesIfFree.
     if (absl::Status s = FromRocks(log->db_->DisableFileDeletions(),

@@ -14,11 +14,13 @@
 #define FUNDLOG_CORE_STORE_EVENT_LOG_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -63,6 +65,8 @@ struct CreateOptions {
   std::string signing_key_text;
   // The rules the opened log appends by (record_rules.h); see OpenOptions.
   const RecordRules* rules = nullptr;
+  // See OpenOptions::session_spill_bytes.
+  size_t session_spill_bytes = size_t{32} << 20;
 };
 
 struct OpenOptions {
@@ -78,6 +82,11 @@ struct OpenOptions {
   // append or to rebuild the index (kFailedPrecondition without); a reader
   // needs none. Not owned; must outlive the log.
   const RecordRules* rules = nullptr;
+  // An append session (append_session.h) keeps up to this many encoded
+  // bytes in memory; past it, it writes them to table files beside the log
+  // and commits by ingesting those. Tests lower it to take that path with
+  // small imports.
+  size_t session_spill_bytes = size_t{32} << 20;
 };
 
 // Where a batch came from; stored in each record's Provenance.
@@ -377,6 +386,7 @@ class EventLog {
 
  private:
   friend class AppendSession;
+  friend class SessionSpill;
   friend class LogView;
   struct Families;
   class FilesLock;
@@ -438,6 +448,12 @@ class EventLog {
   // The session's staged write, checked and made durable in one synced
   // WriteBatch (append_session.cc).
   absl::StatusOr<AppendResult> CommitSession(AppendSession& session);
+  // A spilled session's files, the marks and the new size, ingested in one
+  // atomic step (append_session.cc).
+  absl::StatusOr<AppendResult> CommitSpilled(
+      AppendSession& session,
+      std::vector<std::pair<std::string, std::string>> marks)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   const std::string path_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -445,6 +461,7 @@ class EventLog {
   const bool read_only_;
   bool sync_writes_ = true;
   const RecordRules* rules_ = nullptr;  // OpenOptions::rules
+  size_t session_spill_bytes_ = 0;      // OpenOptions::session_spill_bytes
   // A writer's hold on PATH/files.lock (see OpenLocked); null for readers.
   std::unique_ptr<FilesLock> files_lock_;
   // Set by RocksDB's background threads when a flush or compaction leaves

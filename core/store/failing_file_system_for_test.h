@@ -7,16 +7,21 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "rocksdb/file_system.h"
 
 namespace fundlog::testing {
 
-// Fails every write and sync of files opened for writing while `failing`.
+// Fails every write and sync of files opened for writing while `failing`;
+// with `only_containing`, only of files whose name contains it.
 class FailingFileSystem : public rocksdb::FileSystemWrapper {
  public:
-  explicit FailingFileSystem(std::atomic<bool>* failing)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(failing) {}
+  explicit FailingFileSystem(std::atomic<bool>* failing,
+                             std::string only_containing = "")
+      : FileSystemWrapper(rocksdb::FileSystem::Default()),
+        failing_(failing),
+        only_containing_(std::move(only_containing)) {}
   const char* Name() const override { return "FailingFileSystem"; }
 
   rocksdb::IOStatus NewWritableFile(
@@ -26,7 +31,12 @@ class FailingFileSystem : public rocksdb::FileSystemWrapper {
     std::unique_ptr<rocksdb::FSWritableFile> file;
     rocksdb::IOStatus s =
         target()->NewWritableFile(name, options, &file, debug);
-    if (s.ok()) *out = std::make_unique<File>(std::move(file), failing_);
+    if (!s.ok()) return s;
+    if (name.find(only_containing_) == std::string::npos) {
+      *out = std::move(file);
+    } else {
+      *out = std::make_unique<File>(std::move(file), failing_);
+    }
     return s;
   }
 
@@ -58,6 +68,7 @@ class FailingFileSystem : public rocksdb::FileSystemWrapper {
   };
 
   std::atomic<bool>* failing_;
+  const std::string only_containing_;
 };
 
 }  // namespace fundlog::testing
