@@ -7,13 +7,19 @@
 //           into events, every check, nothing written
 //   import  what `fundlog import FILE.se` does (core/ingest): the checking
 //           pass, then the same again staging batches of 2000 vouchers into
-//           one AppendSession, committed to a fresh log in one write
+//           one AppendSession, committed to a fresh log; past 32 MiB staged
+//           the session spills to table files and commits by ingestion
+//   import-batch
+//           the same, the session never spilling: the whole import in one
+//           WriteBatch, as every import was before the spill
 //
 // Each workload runs in a child process, so its peak RSS is its own: parse
-// stays flat as the file grows (one voucher batch in memory); import grows
-// with the file, since the whole import is one WriteBatch (docs/ingest.md).
-// Usage: sie_bench [--mb N ...] [--workload read|parse|import ...] (default:
-// 10 and 100 MB, every workload).
+// stays flat as the file grows (one voucher batch in memory); import-batch
+// grows with the file (docs/ingest.md).
+// Usage: sie_bench [--mb N ...] [--workload read|parse|import|import-batch
+// ...] (default: 10 and 100 MB, read, parse and import).
+//        sie_bench --mb N --write FILE   writes the synthetic file of N MB to
+//        FILE and stops (to time `fundlog import FILE` itself).
 #include <openssl/evp.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -81,11 +87,11 @@ absl::StatusOr<uint64_t> Parse(const std::string& path) {
 }
 
 absl::StatusOr<uint64_t> Import(const std::string& path,
-                                const std::string& log_dir) {
-  absl::StatusOr<std::unique_ptr<EventLog>> log =
-      EventLog::Create(CreateOptions{.path = log_dir,
-                                     .origin = "bench",
-                                     .rules = &fundlog::ledger::Rules()});
+                                const std::string& log_dir, bool spill) {
+  CreateOptions create{
+      .path = log_dir, .origin = "bench", .rules = &fundlog::ledger::Rules()};
+  if (!spill) create.session_spill_bytes = SIZE_MAX;
+  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Create(create);
   if (!log.ok()) return log.status();
   absl::StatusOr<ingest::ImportResult> done =
       ingest::ImportFiles(**log, {{path}});
@@ -111,16 +117,18 @@ void Run(const char* name, const std::string& path, uint64_t bytes,
   } else if (std::strcmp(name, "parse") == 0) {
     vouchers = Parse(path);
   } else {
-    vouchers = Import(path, absl::StrCat(scratch, "/log-", bytes));
+    vouchers = Import(path, absl::StrCat(scratch, "/log-", name, "-", bytes),
+                      /*spill=*/std::strcmp(name, "import-batch") != 0);
   }
   const double seconds = Seconds(start);
   if (!vouchers.ok()) {
-    std::printf("%-7s FAILED: %s\n", name,
+    std::printf("%-12s FAILED: %s\n", name,
                 std::string(vouchers.status().message()).c_str());
+    std::fflush(stdout);
     std::_Exit(1);
   }
   std::printf(
-      "%-7s %8.1f MB %8.2f s %8.1f MB/s %10.0f vouchers/s  peak RSS %6ld MB\n",
+      "%-12s %8.1f MB %8.2f s %8.1f MB/s %10.0f vouchers/s  peak RSS %6ld MB\n",
       name, bytes / 1e6, seconds, bytes / 1e6 / seconds, *vouchers / seconds,
       PeakRssKb() / 1024);
   std::fflush(stdout);
@@ -134,7 +142,9 @@ int main(int argc, char** argv) {
   using namespace fundlog;
   std::vector<uint64_t> sizes_mb;
   std::vector<std::string> workloads;
+  std::string write_to;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--write") == 0) write_to = argv[i + 1];
     if (std::strcmp(argv[i], "--mb") == 0)
       sizes_mb.push_back(std::atoll(argv[i + 1]));
     if (std::strcmp(argv[i], "--workload") == 0)
@@ -146,8 +156,14 @@ int main(int argc, char** argv) {
   bench::ScratchDir scratch;
   for (uint64_t mb : sizes_mb) {
     const std::string path =
-        absl::StrCat(scratch.path(), "/synthetic-", mb, ".se");
+        write_to.empty()
+            ? absl::StrCat(scratch.path(), "/synthetic-", mb, ".se")
+            : write_to;
     FILE* file = std::fopen(path.c_str(), "wb");
+    if (file == nullptr) {
+      std::fprintf(stderr, "sie_bench: cannot write %s\n", path.c_str());
+      return 1;
+    }
     uint64_t bytes = 0;
     const uint64_t vouchers = mb * 1'000'000 / bench::kBytesPerVoucher;
     const auto start = std::chrono::steady_clock::now();
@@ -163,6 +179,7 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(bench::kSeed),
         static_cast<unsigned long long>(vouchers), bytes / 1e6,
         bench::Seconds(start));
+    if (!write_to.empty()) return 0;
     for (const std::string& workload : workloads) {
       bench::Run(workload.c_str(), path, bytes, scratch.path());
     }
