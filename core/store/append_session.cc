@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include "absl/functional/function_ref.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -26,8 +28,10 @@ namespace {
 // Answers validation's questions from the staged parts, then the log.
 class SessionContext : public ValidationContext {
  public:
-  SessionContext(const EventLog& log, const StagedNames& staged,
-                 const StagedDays& staged_recorded_on, uint64_t size)
+  SessionContext(
+      const EventLog& log,
+      absl::FunctionRef<absl::StatusOr<bool>(absl::string_view)> staged,
+      const StagedDays& staged_recorded_on, uint64_t size)
       : log_(log),
         staged_(staged),
         staged_recorded_on_(staged_recorded_on),
@@ -61,13 +65,14 @@ class SessionContext : public ValidationContext {
  private:
   absl::StatusOr<bool> Has(char kind, absl::string_view name) const {
     const std::string key = keys::NamedKey(kind, name);
-    if (staged_.Contains(key)) return true;
+    absl::StatusOr<bool> staged = staged_(key);
+    if (!staged.ok() || *staged) return staged;
     absl::StatusOr<std::optional<std::string>> value = log_.GetIndexEntry(key);
     if (!value.ok()) return value.status();
     return value->has_value();
   }
   const EventLog& log_;
-  const StagedNames& staged_;
+  absl::FunctionRef<absl::StatusOr<bool>(absl::string_view)> staged_;
   // recorded_on of each staged record, from the session's first seq on.
   const StagedDays& staged_recorded_on_;
   const uint64_t size_;
@@ -151,6 +156,7 @@ absl::Status AppendSession::Add(const v1::EventBatch& part,
                                               *log_.db_, *log_.families_);
     }
     s = spill_->Spill(*write_);
+    if (s.ok()) staged_ids_.Clear();  // now in the spilled runs
   }
   if (s.ok() && write_->GetDataSize() > kAppendSessionBytesMax) {
     s = absl::InvalidArgumentError(
@@ -165,6 +171,15 @@ absl::Status AppendSession::Add(const v1::EventBatch& part,
   return s;
 }
 
+absl::StatusOr<bool> AppendSession::StagedHas(absl::string_view key) const {
+  if (staged_names_.Contains(key) || staged_ids_.Contains(key)) return true;
+  if (key.empty() || key[0] != keys::kIndexEventId || spill_ == nullptr ||
+      !id_hashes_.contains(absl::Hash<absl::string_view>()(key))) {
+    return false;
+  }
+  return spill_->HasIndexKey(key);
+}
+
 absl::Status AppendSession::Stage(const v1::EventBatch& part,
                                   const BatchOrigin& origin) {
   const uint64_t first = first_seq_ + staged_;
@@ -172,7 +187,9 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
       next_index_[absl::StrCat(origin.file_name, "\n", origin.file_sha256)];
   if (absl::Status s = log_.rules_->ValidateBatch(
           part,
-          SessionContext(log_, staged_names_, staged_recorded_on_, first));
+          SessionContext(
+              log_, [this](absl::string_view key) { return StagedHas(key); },
+              staged_recorded_on_, first));
       !s.ok()) {
     return CountedInFile(s, index_in_file);
   }
@@ -231,7 +248,14 @@ absl::Status AppendSession::Stage(const v1::EventBatch& part,
   }
   for (const uint32_t k : order) {
     const auto& [key, value] = index_entries[k];
-    if (!value.empty()) staged_names_.Insert(key);  // a named entry
+    if (!value.empty()) {  // a named entry
+      if (key[0] == keys::kIndexEventId) {
+        staged_ids_.Insert(key);
+        id_hashes_.insert(absl::Hash<absl::string_view>()(key));
+      } else {
+        staged_names_.Insert(key);
+      }
+    }
     s.Update(FromRocks(write_->Put(families.index(), key, value), "stage"));
   }
   if (!s.ok()) return s;

@@ -97,6 +97,8 @@ class AppendSession {
   AppendSession(EventLog& log, uint64_t first_seq, int64_t first_appended_at);
 
   absl::Status Stage(const v1::EventBatch& part, const BatchOrigin& origin);
+  // Whether a part staged before holds the named index key `key`.
+  absl::StatusOr<bool> StagedHas(absl::string_view key) const;
   absl::Status StageTreeNodes(const std::vector<merkle::Hash>& leaves);
 
   EventLog& log_;
@@ -107,8 +109,16 @@ class AppendSession {
   // Where the batch went once it passed the spill bound; null until then.
   std::unique_ptr<SessionSpill> spill_;
   // Named index keys (event ids, funds, policies, accounts) staged so far:
-  // validation of a later part asks for them as if they were in the log.
+  // validation of a later part asks for them as if they were in the log
+  // (StagedHas). Every name but the event ids (a few hundred funds and
+  // accounts):
   StagedNames staged_names_;
+  // The event ids not yet spilled, and a 64-bit hash of every staged event
+  // id: about 10 bytes per record where a set of the ids took 40. A hash
+  // that matches no unspilled id is looked up in the spilled runs: a
+  // duplicate id, or a collision (about n^2 / 2^65 in a session of n).
+  StagedNames staged_ids_;
+  absl::flat_hash_set<uint64_t> id_hashes_;
   // The recorded_on day of each staged record, in seq order, so that a
   // correction in a later part can be checked against an earlier one.
   StagedDays staged_recorded_on_;

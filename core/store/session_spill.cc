@@ -79,6 +79,7 @@ SessionSpill::SessionSpill(std::string prefix, rocksdb::DB& db,
     : prefix_(std::move(prefix)), db_(db), families_(families) {}
 
 SessionSpill::~SessionSpill() {
+  run_readers_.clear();
   records_.reset();
   tree_levels_.clear();
   std::error_code ignored;
@@ -151,6 +152,34 @@ absl::Status SessionSpill::Spill(rocksdb::WriteBatch& batch) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> SessionSpill::HasIndexKey(absl::string_view key) {
+  if (finished_) {
+    return absl::FailedPreconditionError("the spilled session is finished");
+  }
+  const rocksdb::Slice wanted(key.data(), key.size());
+  for (size_t i = 0; i < index_runs_.size(); ++i) {
+    if (i == run_readers_.size()) {
+      run_readers_.push_back(std::make_unique<rocksdb::SstFileReader>(
+          db_.GetOptions(families_.index())));
+      if (absl::Status s = FromRocks(run_readers_.back()->Open(index_runs_[i]),
+                                     "staged file");
+          !s.ok()) {
+        run_readers_.pop_back();
+        return s;
+      }
+    }
+    rocksdb::ReadOptions read;
+    read.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(run_readers_[i]->NewIterator(read));
+    it->Seek(wanted);
+    if (it->Valid() && it->key() == wanted) return true;
+    if (absl::Status s = FromRocks(it->status(), "staged file"); !s.ok()) {
+      return s;
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<std::string> SessionSpill::Merge(
     rocksdb::ColumnFamilyHandle* family,
     const std::vector<std::string>& files) {
@@ -221,6 +250,7 @@ absl::StatusOr<SpillCommit> SessionSpill::Finish(
     return absl::FailedPreconditionError("the spilled session is finished");
   }
   finished_ = true;
+  run_readers_.clear();
   if (absl::Status s = Spill(batch); !s.ok()) return s;
   SpillCommit commit;
   auto add = [&](rocksdb::ColumnFamilyHandle* family, std::string file) {

@@ -28,10 +28,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/store/event_log.h"
 #include "rocksdb/db.h"
 
 namespace rocksdb {
+class SstFileReader;
 class SstFileWriter;
 class WriteBatch;
 }  // namespace rocksdb
@@ -66,6 +68,10 @@ class SessionSpill {
       std::vector<std::pair<std::string, std::string>> index_extra,
       std::vector<std::pair<std::string, std::string>> meta);
 
+  // Whether the index entries spilled so far hold `key` (a seek in each
+  // sorted run).
+  absl::StatusOr<bool> HasIndexKey(absl::string_view key);
+
   // How many times Spill ran (Finish's own spill included).
   int spills() const { return spills_; }
 
@@ -97,6 +103,8 @@ class SessionSpill {
   std::map<int, std::pair<std::unique_ptr<rocksdb::SstFileWriter>, std::string>>
       tree_levels_;
   std::vector<std::string> index_runs_;
+  // Readers of index_runs_, opened by HasIndexKey as needed.
+  std::vector<std::unique_ptr<rocksdb::SstFileReader>> run_readers_;
 };
 
 }  // namespace fundlog

@@ -342,6 +342,11 @@ TEST(StagedFactsTest, NamesAndDaysAnswerAsPlainContainers) {
   EXPECT_FALSE(names.Contains("E5000"));
   EXPECT_FALSE(names.Contains(added[3] + "x"));
   EXPECT_FALSE(names.Contains(added[3].substr(1)));
+  names.Clear();
+  EXPECT_EQ(names.size(), 0u);
+  EXPECT_FALSE(names.Contains(added[0]));
+  EXPECT_TRUE(names.Insert(added[0]));
+  EXPECT_TRUE(names.Contains(added[0]));
 
   StagedDays days;
   const std::vector<std::string> want = {"2020-01-01", "2020-01-01",

@@ -43,6 +43,10 @@ class StagedNames {
     return offsets_.contains(name);
   }
   size_t size() const { return offsets_.size(); }
+  void Clear() {
+    offsets_.clear();
+    bytes_.clear();
+  }
 
  private:
   absl::string_view At(uint64_t offset) const {
