@@ -341,19 +341,23 @@ absl::StatusOr<std::unique_ptr<AppendSession>> EventLog::BeginAppend(
       new AppendSession(*this, size, first_appended_at));
 }
 
-absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
-  absl::MutexLock lock(&write_mu_);
+absl::Status EventLog::WritableFor(const AppendSession& session) const {
   if (!poisoned_.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "an earlier write failed; reopen the log before appending (",
         poisoned_.message(), ")"));
   }
-  const uint64_t first_seq = session.first_seq_;
-  if (Size() != first_seq) {
+  if (Size() != session.first_seq_) {
     return absl::AbortedError(
-        absl::StrCat("the log grew from ", first_seq, " to ", Size(),
+        absl::StrCat("the log grew from ", session.first_seq_, " to ", Size(),
                      " records while the import was staged; nothing written"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+EventLog::SessionMarks(const AppendSession& session) const {
+  const uint64_t first_seq = session.first_seq_;
   {  // As in Append: records are written once.
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), families_->events()));
@@ -379,12 +383,20 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
     marks.emplace_back(keys::NamedKey(keys::kIndexImportedFile, sha),
                        keys::EncodeU64(first));
   }
-  if (session.spill_ != nullptr) {
-    return CommitSpilled(session, std::move(marks));
-  }
+  return marks;
+}
+
+absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
+  if (session.spill_ != nullptr) return CommitSpilled(session);
+  absl::MutexLock lock(&write_mu_);
+  if (absl::Status s = WritableFor(session); !s.ok()) return s;
+  const uint64_t first_seq = session.first_seq_;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> marks =
+      SessionMarks(session);
+  if (!marks.ok()) return marks.status();
   rocksdb::WriteBatch& write = *session.write_;
   absl::Status s;
-  for (const auto& [key, value] : marks) {
+  for (const auto& [key, value] : *marks) {
     s.Update(FromRocks(write.Put(families_->index(), key, value), "commit"));
   }
   if (!s.ok()) return s;
@@ -400,9 +412,17 @@ absl::StatusOr<AppendResult> EventLog::CommitSession(AppendSession& session) {
   return AppendResult{first_seq, new_size};
 }
 
-absl::StatusOr<AppendResult> EventLog::CommitSpilled(
-    AppendSession& session,
-    std::vector<std::pair<std::string, std::string>> marks) {
+absl::StatusOr<AppendResult> EventLog::CommitSpilled(AppendSession& session) {
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (absl::Status s = WritableFor(session); !s.ok()) return s;
+  }
+  // Finishing the files rereads and rewrites the staged tree and index:
+  // done without the writer's lock (other appends may run meanwhile; the
+  // size is checked again below, and any append since changes it).
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> marks =
+      SessionMarks(session);
+  if (!marks.ok()) return marks.status();
   const uint64_t first_seq = session.first_seq_;
   const uint64_t new_size = first_seq + session.staged_;
   const int64_t last_appended =
@@ -412,17 +432,31 @@ absl::StatusOr<AppendResult> EventLog::CommitSpilled(
   meta.emplace_back(std::string(keys::kMetaLastAppended),
                     keys::EncodeU64(static_cast<uint64_t>(last_appended)));
   absl::StatusOr<SpillCommit> files = session.spill_->Finish(
-      *session.write_, std::move(marks), std::move(meta));
+      *session.write_, *std::move(marks), std::move(meta));
   // Nothing of the log has changed yet: a failure to write the staged files
   // leaves it as it was, and the writer usable.
   if (!files.ok()) return files.status();
-  if (absl::Status ingested =
-          FromRocks(db_->IngestExternalFiles(files->args), "commit import");
-      !ingested.ok()) {
+
+  absl::MutexLock lock(&write_mu_);
+  if (absl::Status s = WritableFor(session); !s.ok()) return s;
+  // A snapshot held across the ingestion makes RocksDB give every file a
+  // new sequence number (snapshot_consistency), so that a reader of this
+  // process who takes a snapshot meanwhile sees all of the import or none
+  // of it: without one, the records (which overlap nothing) would go in at
+  // sequence number 0, visible before the new size is.
+  const rocksdb::Snapshot* hold = db_->GetSnapshot();
+  const absl::Status ingested =
+      FromRocks(db_->IngestExternalFiles(files->args), "commit import");
+  db_->ReleaseSnapshot(hold);
+  if (!ingested.ok()) {
     // RocksDB records an ingestion in the MANIFEST in one atomic group, but
     // whether that record reached the disk is unknown after a failure, as
-    // with a failed WriteBatch: refuse further writes until reopened.
+    // with a failed WriteBatch: refuse further writes until reopened. The
+    // staged files are kept (the next writer's open removes them): should
+    // the record have reached the disk after all, they are the import's
+    // only copy (docs/ingest.md).
     poisoned_ = ingested;
+    session.spill_->KeepFiles();
     return IsStorageCondition(ingested)
                ? ingested
                : absl::InternalError(ingested.message());

@@ -450,10 +450,16 @@ class EventLog {
   absl::StatusOr<AppendResult> CommitSession(AppendSession& session);
   // A spilled session's files, the marks and the new size, ingested in one
   // atomic step (append_session.cc).
-  absl::StatusOr<AppendResult> CommitSpilled(
-      AppendSession& session,
-      std::vector<std::pair<std::string, std::string>> marks)
+  absl::StatusOr<AppendResult> CommitSpilled(AppendSession& session);
+  // Whether `session` may still commit: the writer is not poisoned and the
+  // log has not grown since BeginAppend.
+  absl::Status WritableFor(const AppendSession& session) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The imported-file marks of `session`, after checking that no record
+  // exists at its first sequence number and that none of its files is
+  // imported yet.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> SessionMarks(
+      const AppendSession& session) const;
 
   const std::string path_;
   std::unique_ptr<rocksdb::DB> db_;

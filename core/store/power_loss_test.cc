@@ -247,19 +247,29 @@ v1::EventBatch Batch(int first, int count) {
   return batch;
 }
 
+std::string TestDir(const char* name) {
+  return (std::filesystem::temp_directory_path() /
+          absl::StrCat("fundlog-", name, "-", getpid()))
+      .string();
+}
+
+// A new empty log at `dir` (anything there before is removed), made on the
+// plain file system: creation renames a staging directory, which the
+// power-loss file system does not follow.
+bool CreateEmptyLog(const std::string& dir) {
+  std::filesystem::remove_all(dir);
+  return EventLog::Create(CreateOptions{.path = dir,
+                                        .origin = "power/loss",
+                                        .rules = &fundlog::ledger::Rules()})
+      .ok();
+}
+
 // A large import commits by ingesting table files (session_spill.h): made
 // through the power-loss file system, with every part spilled, then the
 // power cut. The acknowledged import survives whole.
 TEST(PowerLossTest, AnIngestedImportSurvivesLosingUnsyncedWrites) {
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           absl::StrCat("fundlog-power-ingest-", getpid()))
-                              .string();
-  std::filesystem::remove_all(dir);
-  ASSERT_TRUE(
-      EventLog::Create(CreateOptions{.path = dir,
-                                     .origin = "power/loss",
-                                     .rules = &fundlog::ledger::Rules()})
-          .ok());
+  const std::string dir = TestDir("power-ingest");
+  ASSERT_TRUE(CreateEmptyLog(dir));
   auto fs = std::make_shared<PowerLossFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   std::vector<std::string> acknowledged;
@@ -311,15 +321,8 @@ struct LossOutcome {
 // Appends batches through the power-loss file system, cuts the power, and
 // reopens with the plain one.
 LossOutcome AppendThenLosePower(const std::string& dir, bool sync_writes) {
-  std::filesystem::remove_all(dir);
   LossOutcome outcome;
-  // The log is made on the plain file system: creation renames a staging
-  // directory, which this file system does not follow.
-  EXPECT_TRUE(
-      EventLog::Create(CreateOptions{.path = dir,
-                                     .origin = "power/loss",
-                                     .rules = &fundlog::ledger::Rules()})
-          .ok());
+  EXPECT_TRUE(CreateEmptyLog(dir));
   auto fs = std::make_shared<PowerLossFileSystem>();
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   std::vector<std::string> acknowledged;
@@ -355,12 +358,6 @@ LossOutcome AppendThenLosePower(const std::string& dir, bool sync_writes) {
     if (!raw.ok() || *raw != acknowledged[seq]) ++outcome.differing;
   }
   return outcome;
-}
-
-std::string TestDir(const char* name) {
-  return (std::filesystem::temp_directory_path() /
-          absl::StrCat("fundlog-", name, "-", getpid()))
-      .string();
 }
 
 TEST(PowerLossTest, AcknowledgedAppendsSurviveLosingUnsyncedWrites) {

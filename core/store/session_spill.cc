@@ -52,7 +52,10 @@ class SessionSpill::Router : public rocksdb::WriteBatch::Handler {
       if (writer == nullptr) {
         absl::StatusOr<std::unique_ptr<rocksdb::SstFileWriter>> opened =
             spill_.NewWriter(families.tree(), /*compressed=*/false, &name);
-        if (!opened.ok()) return Failed(opened.status());
+        if (!opened.ok()) {
+          spill_.tree_levels_.erase(static_cast<unsigned char>(key[0]));
+          return Failed(opened.status());
+        }
         writer = std::move(*opened);
       }
       return writer->Put(key, value);
@@ -258,6 +261,9 @@ absl::StatusOr<SpillCommit> SessionSpill::Finish(
     arg.column_family = family;
     arg.external_files.push_back(std::move(file));
     arg.options.move_files = true;
+    // The global sequence number in the MANIFEST only, not written into the
+    // linked file (RocksDB's advice for readers of 5.16 and later).
+    arg.options.write_global_seqno = false;
     commit.args.push_back(std::move(arg));
   };
 

@@ -72,6 +72,10 @@ class SessionSpill {
   // sorted run).
   absl::StatusOr<bool> HasIndexKey(absl::string_view key);
 
+  // Leaves every file written so far in place when destroyed (after a
+  // failed ingestion, whose outcome is unknown until the log is reopened).
+  void KeepFiles() { written_.clear(); }
+
   // How many times Spill ran (Finish's own spill included).
   int spills() const { return spills_; }
 

@@ -22,6 +22,7 @@
 #include "core/store/append_session.h"
 #include "core/store/event_log.h"
 #include "core/store/failing_file_system_for_test.h"
+#include "core/store/records_root_for_test.h"
 #include "core/store/staged_facts.h"
 #include "core/store/tree_writer.h"
 #include "gmock/gmock.h"
@@ -117,25 +118,6 @@ absl::StatusOr<AppendResult> Import(EventLog& log,
   return (*session)->Commit();
 }
 
-// The root of the tree over the log's records as stored, computed in memory.
-merkle::Hash RootOfRecords(const EventLog& log) {
-  std::vector<merkle::Hash> leaves;
-  EXPECT_TRUE(log.ScanRaw(0, log.Size(),
-                          [&](uint64_t, absl::string_view bytes) {
-                            leaves.push_back(merkle::LeafHash(
-                                std::string_view(bytes.data(), bytes.size())));
-                            return absl::OkStatus();
-                          })
-                  .ok());
-  merkle::MemoryNodeStore nodes;
-  auto writes = merkle::NodesForAppend(0, leaves, nodes);
-  EXPECT_TRUE(writes.ok());
-  EXPECT_TRUE(nodes.Apply(*writes).ok());
-  auto root = merkle::RootAt(log.Size(), nodes);
-  EXPECT_TRUE(root.ok());
-  return root.ok() ? *root : merkle::Hash{};
-}
-
 TEST_F(SpillTest, SpilledImportCommitsWhatOneWriteBatchCommits) {
   auto batch = NewLog("batch", size_t{64} << 20);
   auto spilled = NewLog("spilled", 1);
@@ -170,7 +152,7 @@ TEST_F(SpillTest, SpilledImportCommitsWhatOneWriteBatchCommits) {
   // The stored tree is the tree of the stored records.
   auto root = merkle::RootAt(spilled->Size(), LogNodeReader(*spilled));
   ASSERT_TRUE(root.ok()) << root.status();
-  EXPECT_EQ(*root, RootOfRecords(*spilled));
+  EXPECT_EQ(*root, testing::RootOfStoredRecords(*spilled));
   // Every id, the file's mark and the index's day entries are there.
   for (auto [id, seq] : {std::pair{"zz0", 3},
                          {"zz39", 42},
@@ -219,7 +201,7 @@ TEST_F(SpillTest, SpilledImportCommitsWhatOneWriteBatchCommits) {
   ASSERT_TRUE(appended.ok()) << appended.status();
   auto root_after = merkle::RootAt(603, LogNodeReader(**reopened));
   ASSERT_TRUE(root_after.ok());
-  EXPECT_EQ(*root_after, RootOfRecords(**reopened));
+  EXPECT_EQ(*root_after, testing::RootOfStoredRecords(**reopened));
 }
 
 TEST_F(SpillTest, AnUncommittedOrRefusedSessionLeavesNoFileAndNoRecord) {
@@ -273,47 +255,43 @@ TEST_F(SpillTest, AWritersOpenRemovesFilesACrashLeft) {
 // MANIFEST cannot be written) poisons the writer, and after reopening the
 // log holds either all of the import or none of it.
 TEST_F(SpillTest, AFailedIngestionPoisonsTheWriterAndCommitsAllOrNothing) {
-  std::atomic<bool> failing{false};
-  auto staged_fs =
-      std::make_shared<testing::FailingFileSystem>(&failing, ".staged");
-  std::unique_ptr<rocksdb::Env> staged_env =
-      rocksdb::NewCompositeEnv(staged_fs);
-  {
-    auto log = NewLog("staged", 1, staged_env.get());
-    ASSERT_NE(log, nullptr);
+  // Spills two parts into a new log `name` whose file system fails the
+  // writes of files named like `failing_files` during the commit; returns
+  // the append tried after the failed commit.
+  auto commit_failing = [&](const std::string& name,
+                            const std::string& failing_files) {
+    std::atomic<bool> failing{false};
+    auto fs =
+        std::make_shared<testing::FailingFileSystem>(&failing, failing_files);
+    std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+    auto log = NewLog(name, 1, env.get());
+    EXPECT_NE(log, nullptr);
+    if (log == nullptr) return absl::StatusOr<AppendResult>();
     auto session = log->BeginAppend(3);
-    ASSERT_TRUE(session.ok());
-    ASSERT_TRUE((*session)->Add(Events("a", 50), kOrigin).ok());
-    failing = true;
-    auto failed = (*session)->Commit();
-    failing = false;
-    EXPECT_FALSE(failed.ok());
-    EXPECT_EQ(log->Size(), 3u);
-    auto after = log->Append(Events("after", 1), 3);
-    EXPECT_TRUE(after.ok()) << "not poisoned: " << after.status();
-  }
-
-  auto manifest_fs =
-      std::make_shared<testing::FailingFileSystem>(&failing, "MANIFEST");
-  std::unique_ptr<rocksdb::Env> manifest_env =
-      rocksdb::NewCompositeEnv(manifest_fs);
-  {
-    auto log = NewLog("manifest", 1, manifest_env.get());
-    ASSERT_NE(log, nullptr);
-    auto session = log->BeginAppend(3);
-    ASSERT_TRUE(session.ok());
-    ASSERT_TRUE((*session)->Add(Events("a", 50), kOrigin).ok());
-    ASSERT_TRUE((*session)->Add(Events("b", 50), kOrigin).ok());
+    EXPECT_TRUE(session.ok());
+    EXPECT_TRUE((*session)->Add(Events("a", 50), kOrigin).ok());
+    EXPECT_TRUE((*session)->Add(Events("b", 50), kOrigin).ok());
     failing = true;
     auto failed = (*session)->Commit();
     failing = false;
     EXPECT_FALSE(failed.ok());
     EXPECT_EQ(log->Size(), 3u) << "a failed commit is not acknowledged";
-    auto refused = log->Append(Events("after", 1), std::nullopt);
-    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
-        << refused.status();
-    EXPECT_THAT(refused.status().message(), HasSubstr("reopen"));
-  }
+    return log->Append(Events("after", 1), 3);
+  };
+  // The staged files cannot be written: nothing of the log changed.
+  auto after_staged = commit_failing("staged", ".staged");
+  EXPECT_TRUE(after_staged.ok()) << "not poisoned: " << after_staged.status();
+  EXPECT_TRUE(StagedFiles("staged").empty());
+  // RocksDB's MANIFEST cannot be written: the ingestion's outcome is
+  // unknown until the log is reopened.
+  auto refused = commit_failing("manifest", "MANIFEST");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_THAT(refused.status().message(), HasSubstr("reopen"));
+  EXPECT_FALSE(StagedFiles("manifest").empty())
+      << "kept: they would be the import's only copy had the MANIFEST record "
+         "reached the disk";
+
   auto reopened = EventLog::Open(
       OpenOptions{.path = Dir("manifest"), .rules = &ledger::Rules()});
   ASSERT_TRUE(reopened.ok()) << reopened.status();
@@ -321,7 +299,7 @@ TEST_F(SpillTest, AFailedIngestionPoisonsTheWriterAndCommitsAllOrNothing) {
   EXPECT_TRUE(size == 3 || size == 103) << size;
   auto root = merkle::RootAt(size, LogNodeReader(**reopened));
   ASSERT_TRUE(root.ok()) << root.status();
-  EXPECT_EQ(*root, RootOfRecords(**reopened));
+  EXPECT_EQ(*root, testing::RootOfStoredRecords(**reopened));
   EXPECT_TRUE(StagedFiles("manifest").empty());
 }
 
