@@ -134,41 +134,52 @@ std::vector<std::pair<std::string, std::string>> IndexOf(const EventLog& log) {
   return entries;
 }
 
+// An import of `path` into a new log at `dir` whose sessions spill past
+// `spill_bytes`, and how many of its parts found staged files beside the log.
+struct SpillOutcome {
+  std::unique_ptr<EventLog> log;
+  absl::StatusOr<ingest::ImportResult> result;
+  int parts_with_staged_files = 0;
+};
+SpillOutcome ImportSpilling(const std::string& dir, size_t spill_bytes,
+                            const std::string& path) {
+  SpillOutcome out;
+  auto log =
+      EventLog::Create(CreateOptions{.path = dir,
+                                     .origin = "t",
+                                     .rules = &fundlog::ledger::Rules(),
+                                     .session_spill_bytes = spill_bytes});
+  EXPECT_TRUE(log.ok()) << log.status();
+  out.log = std::move(*log);
+  ingest::ImportHooks hooks;
+  hooks.after_part = [&](uint64_t) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      if (entry.path().extension() == ".staged") {
+        ++out.parts_with_staged_files;
+        break;
+      }
+    }
+  };
+  out.result = ingest::ImportFiles(*out.log, {{path}}, hooks);
+  return out;
+}
+
 // A large SIE import spills its staged keys to files and commits them by
 // ingestion (core/store/session_spill.h): the log it leaves holds the same
 // records, index and tree as the one WriteBatch that a small import writes.
 TEST_F(IngestTest, ASpilledSieImportStoresWhatOneWriteBatchStores) {
   const std::string path = WriteSie("big.se", 11, 6500);  // four batches
-  auto import = [&](const std::string& dir, size_t spill_bytes,
-                    int* parts_with_staged_files) {
-    auto log =
-        EventLog::Create(CreateOptions{.path = dir,
-                                       .origin = "t",
-                                       .rules = &fundlog::ledger::Rules(),
-                                       .session_spill_bytes = spill_bytes});
-    EXPECT_TRUE(log.ok()) << log.status();
-    ingest::ImportHooks hooks;
-    hooks.after_part = [&](uint64_t) {
-      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        if (entry.path().extension() == ".staged") {
-          ++*parts_with_staged_files;
-          break;
-        }
-      }
-    };
-    auto result = ingest::ImportFiles(**log, {{path}}, hooks);
-    EXPECT_TRUE(result.ok()) << result.status();
-    if (result.ok()) {
-      EXPECT_EQ(result->sie->vouchers, 6500u);
-    }
-    return std::move(*log);
-  };
-  int batch_parts = 0;
-  int spilled_parts = 0;
-  auto batch = import(dir_ + "/batch", SIZE_MAX, &batch_parts);
-  auto spilled = import(dir_ + "/spilled", size_t{256} << 10, &spilled_parts);
-  EXPECT_EQ(batch_parts, 0);
-  EXPECT_GE(spilled_parts, 3) << "the parts went to files";
+  SpillOutcome in_batch = ImportSpilling(dir_ + "/batch", SIZE_MAX, path);
+  SpillOutcome in_files =
+      ImportSpilling(dir_ + "/spilled", size_t{256} << 10, path);
+  for (const SpillOutcome* outcome : {&in_batch, &in_files}) {
+    ASSERT_TRUE(outcome->result.ok()) << outcome->result.status();
+    EXPECT_EQ(outcome->result->sie->vouchers, 6500u);
+  }
+  EXPECT_EQ(in_batch.parts_with_staged_files, 0);
+  EXPECT_GE(in_files.parts_with_staged_files, 3) << "the parts went to files";
+  EventLog* batch = in_batch.log.get();
+  EventLog* spilled = in_files.log.get();
   ASSERT_EQ(spilled->Size(), batch->Size());
   ASSERT_GT(spilled->Size(), 6500u);
   for (uint64_t seq = 0; seq < batch->Size(); ++seq) {
@@ -207,40 +218,19 @@ TEST_F(IngestTest, EveryCorpusFileImportsTheSameSpilledOrNot) {
   int spilled_imports = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     SCOPED_TRACE(files[i]);
-    struct Outcome {
-      std::unique_ptr<EventLog> log;
-      absl::StatusOr<ingest::ImportResult> result;
-      bool staged_files = false;
-    };
-    auto import = [&](const std::string& dir, size_t spill_bytes) {
-      Outcome out;
-      auto log =
-          EventLog::Create(CreateOptions{.path = dir,
-                                         .origin = "corpus",
-                                         .rules = &fundlog::ledger::Rules(),
-                                         .session_spill_bytes = spill_bytes});
-      EXPECT_TRUE(log.ok()) << log.status();
-      out.log = std::move(*log);
-      ingest::ImportHooks hooks;
-      hooks.after_part = [&](uint64_t) {
-        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-          if (entry.path().extension() == ".staged") out.staged_files = true;
-        }
-      };
-      out.result = ingest::ImportFiles(*out.log, {{files[i]}}, hooks);
-      return out;
-    };
-    Outcome batch = import(absl::StrCat(dir_, "/batch-", i), SIZE_MAX);
-    Outcome spilled = import(absl::StrCat(dir_, "/spilled-", i), 1);
+    SpillOutcome batch =
+        ImportSpilling(absl::StrCat(dir_, "/batch-", i), SIZE_MAX, files[i]);
+    SpillOutcome spilled =
+        ImportSpilling(absl::StrCat(dir_, "/spilled-", i), 1, files[i]);
     ASSERT_EQ(spilled.result.ok(), batch.result.ok());
-    EXPECT_FALSE(batch.staged_files);
+    EXPECT_EQ(batch.parts_with_staged_files, 0);
     if (!batch.result.ok()) {
       EXPECT_EQ(spilled.result.status(), batch.result.status());
       EXPECT_EQ(spilled.log->Size(), 0u);
       continue;
     }
     ++imported;
-    if (spilled.staged_files) ++spilled_imports;
+    if (spilled.parts_with_staged_files > 0) ++spilled_imports;
     ASSERT_EQ(spilled.log->Size(), batch.log->Size());
     for (uint64_t seq = 0; seq < batch.log->Size(); ++seq) {
       auto want = batch.log->Read(seq);
