@@ -348,6 +348,16 @@ class EventLog {
       absl::string_view key) const;
   absl::Status PutDerived(absl::string_view key, absl::string_view value);
   absl::Status ClearDerived();
+  // Deletes every derived key that starts with `prefix` (when not empty)
+  // and writes `entries`, in one write. The derived value written last is
+  // the one a reader checks the others against (derived data is not
+  // written atomically with the log, so each layer binds its own).
+  absl::Status ReplaceDerived(
+      absl::string_view prefix,
+      const std::vector<std::pair<std::string, std::string>>& entries);
+  // Visits the derived keys that start with `prefix`, in key order.
+  absl::Status ScanDerived(absl::string_view prefix,
+                           const IndexVisitor& visit) const;
 
   // Records that a checkpoint of `size` with `root` was signed, so the log
   // never signs two checkpoints of one size with different roots. OK when

@@ -290,6 +290,38 @@ absl::Status EventLog::PutDerived(absl::string_view key,
                    "write derived");
 }
 
+absl::Status EventLog::ReplaceDerived(
+    absl::string_view prefix,
+    const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (read_only_) {
+    return absl::FailedPreconditionError("the log is open read-only");
+  }
+  rocksdb::WriteBatch batch;
+  absl::Status s;
+  if (!prefix.empty()) {
+    // [prefix, prefix with its last byte raised): every key it starts.
+    std::string end(prefix);
+    while (!end.empty() && static_cast<uint8_t>(end.back()) == 0xFF) {
+      end.pop_back();
+    }
+    if (end.empty()) {
+      return absl::InvalidArgumentError("a derived prefix of 0xff bytes");
+    }
+    end.back() = static_cast<char>(static_cast<uint8_t>(end.back()) + 1);
+    s.Update(
+        FromRocks(batch.DeleteRange(families_->derived(), ToSlice(prefix), end),
+                  "replace derived"));
+  }
+  for (const auto& [key, value] : entries) {
+    s.Update(
+        FromRocks(batch.Put(families_->derived(), ToSlice(key), ToSlice(value)),
+                  "replace derived"));
+  }
+  if (!s.ok()) return s;
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                   "replace derived");
+}
+
 absl::Status EventLog::ClearDerived() {
   if (read_only_) {
     return absl::FailedPreconditionError("the log is open read-only");

@@ -233,6 +233,22 @@ absl::StatusOr<std::optional<std::string>> EventLog::GetDerived(
   return Get(families_->derived(), key);
 }
 
+absl::Status EventLog::ScanDerived(absl::string_view prefix,
+                                   const IndexVisitor& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_->derived()));
+  for (it->Seek(ToSlice(prefix));
+       it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+    if (absl::Status s =
+            visit(absl::string_view(it->key().data(), it->key().size()),
+                  absl::string_view(it->value().data(), it->value().size()));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return FromRocks(it->status(), "scan derived");
+}
+
 // LogView.
 
 absl::StatusOr<LogView> EventLog::NewView() const {

@@ -238,6 +238,50 @@ TEST(EventLogTest, RewriteTablesGivesEveryTableAPartitionedIndex) {
   }
 }
 
+// ReplaceDerived replaces exactly the keys under its prefix (keys that
+// merely share its first bytes, and the prefix's 0xff-ending neighbours,
+// stay), and ScanDerived visits them in key order; a read-only log
+// refuses the write.
+TEST(EventLogTest, ReplaceDerivedReplacesExactlyThePrefixsKeys) {
+  TempDir dir;
+  auto log = CreateLog(dir);
+  ASSERT_NE(log, nullptr);
+  const std::string high = std::string("p/k/") + "\xff\xff";
+  for (const std::string& key :
+       {std::string("p/k"), std::string("p/k-h"), std::string("p/k/a"),
+        std::string("p/k/b"), high, std::string("p/l")}) {
+    ASSERT_TRUE(log->PutDerived(key, "old " + key).ok());
+  }
+  ASSERT_TRUE(log->ReplaceDerived("p/k/", {{"p/k/c", "new c"},
+                                           {std::string("p/k/\0", 5), "nul"}})
+                  .ok());
+  std::vector<std::pair<std::string, std::string>> seen;
+  ASSERT_TRUE(
+      log->ScanDerived("p/k/",
+                       [&](absl::string_view key, absl::string_view value) {
+                         seen.emplace_back(key, value);
+                         return absl::OkStatus();
+                       })
+          .ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {std::string("p/k/\0", 5), "nul"}, {"p/k/c", "new c"}}));
+  for (const std::string& kept :
+       {std::string("p/k"), std::string("p/k-h"), std::string("p/l")}) {
+    EXPECT_EQ(log->GetDerived(kept).value_or(std::nullopt), "old " + kept);
+  }
+  EXPECT_EQ(log->GetDerived(high).value_or("error"), std::nullopt);
+  // Without a prefix nothing is deleted.
+  ASSERT_TRUE(log->ReplaceDerived("", {{"p/k/d", "d"}}).ok());
+  EXPECT_EQ(log->GetDerived("p/k/c").value_or(std::nullopt), "new c");
+  log.reset();
+  auto reader =
+      EventLog::Open(OpenOptions{.path = dir.Log(), .read_only = true});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition((*reader)->ReplaceDerived("p/k/", {})));
+  EXPECT_EQ((*reader)->GetDerived("p/k/c").value_or(std::nullopt), "new c");
+}
+
 TEST(EventLogTest, BatchWithOneBadEventWritesNothing) {
   TempDir dir;
   auto log = CreateLog(dir);
