@@ -66,6 +66,7 @@ class Reader {
   explicit Reader(absl::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
   bool done() const { return pos_ == in_.size(); }
+  size_t pos() const { return pos_; }
   uint64_t Varint() {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {

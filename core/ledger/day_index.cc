@@ -6,6 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "core/ledger/known_pages.h"
+
 namespace fundlog::ledger::internal {
 namespace {
 
@@ -121,6 +123,7 @@ int64_t DaySums::UpTo(int64_t day) const {
 
 int64_t KnownSums::UpTo(int64_t day, std::optional<int32_t> known_at) const {
   if (!known_at) return all.UpTo(day);
+  if (pages != nullptr) return pages->UpTo(tree, day, *known_at);
   size_t i = static_cast<size_t>(
       std::upper_bound(known.begin(), known.end(), *known_at) - known.begin());
   // Wrapping sums: the entries' signed parts cancel to the exact total.
@@ -137,6 +140,10 @@ int64_t KnownSums::UpTo(int64_t day, std::optional<int32_t> known_at) const {
     if (at > begin) sum += static_cast<uint64_t>(node_sums[at - 1]);
   }
   return static_cast<int64_t>(sum);
+}
+
+bool DayIndex::KnownIntact() const {
+  return known_pages == nullptr || !known_pages->failed();
 }
 
 int64_t KnownSums::Total(std::optional<int32_t> known_at) const {

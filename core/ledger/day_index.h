@@ -41,6 +41,8 @@
 
 namespace fundlog::ledger::internal {
 
+class KnownPages;  // known_pages.h
+
 // Amounts by distinct day: sums[i] is the total of days[0..i).
 struct DaySums {
   std::vector<int32_t> days;  // ascending, distinct
@@ -71,6 +73,11 @@ struct KnownSums {
   std::vector<uint32_t> node_end;
   std::vector<int32_t> node_days;
   std::vector<int64_t> node_sums;
+  // In a light projector's index, the stored pages that hold this tree's
+  // known days and nodes (tree `tree` of them) instead of the vectors
+  // above; null otherwise.
+  const KnownPages* pages = nullptr;
+  uint32_t tree = 0;
   // Total of the versions on days <= `day` known on `known_at` (without:
   // the open-ended ones). Exact when the true total fits int64.
   int64_t UpTo(int64_t day, std::optional<int32_t> known_at) const;
@@ -136,6 +143,12 @@ struct DayIndex {
   // (query_state.cc): the KnownSums hold `all` alone, and a query with
   // known_at cannot be answered from it.
   bool known_kept = true;
+  // The pages the KnownSums of a light projector's index read (null in a
+  // full projector's); a failed page read makes a known_at query refuse.
+  std::shared_ptr<const KnownPages> known_pages;
+  // True when a known_at answer from this index may be trusted: no page
+  // read has failed.
+  bool KnownIntact() const;
   // Vouchers and opening balances (money_ indexes, ascending): the
   // open-ended versions, and every version (for known_at).
   std::vector<uint32_t> residual;

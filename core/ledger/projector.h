@@ -110,7 +110,7 @@ class Projector {
   // index's sums and the open-ended vouchers. "" when the day index cannot
   // be built (a sum overflows). FromQueryState gives a light projector
   // (light() true) that answers BalancesAt, StatementFor and TotalsFor
-  // without known_at (with known_at once AttachKnownState has run) exactly
+  // without known_at (with known_at once AttachKnownPages has run) exactly
   // as the projector it was taken from, or returns kFailedPrecondition where
   // it cannot; PostingsAt and Add always return kFailedPrecondition on it.
   // kDataLoss for bytes that do not decode.
@@ -120,15 +120,20 @@ class Projector {
   std::string QueryStateSha256() const;
   // The known state (format in query_state.cc): the day index's versions
   // by known day (KnownSums' Fenwick trees, day_index.h), which a light
-  // projector needs for queries with known_at; stored apart so that a query
-  // without known_at does not read it. "" as SerializeQueryState. Attach it
-  // to a light projector restored from the query state of the same
-  // projector with AttachKnownState (kDataLoss for bytes that do not decode
-  // or do not fit; kFailedPrecondition on a projector that is not light).
-  // Without it a light projector refuses known_at queries as before.
+  // projector needs for queries with known_at; stored apart, as pages
+  // (known_pages.h), so that a query reads only the nodes it adds up. ""
+  // as SerializeQueryState. KnownStateSha256 is the SHA-256 of its
+  // directory (KnownDirectory), which holds the stream's own SHA-256. Attach
+  // the stored pages to a light projector restored from the query state of
+  // the same projector with AttachKnownPages (kDataLoss when they list
+  // another number of sums; kFailedPrecondition on a projector that is not
+  // light). Without them a light projector refuses known_at queries as
+  // before; with them, a page that cannot be read or checked makes the
+  // query return kFailedPrecondition (answered from the full state).
   std::string SerializeKnownState() const;
   std::string KnownStateSha256() const;
-  absl::Status AttachKnownState(absl::string_view bytes);
+  absl::Status AttachKnownPages(
+      std::shared_ptr<const internal::KnownPages> pages);
   // Both states from one build of the day index.
   void SerializeQueryStates(std::string* query, std::string* known) const;
   bool light() const { return light_; }

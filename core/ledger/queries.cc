@@ -275,6 +275,11 @@ absl::StatusOr<Prepared> Prepare(const QueryContext& context,
       if (auto s = add(fact); !s.ok()) return s;
     }
   }
+  // A page of the known state that could not be read or checked added 0:
+  // not an answer to give (the caller asks the full state).
+  if (day_index != nullptr && known_at && !day_index->KnownIntact()) {
+    return LightOnly();
+  }
   for (const FundBuckets& b : buckets) prepared.buckets.push_back(b.Finish());
   return prepared;
 }

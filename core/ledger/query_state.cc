@@ -51,6 +51,7 @@
 #include "absl/strings/string_view.h"
 #include "core/ledger/codec_io.h"
 #include "core/ledger/day_index.h"
+#include "core/ledger/known_pages.h"
 #include "core/ledger/projector.h"
 
 namespace fundlog::ledger {
@@ -148,26 +149,22 @@ void PutKnownTree(Writer& w, const internal::KnownSums& k) {
   }
 }
 
-bool GetKnownTree(Reader& r, internal::KnownSums* k) {
-  const uint64_t n = r.Count(2);
-  if (!GetDays(r, n, &k->known)) return false;
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint64_t m = r.Count(2);
-    if (!r.ok() || k->node_days.size() + m > UINT32_MAX ||
-        !GetDays(r, m, &k->node_days)) {
-      return false;
-    }
-    uint64_t sum = 0;
-    for (uint64_t e = 0; r.ok() && e < m; ++e) {
-      sum += static_cast<uint64_t>(r.Zigzag());
-      k->node_sums.push_back(static_cast<int64_t>(sum));
-    }
-    k->node_end.push_back(static_cast<uint32_t>(k->node_days.size()));
-  }
-  return r.ok();
+}  // namespace
+
+namespace internal {
+
+std::string KnownStream(uint64_t size,
+                        const std::vector<const KnownSums*>& trees) {
+  Writer w;
+  for (char c : kKnownMagic) w.Byte(static_cast<uint8_t>(c));
+  w.Varint(kKnownFormatVersion);
+  w.Varint(size);
+  w.Varint(trees.size());
+  for (const KnownSums* k : trees) PutKnownTree(w, *k);
+  return w.Take();
 }
 
-}  // namespace
+}  // namespace internal
 
 // Friend of Projector: builds and restores light projectors.
 class QueryStateCodec {
@@ -177,7 +174,8 @@ class QueryStateCodec {
   static void Encode(const Projector& p, std::string* query,
                      std::string* known);
   static absl::StatusOr<Projector> Decode(absl::string_view bytes);
-  static absl::Status DecodeKnown(absl::string_view bytes, Projector* light);
+  static absl::Status AttachPages(
+      std::shared_ptr<const internal::KnownPages> pages, Projector* light);
 
  private:
   static std::string EncodeQuery(const Projector& p, const DayIndex& index);
@@ -228,59 +226,35 @@ void QueryStateCodec::Encode(const Projector& p, std::string* query,
 }
 
 std::string QueryStateCodec::EncodeKnown(const DayIndex& index) {
-  Writer w;
-  for (char c : kKnownMagic) w.Byte(static_cast<uint8_t>(c));
-  w.Varint(kKnownFormatVersion);
-  w.Varint(index.size);
-  uint64_t count = 0;
-  ForEachKnownSums(index, [&](const internal::KnownSums&) { ++count; });
-  w.Varint(count);
+  std::vector<const internal::KnownSums*> trees;
   ForEachKnownSums(index,
-                   [&](const internal::KnownSums& k) { PutKnownTree(w, k); });
-  return w.Take();
+                   [&](const internal::KnownSums& k) { trees.push_back(&k); });
+  return internal::KnownStream(index.size, trees);
 }
 
-absl::Status QueryStateCodec::DecodeKnown(absl::string_view bytes,
-                                          Projector* light) {
-  auto loss = [](absl::string_view why) {
-    return absl::DataLossError(absl::StrCat("known state: ", why));
-  };
+absl::Status QueryStateCodec::AttachPages(
+    std::shared_ptr<const internal::KnownPages> pages, Projector* light) {
   if (!light->light_ || light->day_index_ == nullptr) {
     return absl::FailedPreconditionError(
         "the known state completes a light projector");
   }
   DayIndex& index = *light->day_index_;
-  Reader r(bytes);
-  for (char c : kKnownMagic) {
-    if (r.Byte() != static_cast<uint8_t>(c)) return loss("bad magic");
-  }
-  if (r.Varint() != kKnownFormatVersion) return loss("unknown format version");
-  if (r.Varint() != index.size || !r.ok()) {
-    return loss("covers another log size than the query state");
-  }
   uint64_t count = 0;
   ForEachKnownSums(index, [&](internal::KnownSums&) { ++count; });
-  if (r.Varint() != count || !r.ok()) {
-    return loss("another number of sums than the query state");
+  if (pages == nullptr || pages->count() != count) {
+    return absl::DataLossError(
+        "known state: another number of sums than the query state");
   }
-  bool valid = true;
+  uint32_t tree = 0;
   ForEachKnownSums(index, [&](internal::KnownSums& k) {
     k.known.clear();
     k.node_end.clear();
     k.node_days.clear();
     k.node_sums.clear();
-    valid = valid && GetKnownTree(r, &k);
+    k.pages = pages.get();
+    k.tree = tree++;
   });
-  if (!valid || !r.ok()) {
-    ForEachKnownSums(index, [&](internal::KnownSums& k) {
-      k.known.clear();
-      k.node_end.clear();
-      k.node_days.clear();
-      k.node_sums.clear();
-    });
-    return loss("corrupt or truncated");
-  }
-  if (!r.done()) return loss("trailing bytes");
+  index.known_pages = std::move(pages);
   index.known_kept = true;
   return absl::OkStatus();
 }
@@ -470,15 +444,16 @@ void Projector::SerializeQueryStates(std::string* query,
 }
 
 std::string Projector::KnownStateSha256() const {
-  const std::string state = SerializeKnownState();
+  const std::string state = internal::KnownDirectory(SerializeKnownState());
   std::string out(SHA256_DIGEST_LENGTH, '\0');
   SHA256(reinterpret_cast<const unsigned char*>(state.data()), state.size(),
          reinterpret_cast<unsigned char*>(out.data()));
   return out;
 }
 
-absl::Status Projector::AttachKnownState(absl::string_view bytes) {
-  return QueryStateCodec::DecodeKnown(bytes, this);
+absl::Status Projector::AttachKnownPages(
+    std::shared_ptr<const internal::KnownPages> pages) {
+  return QueryStateCodec::AttachPages(std::move(pages), this);
 }
 
 std::string Projector::QueryStateSha256() const {

@@ -170,6 +170,9 @@ absl::StatusOr<std::vector<KindTotal>> Projector::TotalsFor(
         !s.ok()) {
       return s;
     }
+    if (context.known_at() && !index->KnownIntact()) {
+      return internal::LightOnly();
+    }
   } else {
     if (light_) return internal::LightOnly();
     if (auto s = FactTotals(context, *fund, from, to, &totals); !s.ok()) {

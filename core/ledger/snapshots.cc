@@ -12,10 +12,14 @@
 //                                 log size of the last writing command,
 //                                 under the same header
 //   "projector/query-header"   -> a copy of its header alone
-//   "projector/known"          -> the known state (query_state.cc: the
-//                                 versions by known day that a light
-//                                 projector needs for known_at queries), at
-//                                 the same log size, under the same header
+//   "projector/known"          -> the directory of the known state
+//                                 (query_state.cc: the versions by known day
+//                                 that a light projector needs for known_at
+//                                 queries; known_pages.h), at the same log
+//                                 size, under the same header
+//   "projector/known/" page    -> the known state's pages, each tagged with
+//                                 the stream's SHA-256 (known_pages.h): a
+//                                 query reads the pages its lookups need
 //   "projector/known-header"   -> a copy of its header alone
 // Value (fixed header, then the state):
 //   magic "FLSN" (4 bytes)
@@ -42,9 +46,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "core/ledger/known_pages.h"
 #include "core/merkle/merkle.h"
 #include "core/store/tree_writer.h"
 
@@ -190,6 +196,52 @@ absl::StatusOr<uint64_t> PutFramed(EventLog& log, absl::string_view key,
   return value.size();
 }
 
+// Writes the known-state `stream` as pages (known_pages.h), then its
+// directory under the header at kKnownKey: a reader that finds the
+// directory finds the pages it lists (or, beside a later refresh, pages
+// whose tags fail, which it does not use). Returns the bytes written.
+absl::StatusOr<uint64_t> PutKnown(EventLog& log, uint64_t size,
+                                  const merkle::Hash& root,
+                                  std::string stream) {
+  const std::string directory = internal::KnownDirectory(stream);
+  if (directory.empty()) {
+    return absl::InternalError("the known state does not parse");
+  }
+  const std::string stream_sha256 = StateHash(stream);
+  uint64_t written = 0;
+  std::vector<std::pair<std::string, std::string>> pages;
+  // Written a few MB at a time; the first write also clears the old pages.
+  constexpr size_t kPagesPerWrite = 1024;
+  bool first = true;
+  for (size_t at = 0, page = 0; at < stream.size() || first; ++page) {
+    if (at < stream.size()) {
+      const absl::string_view payload =
+          absl::string_view(stream).substr(at, internal::kKnownPageBytes);
+      pages.emplace_back(
+          internal::KnownPageKey(static_cast<uint32_t>(page)),
+          internal::KnownPageValue(stream_sha256, static_cast<uint32_t>(page),
+                                   payload));
+      written += pages.back().second.size();
+      at += payload.size();
+    }
+    if (pages.size() == kPagesPerWrite || at >= stream.size()) {
+      if (absl::Status s = log.ReplaceDerived(
+              first ? internal::kKnownPagePrefix : absl::string_view(), pages);
+          !s.ok()) {
+        return s;
+      }
+      pages.clear();
+      first = false;
+    }
+  }
+  stream.clear();
+  stream.shrink_to_fit();
+  absl::StatusOr<uint64_t> framed =
+      PutFramed(log, kKnownKey, kKnownHeaderKey, size, root, directory);
+  if (!framed.ok()) return framed.status();
+  return written + *framed;
+}
+
 // Writes the full snapshot (when `full`) and the query state (when `query`)
 // of `projector`.
 absl::StatusOr<SnapshotWrite> Put(EventLog& log, const Projector& projector,
@@ -213,11 +265,9 @@ absl::StatusOr<SnapshotWrite> Put(EventLog& log, const Projector& projector,
     if (!state.empty()) {
       // The known state first: a reader that finds the query state at this
       // size then finds its known state too (one is never newer alone).
-      absl::StatusOr<uint64_t> known_bytes = PutFramed(
-          log, kKnownKey, kKnownHeaderKey, projector.size(), *root, known);
+      absl::StatusOr<uint64_t> known_bytes =
+          PutKnown(log, projector.size(), *root, std::move(known));
       if (!known_bytes.ok()) return known_bytes.status();
-      known.clear();
-      known.shrink_to_fit();
       absl::StatusOr<uint64_t> bytes = PutFramed(
           log, kQueryKey, kQueryHeaderKey, projector.size(), *root, state);
       if (!bytes.ok()) return bytes.status();
@@ -292,8 +342,14 @@ absl::Status AttachKnown(const EventLog& log, Projector* light) {
       StateHash(checked->first->state) != checked->first->state_sha256) {
     return absl::OkStatus();
   }
-  // Bytes that do not fit leave the projector as it was.
-  (void)light->AttachKnownState(checked->first->state);
+  // The pages are read through `log` when a query needs them; a light
+  // projector must not outlive the log it was loaded from.
+  absl::StatusOr<std::shared_ptr<internal::KnownPages>> pages =
+      internal::KnownPages::Open(
+          checked->first->state,
+          [&log](absl::string_view key) { return log.GetDerived(key); });
+  // A directory that does not parse or fit leaves the projector as it was.
+  if (pages.ok()) (void)light->AttachKnownPages(*std::move(pages));
   return absl::OkStatus();
 }
 
@@ -391,6 +447,25 @@ absl::StatusOr<SnapshotAudit> SnapshotAudit::Prepare(const EventLog& log) {
           "the ", source.what, " is damaged (the state at size ", trusted.size,
           " does not match its SHA-256); queries replay the records instead"));
       continue;
+    }
+    if (source.key == kKnownKey &&
+        !absl::StartsWith(trusted.state, internal::kKnownDirectoryMagic)) {
+      continue;  // a known state stored whole (before pages): queries ignore it
+    }
+    if (source.key == kKnownKey) {
+      // The directory binds the pages by their stream's SHA-256; check that
+      // the stored pages are that stream.
+      absl::StatusOr<std::string> pages =
+          internal::CheckKnownPages(trusted.state, [&log](const auto& visit) {
+            return log.ScanDerived(internal::kKnownPagePrefix, visit);
+          });
+      if (!pages.ok()) return pages.status();
+      if (!pages->empty()) {
+        audit.findings_.push_back(absl::StrCat(
+            "the ", source.what, " is damaged (at size ", trusted.size, ", ",
+            *pages, "); queries with known_at replay the records instead"));
+        continue;
+      }
     }
     audit.audited_.push_back({std::string(source.what), trusted.size,
                               std::string(trusted.state_sha256),
