@@ -80,6 +80,32 @@ TEST_F(ServeApiTest, BalancesEqualTheCli) {
        "without-change", "--json"});
 }
 
+// A server that keeps none of the known state decoded (each lookup reads
+// and decodes its pages) answers known_at queries as the CLI does; a
+// malformed cache size is refused before anything is served.
+TEST_F(ServeApiTest, KnownAtAnswersEqualTheCliWithoutADecodedCache) {
+  ASSERT_EQ(server_->Stop(), 0);
+  server_ = ServerProcess::Start(Db(), {"--known-cache-mb", "0"});
+  ASSERT_NE(server_, nullptr);
+  for (const char* day : {"2011-12-31", "2014-12-31", "2015-06-30"}) {
+    for (const char* known : {"2011-11-03", "2015-01-01", "2022-03-02"}) {
+      ExpectSame(absl::StrCat("/api/v1/balance?as_of=", day,
+                              "&known_at=", known, "&view=restated"),
+                 {"balance", "--as-of", day, "--known-at", known, "--view",
+                  "restated", "--json"});
+    }
+  }
+  ExpectSame("/api/v1/totals?from=2015-03-01&to=2016-06-30&known_at=2021-12-31",
+             {"totals", "--from", "2015-03-01", "--to", "2016-06-30",
+              "--known-at", "2021-12-31", "--json"});
+  for (const char* bad : {"-1", "many", "99999999"}) {
+    RunResult refused = cli_.Run({"serve", "--known-cache-mb", bad});
+    EXPECT_EQ(refused.exit_code, 2) << bad;
+    EXPECT_NE(refused.err.find("--known-cache-mb"), std::string::npos)
+        << refused.err;
+  }
+}
+
 TEST_F(ServeApiTest, StatementsAndTotalsEqualTheCli) {
   for (const char* year : {"2011", "2015", "2021"}) {
     for (const char* view : {"reported", "without-change", "restated"}) {

@@ -113,6 +113,21 @@ class VerifyDamageTest : public ::testing::Test {
     return out;
   }
 
+  // `balance --known-at --json` answers (restated) at a few telling dates
+  // and known days, joined.
+  std::string KnownAtBalances() const {
+    std::string out;
+    for (const char* day : {"2012-06-30", "2015-12-31"}) {
+      for (const char* known : {"2013-01-01", "2016-06-30", "2021-12-31"}) {
+        RunResult run = cli_.Run({"balance", "--as-of", day, "--known-at",
+                                  known, "--view", "restated", "--json"});
+        EXPECT_EQ(run.exit_code, 0) << run.err;
+        out += run.out;
+      }
+    }
+    return out;
+  }
+
   static inline CliHarness* pristine_ = nullptr;
   CliHarness cli_;
 };

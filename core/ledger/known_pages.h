@@ -53,7 +53,7 @@ inline constexpr size_t kKnownPageTagBytes = 16;
 // What a reader keeps of the nodes it decoded, per open known state: the
 // first decoded, until they hold this many bytes; later ones are decoded
 // for their lookup alone.
-inline constexpr size_t kKnownCacheBytes = size_t{64} << 20;
+inline constexpr size_t kKnownCacheBytes = size_t{256} << 20;
 
 struct KnownSums;  // day_index.h
 

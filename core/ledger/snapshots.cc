@@ -332,7 +332,8 @@ namespace {
 // Attaches the stored known state to `light` when it covers the same log
 // size and checks out; otherwise leaves `light` without it (its known_at
 // queries are then refused and answered from the full state).
-absl::Status AttachKnown(const EventLog& log, Projector* light) {
+absl::Status AttachKnown(const EventLog& log, size_t cache_bytes,
+                         Projector* light) {
   absl::StatusOr<std::optional<std::string>> stored = log.GetDerived(kKnownKey);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return absl::OkStatus();
@@ -347,7 +348,8 @@ absl::Status AttachKnown(const EventLog& log, Projector* light) {
   absl::StatusOr<std::shared_ptr<internal::KnownPages>> pages =
       internal::KnownPages::Open(
           checked->first->state,
-          [&log](absl::string_view key) { return log.GetDerived(key); });
+          [&log](absl::string_view key) { return log.GetDerived(key); },
+          cache_bytes);
   // A directory that does not parse or fit leaves the projector as it was.
   if (pages.ok()) (void)light->AttachKnownPages(*std::move(pages));
   return absl::OkStatus();
@@ -355,9 +357,9 @@ absl::Status AttachKnown(const EventLog& log, Projector* light) {
 
 }  // namespace
 
-absl::StatusOr<std::optional<Projector>> LoadQueryState(const EventLog& log,
-                                                        std::string* ignored,
-                                                        bool known) {
+absl::StatusOr<std::optional<Projector>> LoadQueryState(
+    const EventLog& log, std::string* ignored, bool known,
+    size_t known_cache_bytes) {
   const uint64_t log_size = log.Size();
   absl::StatusOr<std::optional<std::string>> stored = log.GetDerived(kQueryKey);
   if (!stored.ok()) return stored.status();
@@ -371,7 +373,10 @@ absl::StatusOr<std::optional<Projector>> LoadQueryState(const EventLog& log,
           Restore(*trusted, Projector::FromQueryState);
       if (restored.ok()) {
         if (known) {
-          if (absl::Status s = AttachKnown(log, &*restored); !s.ok()) return s;
+          if (absl::Status s = AttachKnown(log, known_cache_bytes, &*restored);
+              !s.ok()) {
+            return s;
+          }
         }
         return std::optional<Projector>(*std::move(restored));
       }
@@ -386,10 +391,11 @@ absl::StatusOr<std::optional<Projector>> LoadQueryState(const EventLog& log,
 }
 
 absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log,
-                                                   bool known) {
+                                                   bool known,
+                                                   size_t known_cache_bytes) {
   std::string ignored;
   absl::StatusOr<std::optional<Projector>> light =
-      LoadQueryState(log, &ignored, known);
+      LoadQueryState(log, &ignored, known, known_cache_bytes);
   if (!light.ok()) return light.status();
   if (light->has_value()) {
     LoadedProjector loaded;

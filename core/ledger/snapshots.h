@@ -28,6 +28,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/ledger/known_pages.h"
 #include "core/ledger/projector.h"
 #include "core/store/event_log.h"
 
@@ -63,9 +64,13 @@ absl::StatusOr<LoadedProjector> LoadProjector(const EventLog& log);
 // used). For queries without known_at: BalancesAt and StatementFor. Never
 // writes; errors as LoadProjector.
 // With `known`, the light projector also gets the stored known state (for
-// queries with known_at) when it covers the same size and checks out.
-absl::StatusOr<LoadedProjector> LoadQueryProjector(const EventLog& log,
-                                                   bool known = false);
+// queries with known_at) when it covers the same size and checks out; it
+// reads the known state's pages through `log` as queries need them, keeping
+// up to `known_cache_bytes` of decoded nodes (known_pages.h), so it must not
+// outlive `log`.
+absl::StatusOr<LoadedProjector> LoadQueryProjector(
+    const EventLog& log, bool known = false,
+    size_t known_cache_bytes = internal::kKnownCacheBytes);
 
 // `ask(projector)` on the light projector of LoadQueryProjector (with the
 // known state when `known_at`), or, when that projector is light and
@@ -94,7 +99,8 @@ auto AskLightOrFull(const EventLog& log, bool known_at, Ask ask)
 // in `ignored` (when not null) if a stored one was not used. Never folds
 // records. Storage errors pass through.
 absl::StatusOr<std::optional<Projector>> LoadQueryState(
-    const EventLog& log, std::string* ignored = nullptr, bool known = false);
+    const EventLog& log, std::string* ignored = nullptr, bool known = false,
+    size_t known_cache_bytes = internal::kKnownCacheBytes);
 
 // What a snapshot write did.
 struct SnapshotWrite {

@@ -91,12 +91,14 @@ struct LiveLog::FundNames {
   }
 };
 
-LiveLog::LiveLog(std::string path)
-    : path_(std::move(path)), funds_(std::make_unique<FundNames>()) {}
+LiveLog::LiveLog(std::string path, size_t known_cache_bytes)
+    : path_(std::move(path)),
+      known_cache_bytes_(known_cache_bytes),
+      funds_(std::make_unique<FundNames>()) {}
 
 absl::Status LiveLog::Restore(std::shared_ptr<const EventLog> log) {
   absl::StatusOr<ledger::LoadedProjector> loaded =
-      ledger::LoadQueryProjector(*log, /*known=*/true);
+      ledger::LoadQueryProjector(*log, /*known=*/true, known_cache_bytes_);
   std::unique_lock lock(projector_mu_);
   projector_log_ = std::move(log);
   if (loaded.ok()) {
@@ -116,8 +118,8 @@ absl::Status LiveLog::Restore(std::shared_ptr<const EventLog> log) {
 }
 
 absl::StatusOr<std::unique_ptr<LiveLog>> LiveLog::Open(
-    const std::string& path) {
-  std::unique_ptr<LiveLog> live(new LiveLog(path));
+    const std::string& path, size_t known_cache_bytes) {
+  std::unique_ptr<LiveLog> live(new LiveLog(path, known_cache_bytes));
   live->files_signature_ = FilesSignature(path);
   absl::StatusOr<std::unique_ptr<EventLog>> opened =
       EventLog::Open(OpenOptions{.path = path, .read_only = true});
@@ -247,7 +249,7 @@ absl::StatusOr<bool> LiveLog::CatchUp() {
     last_recorded_on = std::max(last_recorded_on, record.event().recorded_on());
   }
   absl::StatusOr<std::optional<ledger::Projector>> light =
-      ledger::LoadQueryState(*log, nullptr, /*known=*/true);
+      ledger::LoadQueryState(*log, nullptr, /*known=*/true, known_cache_bytes_);
   if (!light.ok()) return light.status();
   if (light->has_value() && (!tail.empty() || !light_)) {
     // The writer's query state for this view (also once it catches up with

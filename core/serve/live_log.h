@@ -59,8 +59,12 @@ struct VerifyRun {
 class LiveLog {
  public:
   // Opens the log at `path` read-only and folds it (from the newest valid
-  // snapshot). Errors as EventLog::Open and LoadProjector.
-  static absl::StatusOr<std::unique_ptr<LiveLog>> Open(const std::string& path);
+  // snapshot). The light projector keeps up to `known_cache_bytes` of the
+  // known state's nodes decoded (known_pages.h). Errors as EventLog::Open
+  // and LoadProjector.
+  static absl::StatusOr<std::unique_ptr<LiveLog>> Open(
+      const std::string& path,
+      size_t known_cache_bytes = ledger::internal::kKnownCacheBytes);
   ~LiveLog();  // stops the background threads
 
   // Starts the threads: one that looks for new records every `poll`, one
@@ -129,7 +133,7 @@ class LiveLog {
   absl::StatusOr<bool> CatchUp();
 
  private:
-  explicit LiveLog(std::string path);
+  LiveLog(std::string path, size_t known_cache_bytes);
   // Loads the projector of `log` (the query state when it covers the log,
   // else the full state with its index) and publishes it with the view.
   absl::Status Restore(std::shared_ptr<const EventLog> log);
@@ -143,6 +147,7 @@ class LiveLog {
   bool Stopping();
 
   const std::string path_;
+  const size_t known_cache_bytes_;
   mutable std::mutex state_mu_;
   std::shared_ptr<const LogState> state_;  // guarded by state_mu_
 

@@ -114,7 +114,8 @@ absl::Status Serve(const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  absl::StatusOr<std::unique_ptr<LiveLog>> live = LiveLog::Open(options.db);
+  absl::StatusOr<std::unique_ptr<LiveLog>> live =
+      LiveLog::Open(options.db, options.known_cache_bytes);
   if (!live.ok()) return live.status();
   ApiOptions api;
   api.lang = options.lang;

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "core/ledger/known_pages.h"
 
 namespace fundlog::serve {
 
@@ -37,6 +38,8 @@ struct ServeOptions {
   // The binary run as `BINARY --db DB verify --json` for the background
   // verify; "" runs this very binary (/proc/self/exe).
   std::string verify_binary;
+  // The known state's nodes kept decoded for known_at queries (bytes).
+  size_t known_cache_bytes = ledger::internal::kKnownCacheBytes;
 };
 
 // Opens the log, binds, prints the URL it serves ("http://HOST:PORT/") as

@@ -41,6 +41,7 @@ struct Options {
   int seconds = 10;
   std::string db;
   std::string fundlog = FUNDLOG_BINARY;  // the server's binary
+  std::string known_cache_mb;            // passed to serve when set
 };
 
 int Run(const std::vector<std::string>& args) {
@@ -152,6 +153,8 @@ int main(int argc, char** argv) {
       options.db = value;
     else if (flag == "--fundlog")
       options.fundlog = value;
+    else if (flag == "--known-cache-mb")
+      options.known_cache_mb = value;
     else
       ok = false;
     if (!ok) {
@@ -187,9 +190,16 @@ int main(int argc, char** argv) {
   if (server == 0) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
-    execl(options.fundlog.c_str(), options.fundlog.c_str(), "--db",
-          options.db.c_str(), "serve", "--listen", "127.0.0.1:0",
-          "--bench-floor", static_cast<char*>(nullptr));
+    if (options.known_cache_mb.empty()) {
+      execl(options.fundlog.c_str(), options.fundlog.c_str(), "--db",
+            options.db.c_str(), "serve", "--listen", "127.0.0.1:0",
+            "--bench-floor", static_cast<char*>(nullptr));
+    } else {
+      execl(options.fundlog.c_str(), options.fundlog.c_str(), "--db",
+            options.db.c_str(), "serve", "--listen", "127.0.0.1:0",
+            "--bench-floor", "--known-cache-mb", options.known_cache_mb.c_str(),
+            static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
   close(out[1]);

@@ -83,6 +83,16 @@ int RunServe(const Args& args, const Context& context) {
                  "without TLS or authentication: put it behind a TLS "
                  "reverse proxy.\n";
   }
+  absl::StatusOr<std::optional<uint64_t>> cache_mb =
+      args.Uint("known-cache-mb");
+  if (!cache_mb.ok()) return Usage(cache_mb.status().message());
+  if (cache_mb->has_value()) {
+    if (**cache_mb > (uint64_t{1} << 20)) {
+      return Usage(absl::StrCat("--known-cache-mb ", **cache_mb,
+                                ": at most 1048576 (1 TiB)"));
+    }
+    options.known_cache_bytes = static_cast<size_t>(**cache_mb) << 20;
+  }
   options.floor_route = args.Has("bench-floor");
   options.verify_binary = args.Get("verify-binary").value_or("");
   options.witness_dir = args.Get("witness").value_or("");
@@ -99,7 +109,7 @@ std::vector<Command> ServeCommands() {
   return {
       {{"serve",
         "serve [--listen 127.0.0.1:8080] [--lang sv|en] [--allow-remote] "
-        "[--witness W] [--tiles DIR]",
+        "[--witness W] [--tiles DIR] [--known-cache-mb N]",
         "Serve the log read-only over HTTP: the page and the JSON API "
         "(/api/v1/openapi.json). Writers in other processes go on "
         "appending; new records show within a second. Prints the URL as "
@@ -115,6 +125,10 @@ std::vector<Command> ServeCommands() {
          {"tiles", "DIR",
           "also serve GET /checkpoint and /tile/... (C2SP tlog-tiles) from "
           "DIR, written by `fundlog publish --to DIR`"},
+         {"known-cache-mb", "N",
+          "keep up to N MiB of the known state decoded for known_at "
+          "queries (default 256; more answers faster at millions of "
+          "events, less holds less: docs/serving.md)"},
          {"bench-floor", "",
           "for benchmarks: also answer GET /bench/floor with a fixed 1 KiB "
           "body"},
