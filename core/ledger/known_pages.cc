@@ -372,11 +372,14 @@ std::unique_ptr<KnownPages::Nodes> KnownPages::Decode(uint32_t tree, size_t run,
   return nodes;
 }
 
-const KnownPages::Nodes* KnownPages::Get(uint32_t tree, size_t run,
-                                         bool fenwick,
-                                         std::unique_ptr<Nodes>* hold) const {
+const KnownPages::Nodes* KnownPages::Kept(uint32_t tree, size_t run,
+                                          bool fenwick,
+                                          std::unique_ptr<Nodes>* hold) const {
   std::atomic<const Nodes*>& slot = trees_[tree].kept[2 * run + fenwick];
   if (const Nodes* kept = slot.load(std::memory_order_acquire)) return kept;
+  // Once a decoded node has not fitted, later ones are not decoded whole:
+  // the lookup reads what it needs from the bytes (ScanRun, ScanFenwick).
+  if (full_.load(std::memory_order_relaxed)) return nullptr;
   std::unique_ptr<Nodes> decoded = Decode(tree, run, fenwick);
   if (decoded == nullptr) return nullptr;
   const size_t bytes = decoded->Bytes();
@@ -391,8 +394,87 @@ const KnownPages::Nodes* KnownPages::Get(uint32_t tree, size_t run,
     return expected;  // another thread kept the same nodes first
   }
   held_.fetch_sub(bytes, std::memory_order_relaxed);
+  full_.store(true, std::memory_order_relaxed);
   *hold = std::move(decoded);
   return hold->get();
+}
+
+namespace {
+
+// Reads one node (query_state.cc's `node`) and adds to `sum` its running sum
+// at the last day <= `day`, without keeping its days: false when the bytes
+// end first.
+bool ScanNode(Reader& r, int64_t day, uint64_t* sum) {
+  const uint64_t m = r.Count(2);
+  uint64_t below = 0;  // entries on days <= `day`
+  int64_t at = 0;
+  for (; below < m && r.ok(); ++below) {
+    at = below == 0 ? r.Zigzag() : at + static_cast<int64_t>(r.Varint());
+    if (at > day) break;
+  }
+  if (below < m && !Skip(r, m - below - 1)) return false;  // the rest's days
+  uint64_t running = 0;
+  for (uint64_t e = 0; e < below && r.ok(); ++e) {
+    running += static_cast<uint64_t>(r.Zigzag());
+  }
+  if (!Skip(r, m - below)) return false;
+  *sum += running;
+  return r.ok();
+}
+
+}  // namespace
+
+bool KnownPages::ScanRun(uint32_t tree, size_t run, int64_t day,
+                         int32_t known_at, uint64_t* j, uint64_t* sum) const {
+  const Tree& t = trees_[tree];
+  const Run& at = t.runs[run];
+  const uint64_t count = std::min<uint64_t>(kRun, t.n - run * kRun);
+  const uint64_t known_end =
+      run + 1 < t.runs.size() ? t.runs[run + 1].known_at : t.runs[0].nodes_at;
+  std::string bytes;
+  if (!Read(at.known_at, known_end, &bytes)) return false;
+  uint64_t pos = 1;  // the run's first known day is <= known_at
+  {
+    Reader r(bytes);
+    r.Varint();  // the first day's own encoding: the directory gives it
+    int64_t known = at.first_known;
+    for (; pos < count; ++pos) {
+      known += static_cast<int64_t>(r.Varint());
+      if (!r.ok()) {
+        Fail();
+        return false;
+      }
+      if (known > known_at) break;
+    }
+  }
+  if (pos == kRun) {
+    *j += kRun;
+    return true;
+  }
+  if (!Read(at.nodes_at, at.fenwick_at, &bytes)) return false;
+  Reader r(bytes);
+  for (uint64_t leaf = 0; leaf < pos; ++leaf) {
+    if (!ScanNode(r, day, sum)) {
+      Fail();
+      return false;
+    }
+  }
+  return true;
+}
+
+bool KnownPages::ScanFenwick(uint32_t tree, size_t run, int64_t day,
+                             uint64_t* sum) const {
+  const Tree& t = trees_[tree];
+  const uint64_t end =
+      run + 1 < t.runs.size() ? t.runs[run + 1].nodes_at : t.end;
+  std::string bytes;
+  if (!Read(t.runs[run].fenwick_at, end, &bytes)) return false;
+  Reader r(bytes);
+  if (!ScanNode(r, day, sum) || !r.done()) {
+    Fail();
+    return false;
+  }
+  return true;
 }
 
 int64_t KnownPages::UpTo(uint32_t tree, int64_t day, int32_t known_at) const {
@@ -405,27 +487,32 @@ int64_t KnownPages::UpTo(uint32_t tree, int64_t day, int32_t known_at) const {
       std::upper_bound(t.run_first.begin(), t.run_first.end(), known_at);
   if (after == t.run_first.begin()) return 0;  // nothing known yet
   const size_t run = static_cast<size_t>(after - t.run_first.begin()) - 1;
-  std::unique_ptr<Nodes> hold_run, hold_node;
-  const Nodes* nodes = Get(tree, run, /*fenwick=*/false, &hold_run);
-  if (nodes == nullptr) return 0;
-  const size_t pos = static_cast<size_t>(
-      std::upper_bound(nodes->known.begin(), nodes->known.end(), known_at) -
-      nodes->known.begin());
   // As KnownSums::UpTo: the leaves down to the run's start, then the
   // Fenwick nodes (node j, a multiple of 32, ends run j / 32 - 1).
   uint64_t sum = 0;
   uint64_t j = run * kRun;
-  if (pos == kRun) {
-    j += kRun;
-  } else {
-    for (size_t leaf = 0; leaf < pos; ++leaf) {
-      sum += static_cast<uint64_t>(nodes->UpTo(leaf, day));
+  std::unique_ptr<Nodes> hold;
+  if (const Nodes* nodes = Kept(tree, run, /*fenwick=*/false, &hold)) {
+    const size_t pos = static_cast<size_t>(
+        std::upper_bound(nodes->known.begin(), nodes->known.end(), known_at) -
+        nodes->known.begin());
+    if (pos == kRun) {
+      j += kRun;
+    } else {
+      for (size_t leaf = 0; leaf < pos; ++leaf) {
+        sum += static_cast<uint64_t>(nodes->UpTo(leaf, day));
+      }
     }
+  } else if (failed() || !ScanRun(tree, run, day, known_at, &j, &sum)) {
+    return 0;
   }
   for (; j > 0; j &= j - 1) {
-    const Nodes* node = Get(tree, j / kRun - 1, /*fenwick=*/true, &hold_node);
-    if (node == nullptr) return 0;
-    sum += static_cast<uint64_t>(node->UpTo(0, day));
+    const size_t node_run = j / kRun - 1;
+    if (const Nodes* node = Kept(tree, node_run, /*fenwick=*/true, &hold)) {
+      sum += static_cast<uint64_t>(node->UpTo(0, day));
+    } else if (failed() || !ScanFenwick(tree, node_run, day, &sum)) {
+      return 0;
+    }
   }
   return static_cast<int64_t>(sum);
 }

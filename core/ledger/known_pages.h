@@ -51,8 +51,8 @@ inline constexpr absl::string_view kKnownDirectoryMagic = "FLKD";
 inline constexpr size_t kKnownPageBytes = 4096;
 inline constexpr size_t kKnownPageTagBytes = 16;
 // What a reader keeps of the nodes it decoded, per open known state: the
-// first decoded, until they hold this many bytes; later ones are decoded
-// for their lookup alone.
+// first decoded, until they hold this many bytes; after that, lookups read
+// the nodes they need from the pages' bytes without decoding them whole.
 inline constexpr size_t kKnownCacheBytes = size_t{256} << 20;
 
 struct KnownSums;  // day_index.h
@@ -147,10 +147,19 @@ class KnownPages {
   // node, decoded from their pages; null (and failed_) when they cannot be.
   std::unique_ptr<Nodes> Decode(uint32_t tree, size_t run, bool fenwick) const;
   // The same, kept while the kept nodes stay within the cache's bytes (the
-  // first decoded stay: the nodes every lookup takes come first), else
-  // decoded into `hold` for this lookup alone.
-  const Nodes* Get(uint32_t tree, size_t run, bool fenwick,
-                   std::unique_ptr<Nodes>* hold) const;
+  // first decoded stay: the nodes every lookup takes come first). The first
+  // that does not fit is decoded into `hold` for this lookup alone; after
+  // it, null: the lookup scans the bytes instead (and null, with failed_,
+  // when they cannot be read).
+  const Nodes* Kept(uint32_t tree, size_t run, bool fenwick,
+                    std::unique_ptr<Nodes>* hold) const;
+  // Without decoding: adds to `sum` the leaves of run `run` that `known_at`
+  // takes, at `day`, or advances `j` past the run when it takes them all;
+  // adds run `run`'s Fenwick node at `day`. False (and failed_) when the
+  // pages cannot be read or do not parse.
+  bool ScanRun(uint32_t tree, size_t run, int64_t day, int32_t known_at,
+               uint64_t* j, uint64_t* sum) const;
+  bool ScanFenwick(uint32_t tree, size_t run, int64_t day, uint64_t* sum) const;
   void Fail() const { failed_.store(true, std::memory_order_relaxed); }
 
   DerivedGet get_;
@@ -165,6 +174,8 @@ class KnownPages {
   mutable std::atomic<bool> failed_{false};
   mutable std::atomic<uint64_t> pages_read_{0};
   mutable std::atomic<size_t> held_{0};
+  // Set when a decoded node did not fit: nodes are scanned from then on.
+  mutable std::atomic<bool> full_{false};
 };
 
 }  // namespace fundlog::ledger::internal

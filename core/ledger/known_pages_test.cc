@@ -99,8 +99,9 @@ class KnownPagesTest : public ::testing::Test {
 };
 
 TEST_F(KnownPagesTest, LookupsEqualTheWholeSumsWithAnyCache) {
-  // A cache of one byte keeps no node (each lookup decodes its own); one of
-  // 64 KiB keeps the first it decodes; a large one keeps them all.
+  // A cache of one byte keeps no node (each lookup reads its nodes from the
+  // pages' bytes); one of 64 KiB keeps the first it decodes and reads the
+  // rest from the bytes; a large one keeps them all.
   for (size_t cache : {size_t{1}, size_t{64} << 10, size_t{1} << 30}) {
     std::shared_ptr<KnownPages> pages = Open(cache);
     ASSERT_NE(pages, nullptr);
